@@ -1,0 +1,50 @@
+using MmSafe.Images;
+
+namespace MmSafe.Datasets;
+
+/// <summary>
+/// The result of checking a dataset's images: problems are grouped, so a missing images
+/// folder is reported once as "167 missing" rather than as 167 separate failures.
+/// </summary>
+public sealed record ImageCheckReport(string Root, int Checked, IReadOnlyList<string> Missing,
+    IReadOnlyList<string> OutsideRoot, IReadOnlyList<string> Unrecognised)
+{
+    /// <summary>How many names a summary lists before it says "…".</summary>
+    public const int NamesShown = 5;
+
+    public bool Ok => Missing.Count == 0 && OutsideRoot.Count == 0 && Unrecognised.Count == 0;
+
+    public static ImageCheckReport Run(string root, IEnumerable<ImageRef> images)
+    {
+        List<string> missing = [], outside = [], unrecognised = [];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var image in images)
+        {
+            if (!seen.Add(image.FullPath)) continue;
+            if (!File.Exists(image.FullPath)) { missing.Add(image.RelativePath); continue; }
+            try
+            {
+                if (image.ReadFormat() is null) unrecognised.Add(image.RelativePath);
+            }
+            catch (InputException)
+            {
+                outside.Add(image.RelativePath);
+            }
+        }
+        return new ImageCheckReport(root, seen.Count, missing, outside, unrecognised);
+    }
+
+    /// <summary>One line per kind of problem, each with a count and the first few names.</summary>
+    public IEnumerable<string> Describe()
+    {
+        if (Missing.Count > 0)
+            yield return $"{Missing.Count} of {Checked} images are missing under {Root}: {FirstFew(Missing)}";
+        if (OutsideRoot.Count > 0)
+            yield return $"{OutsideRoot.Count} images resolve outside {Root} through symlinks: {FirstFew(OutsideRoot)}";
+        if (Unrecognised.Count > 0)
+            yield return $"{Unrecognised.Count} files are not PNG, JPEG, GIF or WebP images: {FirstFew(Unrecognised)}";
+    }
+
+    private static string FirstFew(IReadOnlyList<string> names) =>
+        string.Join(", ", names.Take(NamesShown)) + (names.Count > NamesShown ? $", … ({names.Count - NamesShown} more)" : "");
+}
