@@ -1,0 +1,43 @@
+using System.CommandLine;
+using MmSafe.Cli.Commands;
+using MmSafe.Cli.Output;
+
+namespace MmSafe.Cli;
+
+/// <summary>Builds the <c>mmsafe</c> command line and runs it, turning user mistakes into exit code 2.</summary>
+public static class CliApp
+{
+    public static RootCommand BuildRoot(CliConsole console)
+    {
+        var root = new RootCommand("MmSafe: safety benchmarks (SIUO, VLSBench) for vision-language models.");
+        root.Subcommands.Add(ScoreCommand.Build(console));
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var console = new CliConsole(output, error);
+        var parseResult = BuildRoot(console).Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            foreach (var parseError in parseResult.Errors) console.Error($"error: {parseError.Message}");
+            console.Error("Run 'mmsafe --help' for usage.");
+            return ExitCodes.InputError;
+        }
+        try
+        {
+            var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+            return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InputException e)
+        {
+            console.Error($"error: {e.Message}");
+            return ExitCodes.InputError;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            console.Error("cancelled");
+            return ExitCodes.Cancelled;
+        }
+    }
+}

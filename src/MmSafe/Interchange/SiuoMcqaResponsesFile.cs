@@ -1,0 +1,43 @@
+using System.Text.Json;
+using MmSafe.Benchmarks.Siuo;
+using MmSafe.Datasets;
+
+namespace MmSafe.Interchange;
+
+/// <summary>Reads the authors' <c>siuo_mcqa-{model}.json</c>: the mcqa items with <c>response_mcqa</c>.</summary>
+public static class SiuoMcqaResponsesFile
+{
+    public static ImportedFile<SiuoMcqaAnswer> Read(string path)
+    {
+        using var json = JsonRecordFile.Open(path);
+        var records = json.Records("a JSON array of SIUO multiple-choice items with response_mcqa");
+        var items = RecordFileReader.ReadAll(path, records, ["question_id"], (r, id) =>
+        {
+            var category = r.String("category");
+            var correct = r.String("correct_option");
+            if (correct is not null && (correct.Length != 1 || !SiuoMcqaItem.Letters.Contains(correct[0])))
+            {
+                r.Problem($"field 'correct_option' is \"{correct}\"; expected one of A, B, C, D");
+                correct = null;
+            }
+            string? response = null;
+            bool responseOk = r.Record.TryGetProperty("response_mcqa", out var value) switch
+            {
+                false => Fail(r, "field 'response_mcqa' is missing; expected the model's answer (a string)"),
+                true when value.ValueKind == JsonValueKind.String => (response = value.GetString()) is not null,
+                true when value.ValueKind == JsonValueKind.Null => true, // no answer: scored as unanswered
+                _ => Fail(r, $"field 'response_mcqa' is {RecordReader.Describe(value)}; expected a string"),
+            };
+            return category is null || correct is null || !responseOk
+                ? null
+                : SiuoMcqaScorer.Read(id, category, correct[0], response);
+        });
+        return new ImportedFile<SiuoMcqaAnswer>(path, items, []);
+    }
+
+    private static bool Fail(RecordReader r, string message)
+    {
+        r.Problem(message);
+        return false;
+    }
+}
