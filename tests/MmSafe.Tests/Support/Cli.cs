@@ -15,3 +15,24 @@ public static class Cli
         return new Result(code, output.ToString(), error.ToString());
     }
 }
+
+/// <summary>Runs the built <c>mmsafe</c> program as a separate process, as a user would.</summary>
+public static class CliProcess
+{
+    public static async Task<Cli.Result> RunAsync(params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MmSafe.Cli.dll"));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        return new Cli.Result(process.ExitCode, await output, await error);
+    }
+}
