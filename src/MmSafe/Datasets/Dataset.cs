@@ -5,6 +5,9 @@ public sealed record Dataset<T>(string File, string Root, string Sha256, IReadOn
 {
     public int Count => Items.Count;
 
+    /// <summary>Things worth knowing that are not errors, e.g. an official item with an empty instruction.</summary>
+    public IReadOnlyList<DatasetProblem> Notes { get; init; } = [];
+
     /// <summary>Category names in order of first appearance.</summary>
     public IReadOnlyList<string> Categories => [.. Items.Select(i => i.Category).Distinct()];
 

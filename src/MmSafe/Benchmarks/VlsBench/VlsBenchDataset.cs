@@ -11,9 +11,10 @@ public static class VlsBenchDataset
     public static Dataset<VlsBenchItem> Load(string rootOrFile)
     {
         var (root, file) = DatasetLoader.Locate(rootOrFile, FileName);
-        return DatasetLoader.Load(root, file, "instruction_id", (r, id) =>
+        var dataset = DatasetLoader.Load(root, file, "instruction_id", (r, id) =>
         {
-            var instruction = r.String("instruction");
+            // The official file has one item (1685) with an empty instruction; the authors run it as is.
+            var instruction = r.String("instruction", allowEmpty: true);
             var image = DatasetLoader.Image(r, "image_path", root, root);
             var category = r.String("category");
             var subCategory = r.String("sub_category");
@@ -26,5 +27,12 @@ public static class VlsBenchDataset
                 ? null
                 : new VlsBenchItem(id, instruction, image, category, subCategory, source, description, reason);
         });
+        return dataset with
+        {
+            Notes = [.. dataset.Items.Select((item, index) => (item, index))
+                .Where(x => string.IsNullOrWhiteSpace(x.item.Instruction))
+                .Select(x => new DatasetProblem(file, x.index, x.item.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    "instruction is empty; kept as in the official data (the image alone carries the request)"))],
+        };
     }
 }

@@ -1,0 +1,64 @@
+using MmSafe.Benchmarks.VlsBench;
+using MmSafe.Tests.Support;
+
+namespace MmSafe.Tests.Cli;
+
+public sealed class DataCheckCommandTests
+{
+    [Fact]
+    public async Task A_complete_copy_passes()
+    {
+        using var dir = new TempDir();
+        dir.Json("data.json", new[] { Fixtures.VlsBench(0), Fixtures.VlsBench(1, "Hate", "Religious Intolerance") });
+        dir.File("imgs/0.png", TestImages.Png(4, 4));
+        dir.File("imgs/1.png", TestImages.Jpeg(4, 4));
+        var result = await Support.Cli.RunAsync("data", "check", dir.Path);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("VLSBench", result.Output);
+        Assert.Contains("2 ok", result.Output);
+    }
+
+    [Fact]
+    public async Task Missing_images_fail_with_one_grouped_line()
+    {
+        using var dir = new TempDir();
+        dir.Json("siuo_gen.json", Enumerable.Range(1, 30).Select(i => Fixtures.SiuoGen(i, $"S-{i:00}.png")).ToArray());
+        var result = await Support.Cli.RunAsync("data", "check", dir.Path);
+        Assert.Equal(2, result.ExitCode);
+        var line = Assert.Single(result.Error.TrimEnd().Split('\n'));
+        Assert.Contains("30 of 30 images are missing", line);
+        Assert.Contains("S-01.png, S-02.png, S-03.png, S-04.png, S-05.png, … (25 more)", line);
+    }
+
+    [Fact]
+    public async Task Skipping_images_checks_only_the_question_files()
+    {
+        using var dir = new TempDir();
+        dir.Json("siuo_mcqa.json", new[] { Fixtures.SiuoMcqa(1) });
+        var result = await Support.Cli.RunAsync("data", "check", dir.Path, "--skip-images");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("not checked", result.Output);
+    }
+
+    [Fact]
+    public async Task A_folder_without_benchmark_files_is_an_input_error()
+    {
+        using var dir = new TempDir();
+        var result = await Support.Cli.RunAsync("data", "check", dir.Path);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("expected a SIUO or VLSBench data root", result.Error);
+    }
+
+    [Fact]
+    public void An_empty_instruction_is_kept_with_a_note_as_in_the_official_data()
+    {
+        using var dir = new TempDir();
+        var item = Fixtures.VlsBench(5);
+        item["instruction"] = "";
+        dir.Json("data.json", new[] { Fixtures.VlsBench(4), item });
+        var dataset = VlsBenchDataset.Load(dir.Path);
+        Assert.Equal(2, dataset.Count);
+        var note = Assert.Single(dataset.Notes);
+        Assert.Equal((1, "5"), (note.Index!.Value, note.Id));
+    }
+}
