@@ -30,6 +30,10 @@ public sealed record ImageCheckReport(string Root, int Checked, IReadOnlyList<st
             {
                 outside.Add(image.RelativePath);
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                unrecognised.Add(image.RelativePath); // unreadable counts as not a usable image
+            }
         }
         return new ImageCheckReport(root, seen.Count, missing, outside, unrecognised);
     }

@@ -23,6 +23,10 @@ public sealed record ImageRef(string Root, string RelativePath, string FullPath)
         {
             throw new InputException($"{FullPath}: image file not found (listed as '{RelativePath}').", e);
         }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new InputException($"{FullPath}: image file cannot be read ({e.Message}).", e);
+        }
         var format = ImageHeader.TryRead(bytes)
             ?? throw new InputException($"{FullPath}: not a PNG, JPEG, GIF or WebP image (header bytes not recognised).");
         return new ImageData(bytes, format);
@@ -44,7 +48,16 @@ public sealed record ImageRef(string Root, string RelativePath, string FullPath)
     /// <summary>Rejects an image reached through a symlink that points outside the data root.</summary>
     public void EnsureInsideRoot()
     {
-        if (!ImagePaths.IsInside(ImagePaths.RealPath(Root), ImagePaths.RealPath(FullPath)))
+        bool inside;
+        try
+        {
+            inside = ImagePaths.IsInside(ImagePaths.RealPath(Root), ImagePaths.RealPath(FullPath));
+        }
+        catch (IOException e)
+        {
+            throw new InputException($"{FullPath}: cannot resolve image '{RelativePath}' ({e.Message}); check for a symlink loop.", e);
+        }
+        if (!inside)
             throw new InputException($"{FullPath}: image '{RelativePath}' resolves outside the data root {Root} (through a symlink); images must stay inside the data root.");
     }
 }
