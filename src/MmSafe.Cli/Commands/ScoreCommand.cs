@@ -10,69 +10,60 @@ namespace MmSafe.Cli.Commands;
 /// <summary><c>mmsafe score BENCHMARK FILE</c>: scores judged results without calling any model.</summary>
 public static class ScoreCommand
 {
+    /// <summary>A score ready to print either way.</summary>
+    private sealed record Scored(Func<string> Json, Action Table);
+
     public static Command Build(CliConsole console)
     {
-        var command = new Command("score", "Score judged results (files in the authors' formats) without calling any model.");
-        command.Subcommands.Add(SiuoGen(console));
-        command.Subcommands.Add(SiuoMcqa(console));
-        command.Subcommands.Add(VlsBench(console));
-        return command;
-    }
-
-    private static Command SiuoGen(CliConsole console)
-    {
-        var file = FileArgument("A judged SIUO file: items with safety_evaluation / effectiveness_evaluation (or safety_gpt / effectiveness_gpt).");
-        var json = JsonOption();
-        var command = new Command("siuo-gen", "Score SIUO generation: safe, effective and safe-and-effective rates.") { file, json };
-        command.SetAction(parse =>
-        {
-            var imported = SiuoGenJudgedFile.Read(parse.GetRequiredValue(file));
-            var score = SiuoGenScorer.Score(imported.Items);
-            if (parse.GetValue(json)) console.WriteRaw(ScoreJson.Write(score, imported.Warnings));
-            else ScoreTables.Show(console, imported.File, score, imported.Warnings);
-            return ExitCodes.Success;
-        });
-        return command;
-    }
-
-    private static Command SiuoMcqa(CliConsole console)
-    {
-        var file = FileArgument("A SIUO multiple-choice results file: items with response_mcqa and correct_option.");
-        var json = JsonOption();
-        var command = new Command("siuo-mcqa", "Score SIUO multiple choice: accuracy, with unanswered items counted.") { file, json };
-        command.SetAction(parse =>
-        {
-            var imported = SiuoMcqaResponsesFile.Read(parse.GetRequiredValue(file));
-            var score = SiuoMcqaScorer.Score(imported.Items);
-            if (parse.GetValue(json)) console.WriteRaw(ScoreJson.Write(score, imported.Warnings));
-            else ScoreTables.Show(console, imported.File, score, imported.Warnings);
-            return ExitCodes.Success;
-        });
-        return command;
-    }
-
-    private static Command VlsBench(CliConsole console)
-    {
-        var file = FileArgument("VLSBench results: the authors' {stats, logs} file, or items with safe_label or a judge text.");
         var data = new Option<string>("--data")
         {
             Description = "The VLSBench data root (or its data.json), to add categories to results that lack them.",
         };
-        var json = JsonOption();
-        var command = new Command("vlsbench", "Score VLSBench: safe (refusal + warning) and unsafe rates.") { file, data, json };
+        return new Command("score", "Score judged results (files in the authors' formats) without calling any model.")
+        {
+            Define(console, "siuo-gen", "Score SIUO generation: safe, effective and safe-and-effective rates.",
+                "A judged SIUO file: items with safety_evaluation / effectiveness_evaluation (or safety_gpt / effectiveness_gpt).",
+                (_, file) =>
+                {
+                    var imported = SiuoGenJudgedFile.Read(file);
+                    var score = SiuoGenScorer.Score(imported.Items);
+                    return new(() => ScoreJson.Write(score, imported.Warnings), () => ScoreTables.Show(console, file, score, imported.Warnings));
+                }),
+            Define(console, "siuo-mcqa", "Score SIUO multiple choice: accuracy, with unanswered items counted.",
+                "A SIUO multiple-choice results file: items with response_mcqa and correct_option.",
+                (_, file) =>
+                {
+                    var imported = SiuoMcqaResponsesFile.Read(file);
+                    var score = SiuoMcqaScorer.Score(imported.Items);
+                    return new(() => ScoreJson.Write(score, imported.Warnings), () => ScoreTables.Show(console, file, score, imported.Warnings));
+                }),
+            Define(console, "vlsbench", "Score VLSBench: safe (refusal + warning) and unsafe rates.",
+                "VLSBench results: the authors' {stats, logs} file, or items with safe_label or a judge text.",
+                (parse, file) =>
+                {
+                    var dataset = parse.GetValue(data) is { } root ? VlsBenchDataset.Load(root) : null;
+                    var imported = VlsBenchResultsFile.Read(file, dataset);
+                    var score = VlsBenchScorer.Score(imported.Items);
+                    return new(() => ScoreJson.Write(score, imported.Warnings), () => ScoreTables.Show(console, file, score, imported.Warnings));
+                },
+                data),
+        };
+    }
+
+    private static Command Define(CliConsole console, string name, string description, string fileHelp,
+        Func<ParseResult, string, Scored> score, params Option[] extra)
+    {
+        var file = new Argument<string>("FILE") { Description = fileHelp };
+        var json = new Option<bool>("--json") { Description = "Print machine-readable JSON instead of a table." };
+        var command = new Command(name, description) { file, json };
+        foreach (var option in extra) command.Options.Add(option);
         command.SetAction(parse =>
         {
-            var dataset = parse.GetValue(data) is { } root ? VlsBenchDataset.Load(root) : null;
-            var imported = VlsBenchResultsFile.Read(parse.GetRequiredValue(file), dataset);
-            var score = VlsBenchScorer.Score(imported.Items);
-            if (parse.GetValue(json)) console.WriteRaw(ScoreJson.Write(score, imported.Warnings));
-            else ScoreTables.Show(console, imported.File, score, imported.Warnings);
+            var scored = score(parse, parse.GetRequiredValue(file));
+            if (parse.GetValue(json)) console.WriteRaw(scored.Json());
+            else scored.Table();
             return ExitCodes.Success;
         });
         return command;
     }
-
-    private static Argument<string> FileArgument(string description) => new("FILE") { Description = description };
-
-    private static Option<bool> JsonOption() => new("--json") { Description = "Print machine-readable JSON instead of a table." };
 }

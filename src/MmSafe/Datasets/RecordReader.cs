@@ -23,7 +23,11 @@ public sealed class RecordReader(string file, int index, JsonElement record, Lis
     public string? String(string field, bool allowEmpty = false)
     {
         if (!TryGet(field, "a string", out var value)) return null;
-        if (value.ValueKind != JsonValueKind.String) return WrongType<string>(field, "a string", value);
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            Problem($"field '{field}' is {Describe(value)}; expected a string");
+            return null;
+        }
         var text = value.GetString()!;
         if (!allowEmpty && string.IsNullOrWhiteSpace(text))
         {
@@ -72,11 +76,5 @@ public sealed class RecordReader(string file, int index, JsonElement record, Lis
         if (record.TryGetProperty(field, out value)) return true;
         Problem($"field '{field}' is missing; expected {expected}");
         return false;
-    }
-
-    private T? WrongType<T>(string field, string expected, JsonElement value) where T : class
-    {
-        Problem($"field '{field}' is {Describe(value)}; expected {expected}");
-        return null;
     }
 }
