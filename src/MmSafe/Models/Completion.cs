@@ -1,0 +1,57 @@
+using Microsoft.Extensions.AI;
+
+namespace MmSafe.Models;
+
+/// <summary>How a model answered: each is a result to record, never a crash.</summary>
+public enum CompletionKind
+{
+    /// <summary>Text, finished normally.</summary>
+    Completed,
+
+    /// <summary>Text cut off by the token limit (finish_reason "length").</summary>
+    Truncated,
+
+    /// <summary>No content; the API returned a <c>refusal</c> instead.</summary>
+    Refused,
+
+    /// <summary>finish_reason "content_filter".</summary>
+    ContentFiltered,
+
+    /// <summary>The provider rejected the request under its content policy.</summary>
+    PolicyBlocked,
+}
+
+/// <summary>One sampled answer with its outcome, usage and latency.</summary>
+public sealed record Completion(CompletionKind Kind, string Text, string? Refusal, string? FinishReason,
+    long? InputTokens, long? OutputTokens, TimeSpan Latency)
+{
+    /// <summary>The property names the adapters use on each returned <see cref="ChatMessage"/>.</summary>
+    public const string FinishReasonKey = "finish_reason", RefusalKey = "refusal", PolicyErrorKey = "policy_error";
+
+    /// <summary>The text to score: the content, or the refusal when the API gave one instead (VLSBench protocol).</summary>
+    public string ScoredText => Kind == CompletionKind.Refused ? Refusal ?? "" : Text;
+
+    /// <summary>Reads every choice of a response (one per message) as a completion.</summary>
+    public static IReadOnlyList<Completion> FromResponse(ChatResponse response, TimeSpan latency)
+    {
+        var usage = response.Usage;
+        var messages = response.Messages.Count > 0 ? response.Messages : [new ChatMessage(ChatRole.Assistant, "")];
+        return [.. messages.Select((m, i) => FromMessage(m, i == 0 ? response.FinishReason : null,
+            i == 0 ? usage?.InputTokenCount : null, i == 0 ? usage?.OutputTokenCount : null, latency))];
+    }
+
+    private static Completion FromMessage(ChatMessage message, ChatFinishReason? responseReason, long? input, long? output, TimeSpan latency)
+    {
+        var props = message.AdditionalProperties;
+        var reason = props?.TryGetValue(FinishReasonKey, out var r) == true ? r as string : responseReason?.Value;
+        var refusal = props?.TryGetValue(RefusalKey, out var f) == true ? f as string : null;
+        var policy = props?.TryGetValue(PolicyErrorKey, out var p) == true ? p as string : null;
+        var text = message.Text;
+        var kind = policy is not null ? CompletionKind.PolicyBlocked
+            : reason == ChatFinishReason.ContentFilter.Value ? CompletionKind.ContentFiltered
+            : string.IsNullOrEmpty(text) && !string.IsNullOrEmpty(refusal) ? CompletionKind.Refused
+            : reason == ChatFinishReason.Length.Value ? CompletionKind.Truncated
+            : CompletionKind.Completed;
+        return new Completion(kind, text, refusal ?? policy, reason, input, output, latency);
+    }
+}

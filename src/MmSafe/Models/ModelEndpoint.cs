@@ -1,0 +1,15 @@
+namespace MmSafe.Models;
+
+/// <summary>Where and how to reach one model. The key itself is held here, read from
+/// <see cref="ApiKeyEnv"/>; only the variable's name is ever shown or stored.</summary>
+public sealed record ModelEndpoint(string Model, Uri BaseUrl, string ApiKeyEnv, string? ApiKey)
+{
+    /// <summary>"max_tokens" (most self-hosted servers) or "max_completion_tokens" (OpenAI's newer name).</summary>
+    public string MaxTokensField { get; init; } = "max_tokens";
+
+    /// <summary>Sent with every image part when set: "low", "high" or "auto".</summary>
+    public string? ImageDetail { get; init; }
+
+    /// <summary>The chat-completions URL requests go to, for messages about a wrong URL.</summary>
+    public string CompletionsUrl => BaseUrl.ToString().TrimEnd('/') + "/chat/completions";
+}

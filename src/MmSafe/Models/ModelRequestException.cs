@@ -1,0 +1,44 @@
+namespace MmSafe.Models;
+
+/// <summary>Why a model request failed.</summary>
+public enum ModelErrorKind
+{
+    /// <summary>408, 409, 429, 5xx, dropped connections, timeouts, malformed bodies: worth retrying.</summary>
+    Transient,
+
+    /// <summary>400: the request itself is wrong.</summary>
+    BadRequest,
+
+    /// <summary>401: the API key was rejected.</summary>
+    Unauthorized,
+
+    /// <summary>403: the key may not use this model.</summary>
+    Forbidden,
+
+    /// <summary>404: wrong base URL or model name.</summary>
+    NotFound,
+
+    /// <summary>Any other status that retrying cannot fix.</summary>
+    Permanent,
+}
+
+/// <summary>
+/// A model request that failed, with a message that says what to do. Messages never contain
+/// an API key: they name the environment variable that holds it.
+/// </summary>
+public sealed class ModelRequestException(ModelErrorKind kind, string message, int? status = null, TimeSpan? retryAfter = null, Exception? inner = null)
+    : Exception(message, inner)
+{
+    public ModelErrorKind Kind { get; } = kind;
+
+    /// <summary>The HTTP status, when there was a response.</summary>
+    public int? Status { get; } = status;
+
+    /// <summary>The server's Retry-After / retry-after-ms, when it sent one.</summary>
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+
+    public bool IsTransient => Kind == ModelErrorKind.Transient;
+
+    /// <summary>Errors the user fixes by changing the configuration (key, URL, model name).</summary>
+    public bool IsConfigurationError => Kind is ModelErrorKind.Unauthorized or ModelErrorKind.Forbidden or ModelErrorKind.NotFound;
+}

@@ -1,0 +1,67 @@
+using MmSafe.Models.Middleware;
+
+namespace MmSafe.Models;
+
+public enum ProviderKind
+{
+    /// <summary>Any OpenAI-compatible chat-completions endpoint.</summary>
+    OpenAI,
+    Anthropic,
+
+    /// <summary>Deterministic canned answers, offline.</summary>
+    Mock,
+}
+
+/// <summary>How to get n samples: the API's <c>n</c>, or n parallel single requests (for servers that ignore n).</summary>
+public enum ChoicesMode
+{
+    Native,
+    Parallel,
+}
+
+/// <summary>Decoding parameters; null means "leave it to the server".</summary>
+public sealed record GenerationParameters(double? Temperature = null, double? TopP = null, int? MaxTokens = null,
+    long? Seed = null, string? SystemPrompt = null)
+{
+    /// <summary>This set with every non-null value of <paramref name="overrides"/> on top.</summary>
+    public GenerationParameters With(GenerationParameters? overrides) => overrides is null ? this : new(
+        overrides.Temperature ?? Temperature, overrides.TopP ?? TopP, overrides.MaxTokens ?? MaxTokens,
+        overrides.Seed ?? Seed, overrides.SystemPrompt ?? SystemPrompt);
+}
+
+/// <summary>Everything needed to reach and drive one model. Holds the key's variable name, never the key.</summary>
+public sealed record ModelSpec(string Name, ProviderKind Provider, string Model)
+{
+    public const string OpenAIBaseUrl = "https://api.openai.com/v1";
+
+    public Uri? BaseUrl { get; init; }
+
+    public string ApiKeyEnv { get; init; } = "OPENAI_API_KEY";
+
+    public GenerationParameters Defaults { get; init; } = new();
+
+    /// <summary>Requests in flight at once to this endpoint.</summary>
+    public int Concurrency { get; init; } = 8;
+
+    public int? RequestsPerMinute { get; init; }
+
+    public ChoicesMode Choices { get; init; } = ChoicesMode.Parallel;
+
+    public StructuredOutputMode StructuredOutput { get; init; } = StructuredOutputMode.Auto;
+
+    /// <summary>"low", "high" or "auto"; null sends none.</summary>
+    public string? ImageDetail { get; init; }
+
+    /// <summary>"max_tokens" or "max_completion_tokens"; by default the latter for api.openai.com only.</summary>
+    public string? MaxTokensField { get; init; }
+
+    public RetryOptions Retry { get; init; } = new();
+
+    public Uri EffectiveBaseUrl => BaseUrl ?? new Uri(Provider == ProviderKind.Anthropic ? "https://api.anthropic.com" : OpenAIBaseUrl);
+
+    /// <summary>A spec for <c>--model NAME</c> alone: "mock" is the mock model, anything else an OpenAI-compatible model.</summary>
+    public static ModelSpec Adhoc(string model, Uri? baseUrl = null, string? apiKeyEnv = null) =>
+        model.Equals("mock", StringComparison.OrdinalIgnoreCase) || model.StartsWith("mock/", StringComparison.OrdinalIgnoreCase)
+            ? new ModelSpec(model, ProviderKind.Mock, model)
+            : new ModelSpec(model, ProviderKind.OpenAI, model) { BaseUrl = baseUrl, ApiKeyEnv = apiKeyEnv ?? "OPENAI_API_KEY" };
+}

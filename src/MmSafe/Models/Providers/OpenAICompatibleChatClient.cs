@@ -1,0 +1,132 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using OpenAI;
+using OAI = OpenAI.Chat;
+
+namespace MmSafe.Models.Providers;
+
+/// <summary>
+/// An <see cref="IChatClient"/> over the official OpenAI SDK for any OpenAI-compatible endpoint
+/// (OpenAI, vLLM, SGLang, Ollama, LM Studio, llama.cpp server). Images travel as base64 data
+/// URLs with the media type of the <see cref="DataContent"/>. Several choices (<c>n</c>) come
+/// back as one assistant message each, with <c>finish_reason</c> and <c>refusal</c> in the
+/// message's additional properties. The SDK's own retries are off: retrying is a wrapper's job.
+/// </summary>
+public sealed class OpenAICompatibleChatClient : IChatClient
+{
+    private readonly OAI.ChatClient _chat;
+    private readonly ModelEndpoint _endpoint;
+
+    public OpenAICompatibleChatClient(ModelEndpoint endpoint, HttpClient httpClient)
+    {
+        _endpoint = endpoint;
+        var options = new OpenAIClientOptions
+        {
+            Endpoint = endpoint.BaseUrl,
+            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+            NetworkTimeout = Timeout.InfiniteTimeSpan, // the per-request timeout is the retry wrapper's
+            Transport = new HttpClientPipelineTransport(httpClient),
+        };
+        // Local servers need no key; the SDK needs a non-empty credential all the same.
+        _chat = new OAI.ChatClient(endpoint.Model, new ApiKeyCredential(endpoint.ApiKey ?? "no-key"), options);
+    }
+
+    public ChatClientMetadata Metadata => new("openai-compatible", _endpoint.BaseUrl, _endpoint.Model);
+
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var request = OpenAIRequest.Messages(messages, _endpoint.ImageDetail);
+        var requestOptions = OpenAIRequest.Options(options, _endpoint);
+        ClientResult<OAI.ChatCompletion> result;
+        try
+        {
+            result = await _chat.CompleteChatAsync(request, requestOptions, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClientResultException e) when (e.Status == 0)
+        {
+            throw HttpErrors.Transport(_endpoint, "connection failed", e);
+        }
+        catch (ClientResultException e)
+        {
+            var raw = e.GetRawResponse();
+            string? body = raw?.Content?.ToString();
+            if (HttpErrors.IsContentPolicy(e.Status, body)) return PolicyBlocked(body);
+            throw HttpErrors.FromStatus(e.Status, body, raw is null ? null : HttpErrors.RetryAfter(n => raw.Headers.TryGetValue(n, out var v) ? v : null), _endpoint, e);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            throw HttpErrors.Transport(_endpoint, "connection failed", e);
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException && !cancellationToken.IsCancellationRequested)
+        {
+            throw HttpErrors.Transport(_endpoint, "malformed response body", e);
+        }
+        return ReadChoices(result.GetRawResponse().Content);
+    }
+
+    private ChatResponse ReadChoices(BinaryData body)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            var root = json.RootElement;
+            var messages = new List<ChatMessage>();
+            string? firstReason = null;
+            foreach (var choice in root.GetProperty("choices").EnumerateArray())
+            {
+                var message = choice.GetProperty("message");
+                var text = message.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : "";
+                var reason = choice.TryGetProperty("finish_reason", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
+                var chat = new ChatMessage(ChatRole.Assistant, text) { AdditionalProperties = new() { [Completion.FinishReasonKey] = reason } };
+                if (message.TryGetProperty("refusal", out var r) && r.ValueKind == JsonValueKind.String) chat.AdditionalProperties[Completion.RefusalKey] = r.GetString();
+                messages.Add(chat);
+                firstReason ??= reason;
+            }
+            return new ChatResponse(messages)
+            {
+                ModelId = root.TryGetProperty("model", out var m) ? m.GetString() : _endpoint.Model,
+                FinishReason = firstReason is null ? null : new ChatFinishReason(firstReason),
+                Usage = Usage(root),
+            };
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw HttpErrors.Transport(_endpoint, "malformed response body", e);
+        }
+    }
+
+    private static UsageDetails? Usage(JsonElement root) =>
+        root.TryGetProperty("usage", out var u) && u.ValueKind == JsonValueKind.Object
+            ? new UsageDetails
+            {
+                InputTokenCount = u.TryGetProperty("prompt_tokens", out var p) && p.TryGetInt64(out var pi) ? pi : null,
+                OutputTokenCount = u.TryGetProperty("completion_tokens", out var o) && o.TryGetInt64(out var oi) ? oi : null,
+            }
+            : null;
+
+    private ChatResponse PolicyBlocked(string? body) =>
+        new(new ChatMessage(ChatRole.Assistant, "") { AdditionalProperties = new() { [Completion.PolicyErrorKey] = Secrets.Redact(HttpErrors.ErrorMessage(body) ?? "content policy", _endpoint.ApiKey) } })
+        {
+            FinishReason = ChatFinishReason.ContentFilter,
+        };
+
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // Benchmarks score whole answers; streaming is served from one complete response.
+        foreach (var update in (await GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false)).ToChatResponseUpdates())
+            yield return update;
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceKey is null && serviceType == typeof(ChatClientMetadata) ? Metadata
+        : serviceKey is null && serviceType.IsInstanceOfType(this) ? this
+        : null;
+
+    public void Dispose()
+    {
+    }
+}
