@@ -12,6 +12,7 @@ public static class CliApp
         var root = new RootCommand("MmSafe: safety benchmarks (SIUO, VLSBench) for vision-language models.");
         root.Subcommands.Add(ScoreCommand.Build(console));
         root.Subcommands.Add(DataCommand.Build(console));
+        root.Subcommands.Add(ModelsCommand.Build(console));
         return root;
     }
 
@@ -34,6 +35,11 @@ public static class CliApp
         {
             console.Error($"error: {e.Message}");
             return ExitCodes.InputError;
+        }
+        catch (MmSafe.Models.ModelRequestException e)
+        {
+            console.Error($"error: {e.Message}");
+            return e.IsTransient ? ExitCodes.ModelUnavailable : ExitCodes.InputError;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

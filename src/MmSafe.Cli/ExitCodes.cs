@@ -11,5 +11,8 @@ public static class ExitCodes
     /// <summary>Bad input the user can fix: a bad file, a missing field, a wrong option.</summary>
     public const int InputError = 2;
 
+    /// <summary>A model endpoint kept failing (timeouts, 5xx, 429) after every retry.</summary>
+    public const int ModelUnavailable = 3;
+
     public const int Cancelled = 130;
 }

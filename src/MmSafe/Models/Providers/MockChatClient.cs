@@ -21,7 +21,7 @@ public sealed class MockChatClient(string name = "mock") : IChatClient
         var prompt = string.Join("\n", list.Select(m => m.Text));
         int choices = options?.AdditionalProperties?.TryGetValue(OpenAIRequest.ChoicesKey, out var n) == true ? Math.Max(1, Convert.ToInt32(n, System.Globalization.CultureInfo.InvariantCulture)) : 1;
         var answers = Enumerable.Range(0, choices)
-            .Select(i => new ChatMessage(ChatRole.Assistant, Answer(prompt, Hash(list, i))) { AdditionalProperties = new() { [Completion.FinishReasonKey] = "stop" } })
+            .Select(i => new ChatMessage(ChatRole.Assistant, FromSchema(options?.ResponseFormat) ?? Answer(prompt, Hash(list, i))) { AdditionalProperties = new() { [Completion.FinishReasonKey] = "stop" } })
             .ToList();
         return Task.FromResult(new ChatResponse(answers)
         {
@@ -46,6 +46,15 @@ public sealed class MockChatClient(string name = "mock") : IChatClient
         if (prompt.Contains("multi-choice", StringComparison.Ordinal))
             return $"{(char)('A' + hash % 4)}";
         return $"{Label} A canned answer (variant {hash % 1000}) from the offline mock model. It is not a real model's output.";
+    }
+
+    // Honours a JSON schema with canned values, so dry runs exercise structured output too.
+    private static string? FromSchema(ChatResponseFormat? format)
+    {
+        if (format is not ChatResponseFormatJson { Schema: { } schema } || !schema.TryGetProperty("properties", out var properties)) return null;
+        var values = properties.EnumerateObject().ToDictionary(p => p.Name, p => (object)(
+            p.Value.TryGetProperty("type", out var type) && type.GetString() is "integer" or "number" ? 1 : Label));
+        return System.Text.Json.JsonSerializer.Serialize(values);
     }
 
     private static uint Hash(IEnumerable<ChatMessage> messages, int sample)

@@ -1,0 +1,62 @@
+using System.CommandLine;
+using MmSafe.Models;
+
+namespace MmSafe.Cli.Commands;
+
+/// <summary>
+/// The flags that name a model: <c>--model NAME --base-url URL --api-key-env VAR</c>, or for the
+/// judge <c>--judge NAME --judge-base-url URL --judge-api-key-env VAR</c>. NAME is an entry of
+/// the <c>--models-file</c> if it has one (flags given override the file), otherwise a model id
+/// on an OpenAI-compatible endpoint, or "mock".
+/// </summary>
+public sealed class ModelOptions
+{
+    private ModelOptions(string? role)
+    {
+        string prefix = role is null ? "" : role + "-";
+        string who = role ?? "target model";
+        Name = new Option<string>(role is null ? "--model" : $"--{role}") { Description = $"The {who}: a models-file entry, a model id, or 'mock'." };
+        BaseUrl = new Option<string>($"--{prefix}base-url") { Description = $"The {who}'s OpenAI-compatible base URL (default {ModelSpec.OpenAIBaseUrl})." };
+        ApiKeyEnv = new Option<string>($"--{prefix}api-key-env") { Description = $"The environment variable holding the {who}'s API key (default OPENAI_API_KEY)." };
+        Concurrency = new Option<int?>($"--{prefix}concurrency") { Description = $"Requests in flight at once to the {who}'s endpoint." };
+    }
+
+    public Option<string> Name { get; }
+
+    public Option<string> BaseUrl { get; }
+
+    public Option<string> ApiKeyEnv { get; }
+
+    public Option<int?> Concurrency { get; }
+
+    public static ModelOptions Target() => new(null);
+
+    public static ModelOptions Judge() => new("judge");
+
+    public static Option<string> ModelsFileOption() => new("--models-file") { Description = "A YAML file of named models (provider, URL, key variable, parameters, limits)." };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Name);
+        command.Options.Add(BaseUrl);
+        command.Options.Add(ApiKeyEnv);
+        command.Options.Add(Concurrency);
+    }
+
+    /// <summary>The spec the flags describe, or null when the model flag was not given.</summary>
+    public ModelSpec? Resolve(ParseResult parse, IReadOnlyDictionary<string, ModelSpec>? modelsFile)
+    {
+        if (parse.GetValue(Name) is not { } name) return null;
+        Uri? baseUrl = null;
+        if (parse.GetValue(BaseUrl) is { } url && (!Uri.TryCreate(url, UriKind.Absolute, out baseUrl) || baseUrl.Scheme is not ("http" or "https")))
+            throw new InputException($"{BaseUrl.Name} '{url}' is not an http(s) URL; expected e.g. http://localhost:8000/v1.");
+        var keyEnv = parse.GetValue(ApiKeyEnv);
+        var spec = modelsFile?.TryGetValue(name, out var entry) == true ? entry : ModelSpec.Adhoc(name, baseUrl, keyEnv);
+        return spec with
+        {
+            BaseUrl = baseUrl ?? spec.BaseUrl,
+            ApiKeyEnv = keyEnv ?? spec.ApiKeyEnv,
+            Concurrency = parse.GetValue(Concurrency) is > 0 and var c ? c : spec.Concurrency,
+        };
+    }
+}

@@ -1,0 +1,136 @@
+using MmSafe.Models.Middleware;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace MmSafe.Models;
+
+/// <summary>
+/// A YAML file of named models:
+/// <code>
+/// models:
+///   gpt4o:
+///     provider: openai            # openai (any compatible server) | anthropic | mock
+///     model: gpt-4o-2024-08-06
+///     base_url: https://api.openai.com/v1
+///     api_key_env: OPENAI_API_KEY
+///     concurrency: 16
+///     requests_per_minute: 500
+///     choices: native             # native (API's n) | parallel (single requests)
+///     structured_output: auto     # auto | on | off
+///     image_detail: high
+///     parameters: { temperature: 0, top_p: 1, max_tokens: 500, seed: 7, system_prompt: "…" }
+///     retry: { max_retries: 5, base_delay_seconds: 1, max_delay_seconds: 30, max_retry_after_seconds: 120, timeout_seconds: 120 }
+/// </code>
+/// </summary>
+public static class ModelsFile
+{
+    public static IReadOnlyDictionary<string, ModelSpec> Load(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new InputException($"{path}: models file not found.", e);
+        }
+        Document document;
+        try
+        {
+            document = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build().Deserialize<Document>(text) ?? new();
+        }
+        catch (YamlException e)
+        {
+            throw new InputException($"{path}: line {e.Start.Line}, column {e.Start.Column}: {e.InnerException?.Message ?? e.Message}", e);
+        }
+        if (document.Models is not { Count: > 0 })
+            throw new InputException($"{path}: no models; expected a 'models:' map of named entries.");
+        return document.Models.ToDictionary(p => p.Key, p => ToSpec(path, p.Key, p.Value), StringComparer.Ordinal);
+    }
+
+    private static ModelSpec ToSpec(string path, string name, Entry e)
+    {
+        string where = $"{path}: model '{name}'";
+        var provider = (e.Provider ?? "openai").ToLowerInvariant() switch
+        {
+            "openai" or "openai-compatible" or "vllm" or "sglang" or "ollama" or "lmstudio" or "llamacpp" => ProviderKind.OpenAI,
+            "anthropic" => ProviderKind.Anthropic,
+            "mock" => ProviderKind.Mock,
+            var other => throw new InputException($"{where}: provider '{other}' is unknown; expected openai, anthropic or mock."),
+        };
+        Uri? baseUrl = null;
+        if (e.BaseUrl is not null && !Uri.TryCreate(e.BaseUrl, UriKind.Absolute, out baseUrl))
+            throw new InputException($"{where}: base_url '{e.BaseUrl}' is not an absolute URL.");
+        var p = e.Parameters ?? new();
+        var r = e.Retry ?? new();
+        var defaults = new RetryOptions();
+        return new ModelSpec(name, provider, e.Model ?? throw new InputException($"{where}: 'model' is missing; expected the model id the endpoint serves."))
+        {
+            BaseUrl = baseUrl,
+            ApiKeyEnv = e.ApiKeyEnv ?? (provider == ProviderKind.Anthropic ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY"),
+            Defaults = new GenerationParameters(p.Temperature, p.TopP, p.MaxTokens, p.Seed, p.SystemPrompt),
+            Concurrency = e.Concurrency is > 0 and var c ? c : e.Concurrency is null ? 8 : throw new InputException($"{where}: concurrency must be at least 1."),
+            RequestsPerMinute = e.RequestsPerMinute,
+            Choices = Parse<ChoicesMode>(e.Choices, ChoicesMode.Parallel, where, "choices", "native or parallel"),
+            StructuredOutput = Parse<StructuredOutputMode>(e.StructuredOutput, StructuredOutputMode.Auto, where, "structured_output", "auto, on or off"),
+            ImageDetail = e.ImageDetail,
+            MaxTokensField = e.MaxTokensField,
+            Retry = new RetryOptions
+            {
+                MaxRetries = r.MaxRetries ?? defaults.MaxRetries,
+                BaseDelay = Seconds(r.BaseDelaySeconds) ?? defaults.BaseDelay,
+                MaxDelay = Seconds(r.MaxDelaySeconds) ?? defaults.MaxDelay,
+                MaxRetryAfter = Seconds(r.MaxRetryAfterSeconds) ?? defaults.MaxRetryAfter,
+                RequestTimeout = Seconds(r.TimeoutSeconds) ?? defaults.RequestTimeout,
+            },
+        };
+    }
+
+    private static TimeSpan? Seconds(double? value) => value is { } s ? TimeSpan.FromSeconds(s) : null;
+
+    private static T Parse<T>(string? value, T fallback, string where, string field, string expected) where T : struct, Enum =>
+        value is null ? fallback
+        : Enum.TryParse<T>(value, ignoreCase: true, out var parsed) ? parsed
+        : throw new InputException($"{where}: {field} '{value}' is not valid; expected {expected}.");
+
+    private sealed class Document
+    {
+        public Dictionary<string, Entry>? Models { get; set; }
+    }
+
+    private sealed class Entry
+    {
+        public string? Provider { get; set; }
+        public string? Model { get; set; }
+        public string? BaseUrl { get; set; }
+        public string? ApiKeyEnv { get; set; }
+        public int? Concurrency { get; set; }
+        public int? RequestsPerMinute { get; set; }
+        public string? Choices { get; set; }
+        public string? StructuredOutput { get; set; }
+        public string? ImageDetail { get; set; }
+        public string? MaxTokensField { get; set; }
+        public ParametersEntry? Parameters { get; set; }
+        public RetryEntry? Retry { get; set; }
+    }
+
+    private sealed class ParametersEntry
+    {
+        public double? Temperature { get; set; }
+        public double? TopP { get; set; }
+        public int? MaxTokens { get; set; }
+        public long? Seed { get; set; }
+        public string? SystemPrompt { get; set; }
+    }
+
+    private sealed class RetryEntry
+    {
+        public int? MaxRetries { get; set; }
+        public double? BaseDelaySeconds { get; set; }
+        public double? MaxDelaySeconds { get; set; }
+        public double? MaxRetryAfterSeconds { get; set; }
+        public double? TimeoutSeconds { get; set; }
+    }
+}
