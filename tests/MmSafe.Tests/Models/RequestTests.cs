@@ -32,6 +32,17 @@ public sealed class RequestTests
     }
 
     [Fact]
+    public async Task An_image_without_a_detail_setting_is_sent_without_one()
+    {
+        await using var server = await FakeModelServer.StartAsync();
+        var png = TinyPng.Solid(4, 4, 0, 0, 255);
+        await TestModels.Client(server).SampleAsync([new ChatMessage(ChatRole.User, [new DataContent(png, "image/png"), new TextContent("Colour?")])], cancellationToken: Token);
+        var imageUrl = server.Received.Single().Body!["messages"]![0]!["content"]![0]!["image_url"]!;
+        Assert.Equal("data:image/png;base64," + Convert.ToBase64String(png), imageUrl["url"]!.GetValue<string>());
+        Assert.Null(imageUrl["detail"]);
+    }
+
+    [Fact]
     public async Task Sends_the_decoding_parameters_and_the_system_prompt()
     {
         await using var server = await FakeModelServer.StartAsync();

@@ -32,10 +32,16 @@ internal static class OpenAIRequest
         TextContent text => ChatMessageContentPart.CreateTextPart(text.Text),
         DataContent data when data.HasTopLevelMediaType("image") => ChatMessageContentPart.CreateImagePart(
             BinaryData.FromBytes(data.Data), data.MediaType,
-            (data.AdditionalProperties?.TryGetValue("detail", out var d) == true ? d as string : imageDetail) is { } detail
-                ? new ChatImageDetailLevel(detail) : null),
+            Detail(data.AdditionalProperties?.TryGetValue("detail", out var d) == true ? d as string : imageDetail)),
         _ => null,
     };
+
+    // Explicitly nullable: a bare null would go through the struct's implicit string conversion and throw.
+    private static ChatImageDetailLevel? Detail(string? detail)
+    {
+        if (detail is null) return default(ChatImageDetailLevel?);
+        return new ChatImageDetailLevel(detail);
+    }
 
     public static ChatCompletionOptions Options(ChatOptions? options, ModelEndpoint endpoint)
     {
