@@ -77,6 +77,7 @@ public sealed class FakeModelServer : IAsyncDisposable
         var app = builder.Build();
         var server = new FakeModelServer(app);
         app.MapPost("/v1/chat/completions", server.HandleAsync);
+        app.MapPost("/v1/messages", server.HandleAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.BaseUrl = new Uri(address + "/v1/");
@@ -124,6 +125,16 @@ public sealed class FakeModelServer : IAsyncDisposable
                 context.Response.ContentType = raw.ContentType;
                 foreach (var (name, value) in raw.Headers) context.Response.Headers[name] = value;
                 await context.Response.WriteAsync(raw.Body, context.RequestAborted);
+                return;
+            case FakeReply.Answer answer when context.Request.Path == "/v1/messages":
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(new JsonObject
+                {
+                    ["id"] = "msg_test", ["type"] = "message", ["role"] = "assistant", ["model"] = request?["model"]?.GetValue<string>() ?? "test",
+                    ["content"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = answer.Content }),
+                    ["stop_reason"] = "end_turn", ["stop_sequence"] = null,
+                    ["usage"] = new JsonObject { ["input_tokens"] = 5, ["output_tokens"] = 3 },
+                }.ToJsonString(), context.RequestAborted);
                 return;
             case FakeReply.Answer answer:
                 int n = answer.HonourN && request?["n"] is JsonValue v && v.TryGetValue<int>(out var count) ? count : 1;
