@@ -11,7 +11,9 @@ namespace MmSafe.Models.Providers;
 /// <summary>
 /// An <see cref="IChatClient"/> over the official OpenAI SDK for any OpenAI-compatible endpoint
 /// (OpenAI, vLLM, SGLang, Ollama, LM Studio, llama.cpp server). Images travel as base64 data
-/// URLs with the media type of the <see cref="DataContent"/>. Several choices (<c>n</c>) come
+/// URLs with the media type of the <see cref="DataContent"/>, base64-encoded as they are sent
+/// (<see cref="ChatRequestContent"/>); the SDK's pipeline carries the request (auth, transport)
+/// through its protocol method. Several choices (<c>n</c>) come
 /// back as one assistant message each, with <c>finish_reason</c> and <c>refusal</c> in the
 /// message's additional properties. The SDK's own retries are off: retrying is a wrapper's job.
 /// </summary>
@@ -38,12 +40,11 @@ public sealed class OpenAICompatibleChatClient : IChatClient
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var request = OpenAIRequest.Messages(messages, _endpoint.ImageDetail);
-        var requestOptions = OpenAIRequest.Options(options, _endpoint);
-        ClientResult<OAI.ChatCompletion> result;
+        using var content = OpenAIRequest.Build(messages, options, _endpoint);
+        ClientResult result;
         try
         {
-            result = await _chat.CompleteChatAsync(request, requestOptions, cancellationToken).ConfigureAwait(false);
+            result = await _chat.CompleteChatAsync(content, new RequestOptions { CancellationToken = cancellationToken }).ConfigureAwait(false);
         }
         catch (ClientResultException e) when (e.Status == 0)
         {

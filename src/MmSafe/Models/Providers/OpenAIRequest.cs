@@ -1,68 +1,105 @@
+using System.Buffers;
+using System.Text.Json;
 using Microsoft.Extensions.AI;
-using OpenAI.Chat;
-using AI = Microsoft.Extensions.AI;
-using OAI = OpenAI.Chat;
 
 namespace MmSafe.Models.Providers;
 
-// Seed and the JSON Patch (for max_tokens and n, which the SDK no longer exposes) are marked
-// experimental by the SDK; both are plain request fields every compatible server understands.
-#pragma warning disable OPENAI001, SCME0001
-
-/// <summary>Translates Microsoft.Extensions.AI messages and options into the OpenAI SDK's.</summary>
+/// <summary>Writes a chat-completions request body from Microsoft.Extensions.AI messages and options.</summary>
 internal static class OpenAIRequest
 {
     /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key for the number of choices (the API's <c>n</c>).</summary>
     public const string ChoicesKey = "n";
 
-    public static List<OAI.ChatMessage> Messages(IEnumerable<AI.ChatMessage> messages, string? imageDetail)
+    public static ChatRequestContent Build(IEnumerable<ChatMessage> messages, ChatOptions? options, ModelEndpoint endpoint)
     {
-        var converted = new List<OAI.ChatMessage>();
-        foreach (var message in messages)
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        var holes = new List<ChatRequestContent.ImageHole>();
+        using (var w = new Utf8JsonWriter(buffer))
         {
-            if (message.Role == ChatRole.System) converted.Add(new SystemChatMessage(message.Text));
-            else if (message.Role == ChatRole.Assistant) converted.Add(new AssistantChatMessage(message.Text));
-            else converted.Add(new UserChatMessage(message.Contents.Select(c => Part(c, imageDetail)).OfType<ChatMessageContentPart>()));
+            w.WriteStartObject();
+            w.WriteString("model", endpoint.Model);
+            w.WriteStartArray("messages");
+            foreach (var message in messages) WriteMessage(w, buffer, message, endpoint.ImageDetail, holes);
+            w.WriteEndArray();
+            if (options is not null) WriteOptions(w, options, endpoint);
+            w.WriteEndObject();
         }
-        return converted;
+        return new ChatRequestContent(buffer.WrittenSpan.ToArray(), holes);
     }
 
-    private static ChatMessageContentPart? Part(AIContent content, string? imageDetail) => content switch
+    private static void WriteMessage(Utf8JsonWriter w, ArrayBufferWriter<byte> buffer, ChatMessage message, string? imageDetail, List<ChatRequestContent.ImageHole> holes)
     {
-        TextContent text => ChatMessageContentPart.CreateTextPart(text.Text),
-        DataContent data when data.HasTopLevelMediaType("image") => ChatMessageContentPart.CreateImagePart(
-            BinaryData.FromBytes(data.Data), data.MediaType,
-            Detail(data.AdditionalProperties?.TryGetValue("detail", out var d) == true ? d as string : imageDetail)),
-        _ => null,
-    };
-
-    // Explicitly nullable: a bare null would go through the struct's implicit string conversion and throw.
-    private static ChatImageDetailLevel? Detail(string? detail)
-    {
-        if (detail is null) return default(ChatImageDetailLevel?);
-        return new ChatImageDetailLevel(detail);
+        w.WriteStartObject();
+        w.WriteString("role", message.Role == ChatRole.System ? "system" : message.Role == ChatRole.Assistant ? "assistant" : "user");
+        if (message.Role != ChatRole.User || message.Contents.All(c => c is TextContent))
+        {
+            w.WriteString("content", message.Text);
+            w.WriteEndObject();
+            return;
+        }
+        w.WriteStartArray("content");
+        foreach (var content in message.Contents)
+        {
+            if (content is TextContent text)
+            {
+                w.WriteStartObject();
+                w.WriteString("type", "text");
+                w.WriteString("text", text.Text);
+                w.WriteEndObject();
+            }
+            else if (content is DataContent data && data.HasTopLevelMediaType("image"))
+            {
+                w.WriteStartObject();
+                w.WriteString("type", "image_url");
+                w.WriteStartObject("image_url");
+                w.WritePropertyName("url");
+                w.WriteRawValue("\"\""u8, skipInputValidation: true);
+                w.Flush();
+                // The hole sits between the two quotes just written.
+                holes.Add(new ChatRequestContent.ImageHole(buffer.WrittenCount - 1, data.MediaType, data.Data));
+                var detail = data.AdditionalProperties?.TryGetValue("detail", out var d) == true ? d as string : imageDetail;
+                if (detail is not null) w.WriteString("detail", detail);
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
     }
 
-    public static ChatCompletionOptions Options(ChatOptions? options, ModelEndpoint endpoint)
+    private static void WriteOptions(Utf8JsonWriter w, ChatOptions options, ModelEndpoint endpoint)
     {
-        var result = new ChatCompletionOptions();
-        if (options is null) return result;
-        result.Temperature = options.Temperature;
-        result.TopP = options.TopP;
-        result.Seed = options.Seed;
-        if (options.StopSequences is { Count: > 0 } stops) foreach (var stop in stops) result.StopSequences.Add(stop);
-        if (options.MaxOutputTokens is { } max)
-        {
-            if (endpoint.MaxTokensField == "max_completion_tokens") result.MaxOutputTokenCount = max;
-            else result.Patch.Set("$.max_tokens"u8, max);
-        }
+        if (options.Temperature is { } temperature) w.WriteNumber("temperature", temperature);
+        if (options.TopP is { } topP) w.WriteNumber("top_p", topP);
+        if (options.MaxOutputTokens is { } max) w.WriteNumber(endpoint.MaxTokensField, max);
+        if (options.Seed is { } seed) w.WriteNumber("seed", seed);
         if (options.AdditionalProperties?.TryGetValue(ChoicesKey, out var n) == true && Convert.ToInt32(n, System.Globalization.CultureInfo.InvariantCulture) is > 1 and var choices)
-            result.Patch.Set("$.n"u8, choices);
-        if (options.ResponseFormat is ChatResponseFormatJson { Schema: { } schema } json)
-            result.ResponseFormat = OAI.ChatResponseFormat.CreateJsonSchemaFormat(json.SchemaName ?? "response",
-                BinaryData.FromString(schema.GetRawText()), json.SchemaDescription, jsonSchemaIsStrict: true);
-        else if (options.ResponseFormat is ChatResponseFormatJson)
-            result.ResponseFormat = OAI.ChatResponseFormat.CreateJsonObjectFormat();
-        return result;
+            w.WriteNumber("n", choices);
+        if (options.StopSequences is { Count: > 0 } stops)
+        {
+            w.WriteStartArray("stop");
+            foreach (var stop in stops) w.WriteStringValue(stop);
+            w.WriteEndArray();
+        }
+        if (options.ResponseFormat is ChatResponseFormatJson json)
+        {
+            w.WriteStartObject("response_format");
+            if (json.Schema is { } schema)
+            {
+                w.WriteString("type", "json_schema");
+                w.WriteStartObject("json_schema");
+                w.WriteString("name", json.SchemaName ?? "response");
+                if (json.SchemaDescription is { } description) w.WriteString("description", description);
+                w.WriteBoolean("strict", true);
+                w.WritePropertyName("schema");
+                schema.WriteTo(w);
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteString("type", "json_object");
+            }
+            w.WriteEndObject();
+        }
     }
 }
