@@ -23,8 +23,11 @@ public static class ModelsCommand
             var file = parse.GetValue(modelsFile) is { } path ? ModelsFile.Load(path) : null;
             var specs = new[] { target.Resolve(parse, file), judge.Resolve(parse, file) }.OfType<ModelSpec>().ToList();
             if (specs.Count == 0) throw new InputException("no model given; pass --model NAME (and/or --judge NAME).");
-            using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information)
-                .AddFilter((_, level) => level >= LogLevel.Information));
+            // Retry notices go to stderr, so stdout stays the table.
+            using var loggers = LoggerFactory.Create(b => b
+                .AddSimpleConsole(o => o.SingleLine = true)
+                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+                .SetMinimumLevel(LogLevel.Information));
             var factory = new ModelClientFactory(loggerFactory: loggers);
             var results = new List<ModelCheckResult>();
             foreach (var spec in specs) results.Add(await ModelCheck.RunAsync(factory.Create(spec), cancellationToken));

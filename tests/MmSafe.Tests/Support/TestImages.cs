@@ -1,30 +1,12 @@
 using System.Buffers.Binary;
-using System.IO.Compression;
 
 namespace MmSafe.Tests.Support;
 
 /// <summary>Small, valid images generated in code, so tests need no binary fixtures.</summary>
 public static class TestImages
 {
-    /// <summary>A real RGB PNG of the given size (solid colour), with correct CRCs.</summary>
-    public static byte[] Png(int width, int height)
-    {
-        using var output = new MemoryStream();
-        output.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
-        var ihdr = new byte[13];
-        BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
-        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
-        ihdr[8] = 8; // bit depth
-        ihdr[9] = 2; // RGB
-        Chunk(output, "IHDR", ihdr);
-        var raw = new byte[height * (1 + width * 3)];
-        for (int i = 0; i < raw.Length; i++) raw[i] = (byte)(i % (1 + width * 3) == 0 ? 0 : 0x80);
-        using var compressed = new MemoryStream();
-        using (var z = new ZLibStream(compressed, CompressionLevel.Fastest, leaveOpen: true)) z.Write(raw);
-        Chunk(output, "IDAT", compressed.ToArray());
-        Chunk(output, "IEND", []);
-        return output.ToArray();
-    }
+    /// <summary>A real RGB PNG of the given size, written by the library's own encoder.</summary>
+    public static byte[] Png(int width, int height) => MmSafe.Images.TinyPng.Solid(width, height, 0x80, 0x80, 0x80);
 
     /// <summary>A baseline JPEG header (SOI, APP0 JFIF, SOF0 with the size, EOI): enough to identify it.</summary>
     public static byte[] Jpeg(int width, int height, int app1Padding = 0)
@@ -88,28 +70,5 @@ public static class TestImages
     private static void WriteUInt24(Span<byte> target, int value)
     {
         target[0] = (byte)value; target[1] = (byte)(value >> 8); target[2] = (byte)(value >> 16);
-    }
-
-    private static void Chunk(Stream output, string type, byte[] data)
-    {
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(length, data.Length);
-        output.Write(length);
-        var typeAndData = System.Text.Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
-        output.Write(typeAndData);
-        Span<byte> crc = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32(typeAndData));
-        output.Write(crc);
-    }
-
-    private static uint Crc32(byte[] data)
-    {
-        uint crc = 0xFFFFFFFF;
-        foreach (var b in data)
-        {
-            crc ^= b;
-            for (int k = 0; k < 8; k++) crc = (crc & 1) != 0 ? 0xEDB88320 ^ (crc >> 1) : crc >> 1;
-        }
-        return ~crc;
     }
 }
