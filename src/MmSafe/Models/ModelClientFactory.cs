@@ -47,7 +47,7 @@ public sealed class ModelClientFactory(HttpClient? httpClient = null, ILoggerFac
         if (spec.RequestsPerMinute is > 0 and var rpm) client = new RateLimitingChatClient(client, RateLimitingChatClient.PerMinute(rpm));
         client = new RetryingChatClient(client, spec.Retry, detail => LoggingChatClient.Retrying(logger, spec.Name, detail, endpoint.ApiKey));
         var structured = new StructuredOutputFallbackChatClient(client, spec.StructuredOutput);
-        client = new ConcurrencyLimitingChatClient(structured, Slots(endpoint, spec.Concurrency));
+        client = new ConcurrencyLimitingChatClient(structured, Slots(spec.Provider == ProviderKind.Mock ? $"mock:{spec.Model}" : endpoint.BaseUrl.ToString(), spec.Concurrency));
         var ledger = new UsageLedger(spec.Name);
         client = new AccountingChatClient(client, ledger);
         client = new LoggingChatClient(client, logger, spec.Name, endpoint.ApiKey);
@@ -55,11 +55,10 @@ public sealed class ModelClientFactory(HttpClient? httpClient = null, ILoggerFac
     }
 
     // Target and judge on the same endpoint share its limit.
-    private SemaphoreSlim Slots(ModelEndpoint endpoint, int concurrency)
+    private SemaphoreSlim Slots(string key, int concurrency)
     {
         lock (_slotsByEndpoint)
         {
-            var key = endpoint.BaseUrl.ToString();
             if (!_slotsByEndpoint.TryGetValue(key, out var slots))
                 _slotsByEndpoint[key] = slots = new SemaphoreSlim(Math.Max(1, concurrency));
             return slots;
