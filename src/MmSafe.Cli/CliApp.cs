@@ -10,6 +10,7 @@ public static class CliApp
     public static RootCommand BuildRoot(CliConsole console)
     {
         var root = new RootCommand("MmSafe: safety benchmarks (SIUO, VLSBench) for vision-language models.");
+        root.Subcommands.Add(RunCommand.Build(console));
         root.Subcommands.Add(ScoreCommand.Build(console));
         root.Subcommands.Add(DataCommand.Build(console));
         root.Subcommands.Add(ModelsCommand.Build(console));

@@ -4,6 +4,7 @@ using MmSafe.Benchmarks.VlsBench;
 using MmSafe.Cli.Output;
 using MmSafe.Interchange;
 using MmSafe.Reports;
+using MmSafe.Runs;
 
 namespace MmSafe.Cli.Commands;
 
@@ -19,8 +20,12 @@ public static class ScoreCommand
         {
             Description = "The VLSBench data root (or its data.json), to add categories to results that lack them.",
         };
-        return new Command("score", "Score judged results (files in the authors' formats) without calling any model.")
+        var runDir = new Argument<string?>("DIR") { Description = "A run directory (from mmsafe run) to score from its store.", Arity = ArgumentArity.ZeroOrOne };
+        var runJson = new Option<bool>("--json") { Description = "Print machine-readable JSON instead of a table." };
+        var command = new Command("score", "Score a run directory, or judged results in the authors' formats, without calling any model.")
         {
+            runDir,
+            runJson,
             Define(console, "siuo-gen", "Score SIUO generation: safe, effective and safe-and-effective rates.",
                 "A judged SIUO file: items with safety_evaluation / effectiveness_evaluation (or safety_gpt / effectiveness_gpt).",
                 (_, file) =>
@@ -48,6 +53,15 @@ public static class ScoreCommand
                 },
                 data),
         };
+        command.SetAction(parse =>
+        {
+            var dir = parse.GetValue(runDir) ?? throw new InputException("expected a run directory (mmsafe score DIR) or a benchmark (mmsafe score siuo-gen FILE).");
+            if (!RunStore.Exists(dir)) throw new InputException($"{dir}: not a run directory (no {RunStore.FileName}); to score a file, name its benchmark: mmsafe score siuo-gen FILE.");
+            using var store = RunStore.Open(dir);
+            ScorePrinter.Print(console, dir, RunScoring.Score(store), parse.GetValue(runJson));
+            return ExitCodes.Success;
+        });
+        return command;
     }
 
     private static Command Define(CliConsole console, string name, string description, string fileHelp,

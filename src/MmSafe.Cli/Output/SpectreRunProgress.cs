@@ -1,0 +1,31 @@
+using MmSafe.Runs;
+using Spectre.Console;
+
+namespace MmSafe.Cli.Output;
+
+/// <summary>A progress bar per stage, with ETA and an error count in its description.</summary>
+public sealed class SpectreRunProgress(ProgressContext context) : IRunProgress
+{
+    public IRunStage Stage(string name, int total, int done)
+    {
+        var task = context.AddTask(Markup.Escape(name), maxValue: Math.Max(1, total));
+        task.Increment(done);
+        return new StageBar(task, name);
+    }
+
+    private sealed class StageBar(ProgressTask task, string name) : IRunStage
+    {
+        private int _errors;
+
+        public void Advance(bool failed)
+        {
+            if (failed) task.Description = Markup.Escape($"{name} ({Interlocked.Increment(ref _errors)} errors)");
+            task.Increment(1);
+        }
+    }
+
+    public static Task RunAsync(CliConsole console, Func<IRunProgress, Task> work) =>
+        console.Out.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .StartAsync(context => work(new SpectreRunProgress(context)));
+}

@@ -1,0 +1,24 @@
+namespace MmSafe.Runs;
+
+/// <summary>Receives progress of a run's stages (a progress bar in the CLI, nothing in tests).</summary>
+public interface IRunProgress
+{
+    /// <summary>A stage of <paramref name="total"/> requests, of which <paramref name="done"/> were already in the store.</summary>
+    IRunStage Stage(string name, int total, int done);
+}
+
+public interface IRunStage
+{
+    void Advance(bool failed);
+}
+
+public sealed class NoProgress : IRunProgress, IRunStage
+{
+    public static readonly NoProgress Instance = new();
+
+    public IRunStage Stage(string name, int total, int done) => this;
+
+    public void Advance(bool failed)
+    {
+    }
+}
