@@ -58,12 +58,15 @@ public static class RunCommand
             var factory = new ModelClientFactory();
             var targetClient = factory.Create(targetSpec);
             var judgeClient = judgeSpec is null ? null : factory.Create(judgeSpec);
-            await SpectreRunProgress.RunAsync(console, async progress =>
+            async Task Stages(IRunProgress progress)
             {
                 var engine = new RunEngine(store, bench, targetClient, judgeClient, overrides, null, progress);
                 await engine.GenerateAsync(cancellationToken);
                 await engine.JudgeAsync(cancellationToken: cancellationToken);
-            });
+            }
+            // With --json, stdout carries the JSON alone.
+            if (parse.GetValue(json)) await Stages(NoProgress.Instance);
+            else await SpectreRunProgress.RunAsync(console, Stages);
             ScorePrinter.Print(console, outDir, RunScoring.Score(store), parse.GetValue(json));
             if (!parse.GetValue(json)) ShowUsage(console, [targetClient, .. judgeClient is null ? [] : new[] { judgeClient }]);
             return ExitCodes.Success;

@@ -57,6 +57,15 @@ public sealed class FakeModelServer : IAsyncDisposable
 
     public FakeReply Default { get; set; } = FakeReply.Ok();
 
+    /// <summary>Chooses the reply from the request body when no scripted reply is left (deterministic answers).</summary>
+    public Func<JsonNode?, FakeReply>? Responder { get; set; }
+
+    /// <summary>Requests whose response was written in full: a fingerprint of their messages, and when.</summary>
+    public ConcurrentQueue<(string Fingerprint, DateTime At)> Completed { get; } = new();
+
+    public static string Fingerprint(JsonNode? body) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(body?["messages"]?.ToJsonString() ?? "")));
+
     public ConcurrentQueue<ReceivedRequest> Received { get; } = new();
 
     public int MaxInFlight => Volatile.Read(ref _maxInFlight);
@@ -98,7 +107,13 @@ public sealed class FakeModelServer : IAsyncDisposable
             JsonNode? body = null;
             try { body = JsonNode.Parse(text); } catch (JsonException) { }
             Received.Enqueue(new ReceivedRequest(DateTime.UtcNow, context.Request.Path, context.Request.Headers.Authorization.ToString(), body));
-            await ReplyAsync(context, _script.TryDequeue(out var scripted) ? scripted : Default, body);
+            var reply = _script.TryDequeue(out var scripted) ? scripted : Responder?.Invoke(body) ?? Default;
+            await ReplyAsync(context, reply, body);
+            if (reply is FakeReply.Answer or FakeReply.Delayed { Then: FakeReply.Answer })
+            {
+                await context.Response.CompleteAsync();
+                Completed.Enqueue((Fingerprint(body), DateTime.UtcNow));
+            }
         }
         catch (OperationCanceledException)
         {

@@ -1,0 +1,111 @@
+using System.Text.Json;
+using MmSafe.Tests.Support;
+
+namespace MmSafe.Tests.Runs;
+
+public sealed class RunCommandTests
+{
+    private static string[] RunArgs(string data, FakeModelServer server, string outDir) =>
+        ["run", "vlsbench", "--data", data, "--model", "target-model", "--base-url", server.BaseUrl.ToString(),
+         "--judge", "judge-model", "--judge-base-url", server.BaseUrl.ToString(), "--out", outDir, "--json"];
+
+    [Fact]
+    public async Task A_full_run_with_faults_scores_what_the_servers_answers_imply()
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 12, missingImages: 11);
+        await using var server = await FakeModelServer.StartAsync();
+        server.Responder = body => RunFixture.Answer(body);
+        server.Script(FakeReply.Status(503), FakeReply.Drop(), FakeReply.Status(429, headers: ("retry-after-ms", "50")), FakeReply.Html(502));
+
+        var result = await Support.Cli.RunAsync(RunArgs(data, server, dir.Full("run")));
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.Output);
+        var root = json.RootElement;
+        // Items 0..10 answered (11 has no image); labels 1 + id % 3: refusals 0,3,6,9; warnings 1,4,7,10; unsafe 2,5,8.
+        Assert.Equal(11, root.GetProperty("items").GetInt32());
+        Assert.Equal(0, root.GetProperty("invalid").GetInt32());
+        Assert.Equal(Math.Round(400.0 / 11, 2), root.GetProperty("refusal").GetDouble());
+        Assert.Equal(Math.Round(800.0 / 11, 2), root.GetProperty("safe").GetDouble());
+        Assert.Equal(Math.Round(300.0 / 11, 2), root.GetProperty("unsafe").GetDouble());
+        Assert.Contains(root.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("1 items failed"));
+        Assert.Equal(22 + 4, server.Count); // 11 answers + 11 verdicts + 4 injected faults
+
+        var again = await Support.Cli.RunAsync("score", dir.Full("run"), "--json");
+        Assert.Equal(result.Output, again.Output);
+    }
+
+    [Fact]
+    public async Task Running_the_same_command_again_sends_nothing()
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 4);
+        await using var server = await FakeModelServer.StartAsync();
+        server.Responder = body => RunFixture.Answer(body);
+        await Support.Cli.RunAsync(RunArgs(data, server, dir.Full("run")));
+        int before = server.Count;
+        var second = await Support.Cli.RunAsync(RunArgs(data, server, dir.Full("run")));
+        Assert.Equal(0, second.ExitCode);
+        Assert.Equal(before, server.Count);
+    }
+
+    [Fact]
+    public async Task The_judge_gets_the_authors_prompt_with_the_image_first_and_the_schema()
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 1);
+        await using var server = await FakeModelServer.StartAsync();
+        server.Responder = body => RunFixture.Answer(body);
+        await Support.Cli.RunAsync(RunArgs(data, server, dir.Full("run")));
+        var (target, judge) = (server.Received.First().Body!, server.Received.Last().Body!);
+        Assert.Equal("You are a helpful assistant.", target["messages"]![0]!["content"]!.GetValue<string>());
+        Assert.Equal(128, target["max_tokens"]!.GetValue<int>());
+        Assert.Equal(0.0, target["temperature"]!.GetValue<double>());
+        var parts = judge["messages"]![1]!["content"]!.AsArray();
+        Assert.Equal("image_url", parts[0]!["type"]!.GetValue<string>());
+        Assert.Contains("<respoonse>: Answer 0", parts[1]!["text"]!.GetValue<string>());
+        Assert.Equal("json_schema", judge["response_format"]!["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_run_directory_of_another_run_is_refused()
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 2);
+        var first = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "mock", "--judge", "mock", "--out", dir.Full("run"));
+        Assert.Equal(0, first.ExitCode);
+        var other = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "mock/other", "--judge", "mock", "--out", dir.Full("run"));
+        Assert.Equal(2, other.ExitCode);
+        Assert.Contains("holds another run", other.Error);
+    }
+
+    [Fact]
+    public async Task A_dry_run_prints_the_plan_and_sends_nothing()
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 5);
+        dir.File("prices.yaml", "mock: { input: 2.5, output: 10 }\n");
+        var result = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "mock", "--judge", "mock", "--out", dir.Full("run"),
+            "--dry-run", "--prices", dir.Full("prices.yaml"));
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Target requests", result.Output);
+        Assert.Contains("Cost (USD)", result.Output);
+        Assert.False(Directory.Exists(dir.Full("run")));
+    }
+
+    [Fact]
+    public async Task Filters_select_items_by_category_id_and_limit()
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 10);
+        var result = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "mock", "--judge", "mock", "--out", dir.Full("run"),
+            "--categories", "Privacy", "--limit", "3", "--json");
+        using var json = JsonDocument.Parse(result.Output);
+        Assert.Equal(3, json.RootElement.GetProperty("items").GetInt32());
+        Assert.Equal(["Privacy"], json.RootElement.GetProperty("categories").EnumerateObject().Select(c => c.Name));
+        var bad = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "mock", "--judge", "mock", "--out", dir.Full("run2"), "--categories", "Nope");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("no category 'Nope'", bad.Error);
+    }
+}
