@@ -19,6 +19,14 @@ public static class Cli
 /// <summary>Runs the built <c>mmsafe</c> program as a separate process, as a user would.</summary>
 public static class CliProcess
 {
+    /// <summary>
+    /// The CLI's own build output (…/src/MmSafe.Cli/bin/CONFIG/TFM/mmsafe.dll), not the copy in the
+    /// test folder: the tests reference the ASP.NET shared framework, so their folder lacks assemblies
+    /// the CLI loads from there.
+    /// </summary>
+    public static string DllPath { get; } = Path.Combine(
+        AppContext.BaseDirectory.Replace(Path.Combine("tests", "MmSafe.Tests"), Path.Combine("src", "MmSafe.Cli"), StringComparison.Ordinal), "mmsafe.dll");
+
     public static async Task<Cli.Result> RunAsync(params string[] args)
     {
         var start = new System.Diagnostics.ProcessStartInfo("dotnet")
@@ -27,7 +35,7 @@ public static class CliProcess
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mmsafe.dll"));
+        start.ArgumentList.Add(DllPath);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         using var process = System.Diagnostics.Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
