@@ -22,10 +22,12 @@ public static class ScoreCommand
         };
         var runDir = new Argument<string?>("DIR") { Description = "A run directory (from mmsafe run) to score from its store.", Arity = ArgumentArity.ZeroOrOne };
         var runJson = new Option<bool>("--json") { Description = "Print machine-readable JSON instead of a table." };
+        var judgeName = new Option<string>("--judge") { Description = "Whose verdicts to score, for runs judged more than once (default: the run's judge)." };
         var command = new Command("score", "Score a run directory, or judged results in the authors' formats, without calling any model.")
         {
             runDir,
             runJson,
+            judgeName,
             Define(console, "siuo-gen", "Score SIUO generation: safe, effective and safe-and-effective rates.",
                 "A judged SIUO file: items with safety_evaluation / effectiveness_evaluation (or safety_gpt / effectiveness_gpt).",
                 (_, file) =>
@@ -58,7 +60,7 @@ public static class ScoreCommand
             var dir = parse.GetValue(runDir) ?? throw new InputException("expected a run directory (mmsafe score DIR) or a benchmark (mmsafe score siuo-gen FILE).");
             if (!RunStore.Exists(dir)) throw new InputException($"{dir}: not a run directory (no {RunStore.FileName}); to score a file, name its benchmark: mmsafe score siuo-gen FILE.");
             using var store = RunStore.Open(dir);
-            ScorePrinter.Print(console, dir, RunScoring.Score(store), parse.GetValue(runJson));
+            ScorePrinter.Print(console, dir, RunScoring.Score(store, parse.GetValue(judgeName)), parse.GetValue(runJson));
             return ExitCodes.Success;
         });
         return command;

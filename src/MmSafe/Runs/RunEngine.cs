@@ -8,13 +8,14 @@ namespace MmSafe.Runs;
 /// answer not yet judged. Work already in the store is never requested again; a request that
 /// fails for good is stored as an error with its reason. Key, URL and model errors stop the run.
 /// </summary>
-public sealed class RunEngine(RunStore store, IRunBenchmark benchmark, ModelClient target, ModelClient? judge,
+public sealed class RunEngine(RunStore store, IRunBenchmark benchmark, ModelClient? target, ModelClient? judge,
     GenerationParameters? targetOverrides = null, GenerationParameters? judgeOverrides = null, IRunProgress? progress = null)
 {
     private readonly IRunProgress _progress = progress ?? NoProgress.Instance;
 
     public async Task GenerateAsync(CancellationToken cancellationToken = default)
     {
+        if (target is null) throw new InvalidOperationException("generating needs a target model");
         var done = store.Samples().Where(s => !s.Failed).Select(s => (s.ItemId, s.Sample)).ToHashSet();
         var work = benchmark.Items
             .Select(item => (Item: item, Missing: Enumerable.Range(0, benchmark.Samples).Where(k => !done.Contains((item.Id, k))).ToList()))
@@ -22,7 +23,8 @@ public sealed class RunEngine(RunStore store, IRunBenchmark benchmark, ModelClie
         int total = benchmark.Items.Count * benchmark.Samples;
         var stage = _progress.Stage("generate", total, total - work.Sum(w => w.Missing.Count));
         var parameters = benchmark.TargetParameters.With(targetOverrides);
-        await ForEachAsync(work, target, async (w, token) =>
+        var model = target;
+        await ForEachAsync(work, model, async (w, token) =>
         {
             var image = await TryReadAsync(w.Item.Image, token).ConfigureAwait(false);
             if (image.Error is not null)
@@ -39,11 +41,11 @@ public sealed class RunEngine(RunStore store, IRunBenchmark benchmark, ModelClie
             {
                 try
                 {
-                    var completions = await target.SampleAsync(messages, samples.Count, p, null, token).ConfigureAwait(false);
+                    var completions = await model.SampleAsync(messages, samples.Count, p, null, token).ConfigureAwait(false);
                     for (int i = 0; i < samples.Count; i++)
                     {
                         var c = completions[i];
-                        await store.SaveAsync(new StoredSample(w.Item.Id, samples[i], RequestKey.Compute(target.Spec, messages, p, samples[i]), c.Kind,
+                        await store.SaveAsync(new StoredSample(w.Item.Id, samples[i], RequestKey.Compute(model.Spec, messages, p, samples[i]), c.Kind,
                             benchmark.Normalise(c.Text), c.Refusal, c.FinishReason, null, c.InputTokens, c.OutputTokens, c.Latency.TotalMilliseconds,
                             DateTimeOffset.UtcNow), token).ConfigureAwait(false);
                         stage.Advance(false);
@@ -51,7 +53,7 @@ public sealed class RunEngine(RunStore store, IRunBenchmark benchmark, ModelClie
                 }
                 catch (ModelRequestException e) when (!e.IsConfigurationError)
                 {
-                    foreach (var k in samples) await SaveFailureAsync(w.Item.Id, k, RequestKey.Compute(target.Spec, messages, p, k), e.Message, stage, token).ConfigureAwait(false);
+                    foreach (var k in samples) await SaveFailureAsync(w.Item.Id, k, RequestKey.Compute(model.Spec, messages, p, k), e.Message, stage, token).ConfigureAwait(false);
                 }
             }
         }, cancellationToken).ConfigureAwait(false);

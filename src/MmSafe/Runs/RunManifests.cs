@@ -25,6 +25,15 @@ public static class RunManifests
         benchmark.Name, benchmark.DatasetFile, benchmark.DatasetSha256, Record(target), judge is null ? null : Record(judge),
         benchmark.Samples, [.. benchmark.Items.Select(i => i.Record)], ToolVersion, Prompts.ProtocolVersion, DateTimeOffset.UtcNow);
 
+    /// <summary>The run's benchmark, rebuilt from its recorded dataset file, which must still hash the same.</summary>
+    public static IRunBenchmark Benchmark(RunManifest manifest, string directory)
+    {
+        var benchmark = BenchmarkCatalog.Load(manifest.Benchmark, manifest.DatasetFile, new RunFilter(Ids: [.. manifest.Items.Select(i => i.Id)]));
+        if (benchmark.DatasetSha256 != manifest.DatasetSha256)
+            throw new InputException($"{manifest.DatasetFile}: the dataset changed since the run in {directory} was made (SHA-256 {benchmark.DatasetSha256[..12]}…, recorded {manifest.DatasetSha256[..12]}…); restore the original file.");
+        return benchmark;
+    }
+
     /// <summary>Opens the store for this command: writes the manifest of a new run, or checks an existing one matches.</summary>
     public static RunStore OpenFor(string directory, RunManifest requested)
     {
