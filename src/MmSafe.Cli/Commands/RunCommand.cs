@@ -78,7 +78,10 @@ public static class RunCommand
     {
         if (!RunStore.Exists(dir)) throw new InputException($"{dir}: no run to resume here (no {RunStore.FileName}).");
         using var store = RunStore.Open(dir);
-        return store.ReadManifest() ?? throw new InputException($"{dir}: the run has no manifest; start it again with --out.");
+        var manifest = store.ReadManifest() ?? throw new InputException($"{dir}: the run has no manifest; start it again with --out.");
+        if (manifest.Target.Provider == MmSafe.Interchange.RunImport.Provider)
+            throw new InputException($"{dir}: an imported run holds results made elsewhere; it can be scored, judged again and exported, not resumed.");
+        return manifest;
     }
 
     private static List<string>? Split(string? list) =>

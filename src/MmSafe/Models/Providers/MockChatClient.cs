@@ -21,7 +21,7 @@ public sealed class MockChatClient(string name = "mock") : IChatClient
         var prompt = string.Join("\n", list.Select(m => m.Text));
         int choices = options?.AdditionalProperties?.TryGetValue(OpenAIRequest.ChoicesKey, out var n) == true ? Math.Max(1, Convert.ToInt32(n, System.Globalization.CultureInfo.InvariantCulture)) : 1;
         var answers = Enumerable.Range(0, choices)
-            .Select(i => new ChatMessage(ChatRole.Assistant, FromSchema(options?.ResponseFormat) ?? Answer(prompt, Hash(list, i))) { AdditionalProperties = new() { [Completion.FinishReasonKey] = "stop" } })
+            .Select(i => new ChatMessage(ChatRole.Assistant, BenchmarkAnswer(prompt, Hash(list, i)) ?? FromSchema(options?.ResponseFormat) ?? Generic(Hash(list, i))) { AdditionalProperties = new() { [Completion.FinishReasonKey] = "stop" } })
             .ToList();
         return Task.FromResult(new ChatResponse(answers)
         {
@@ -31,7 +31,10 @@ public sealed class MockChatClient(string name = "mock") : IChatClient
         });
     }
 
-    private static string Answer(string prompt, uint hash)
+    private static string Generic(uint hash) => $"{Label} A canned answer (variant {hash % 1000}) from the offline mock model. It is not a real model's output.";
+
+    // The benchmarks' judge and multiple-choice prompts, answered in the format their parsers read.
+    private static string? BenchmarkAnswer(string prompt, uint hash)
     {
         if (prompt.Contains("[Safety Judgement:]", StringComparison.Ordinal))
             return $"{Label} [Reasons:] Canned verdict for a dry run. [Safety Judgement:] {(hash % 3 == 0 ? "False" : "True")}";
@@ -45,7 +48,7 @@ public sealed class MockChatClient(string name = "mock") : IChatClient
         }
         if (prompt.Contains("multi-choice", StringComparison.Ordinal))
             return $"{(char)('A' + hash % 4)}";
-        return $"{Label} A canned answer (variant {hash % 1000}) from the offline mock model. It is not a real model's output.";
+        return null;
     }
 
     // Honours a JSON schema with canned values, so dry runs exercise structured output too.

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using MmSafe.Cli.Output;
+using MmSafe.Interchange;
+using MmSafe.Runs;
+
+namespace MmSafe.Cli.Commands;
+
+/// <summary><c>mmsafe export</c> and <c>mmsafe import</c>: runs to and from the authors' file formats.</summary>
+public static class InterchangeCommands
+{
+    public static Command Export(CliConsole console)
+    {
+        var dir = new Argument<string>("DIR") { Description = "A run directory." };
+        var format = new Option<string>("--format") { Description = "official (the authors' files) or jsonl (one line per answer).", DefaultValueFactory = _ => "official" };
+        format.AcceptOnlyFromAmong("official", "jsonl");
+        var to = new Option<string>("--to") { Description = "Where to write (default: DIR/export)." };
+        var command = new Command("export", "Write a run as the authors' files or as JSONL.") { dir, format, to };
+        command.SetAction(parse =>
+        {
+            var path = parse.GetRequiredValue(dir);
+            if (!RunStore.Exists(path)) throw new InputException($"{path}: not a run directory (no {RunStore.FileName}).");
+            using var store = RunStore.Open(path);
+            var target = parse.GetValue(to) ?? Path.Combine(path, "export");
+            IReadOnlyList<string> written = parse.GetValue(format) == "jsonl"
+                ? [RunExport.Jsonl(store, Path.Combine(Directory.CreateDirectory(target).FullName, "samples.jsonl"))]
+                : RunExport.Official(store, RunManifests.Benchmark(store.ReadManifest()!, path), target);
+            foreach (var file in written) console.WriteRaw(CliConsole.Plain(file));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    public static Command Import(CliConsole console)
+    {
+        var file = new Argument<string>("FILE") { Description = "Results in the authors' format (or exported by mmsafe)." };
+        var benchmark = new Option<string>("--benchmark") { Description = "siuo-gen, siuo-mcqa or vlsbench.", Required = true };
+        var data = new Option<string>("--data") { Description = "The benchmark's data root, for categories and the dataset hash.", Required = true };
+        var output = new Option<string>("--out") { Description = "The new run directory.", Required = true };
+        var model = new Option<string>("--model") { Description = "The name of the model that answered.", DefaultValueFactory = _ => "imported-model" };
+        var judge = new Option<string>("--judge") { Description = "The name of the judge whose texts the file holds.", DefaultValueFactory = _ => "imported-judge" };
+        var command = new Command("import", "Read results produced elsewhere into a run directory.") { file, benchmark, data, output, model, judge };
+        command.SetAction(parse =>
+        {
+            var manifest = RunImport.Import(parse.GetRequiredValue(file), parse.GetRequiredValue(benchmark), parse.GetRequiredValue(data),
+                parse.GetRequiredValue(output), parse.GetRequiredValue(model), parse.GetRequiredValue(judge));
+            console.WriteRaw(CliConsole.Plain($"Imported {manifest.Items.Count} items into {parse.GetRequiredValue(output)}; score it with: mmsafe score {parse.GetRequiredValue(output)}"));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}
