@@ -18,6 +18,47 @@ public static class DataCommand
         var check = new Command("check", "Validate question files (ids, fields, options, image paths) and images.") { root, skipImages };
         check.SetAction(parse => Check(console, parse.GetRequiredValue(root), !parse.GetValue(skipImages)));
         command.Subcommands.Add(check);
+        command.Subcommands.Add(Fetch(console));
+        return command;
+    }
+
+    private static Command Fetch(CliConsole console)
+    {
+        var which = new Argument<string>("DATASET") { Description = "siuo or vlsbench." };
+        which.AcceptOnlyFromAmong("siuo", "vlsbench");
+        var to = new Option<string>("--to") { Description = "The data root to create or complete.", Required = true };
+        var source = new Option<string>("--source") { Description = "A base URL to download from instead of the public source (a mirror)." };
+        var images = new Option<string>("--images") { Description = "An image archive you have (.zip, .tar, .tar.gz): SIUO-images.zip for SIUO." };
+        var noImages = new Option<bool>("--no-images") { Description = "Fetch the question files only." };
+        var allowChanged = new Option<bool>("--allow-changed") { Description = "Accept question files whose SHA-256 differs from the published one." };
+        var command = new Command("fetch", "Download a benchmark's files (resumable, checked by SHA-256) into a data root.") { which, to, source, images, noImages, allowChanged };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            Uri? baseUrl = parse.GetValue(source) is { } s ? new Uri(s.EndsWith('/') ? s : s + "/") : null;
+            var plan = MmSafe.Datasets.Fetch.DatasetSources.For(parse.GetRequiredValue(which), baseUrl, pinned: !parse.GetValue(allowChanged));
+            var root = parse.GetRequiredValue(to);
+            using var http = MmSafe.Models.ModelClientFactory.CreateHttpClient();
+            var downloader = new MmSafe.Datasets.Fetch.Downloader(http);
+            foreach (var file in plan.Files)
+            {
+                var hash = await downloader.FetchAsync(file, root, cancellationToken: cancellationToken);
+                console.Out.Write(new Text(CliConsole.Plain($"{file.RelativePath}: ok (SHA-256 {hash[..16]}…)") + "\n"));
+            }
+            if (!parse.GetValue(noImages))
+            {
+                string? archive = parse.GetValue(images);
+                if (archive is null && plan.ImagesArchive is { } remote)
+                {
+                    await downloader.FetchAsync(remote, root, cancellationToken: cancellationToken);
+                    archive = Path.Combine(root, remote.RelativePath);
+                }
+                if (archive is null)
+                    console.Error($"note: {plan.Benchmark} images are distributed separately; pass --images SIUO-images.zip to unpack them into {Path.Combine(root, plan.ImagesFolder)}.");
+                else
+                    console.Out.Write(new Text($"{MmSafe.Datasets.Fetch.ArchiveExtractor.Extract(archive, Path.Combine(root, plan.ImagesFolder), plan.ImagesFolder)} images unpacked.\n"));
+            }
+            return Check(console, root, checkImages: !parse.GetValue(noImages) && (parse.GetValue(images) is not null || plan.ImagesArchive is not null));
+        });
         return command;
     }
 
