@@ -15,7 +15,8 @@ public static class JudgeCommand
         var json = new Option<bool>("--json") { Description = "Print the score with this judge as JSON." };
         var judge = ModelOptions.Judge();
         var modelsFile = ModelOptions.ModelsFileOption();
-        var command = new Command("judge", "Judge a run's answers (again) without generating again.") { dir, retry, json, modelsFile };
+        var cache = ModelOptions.CacheOption();
+        var command = new Command("judge", "Judge a run's answers (again) without generating again.") { dir, retry, json, modelsFile, cache };
         judge.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -28,7 +29,8 @@ public static class JudgeCommand
                 : throw new InputException("no judge; pass --judge NAME."));
             var benchmark = RunManifests.Benchmark(manifest, path);
             if (benchmark.Aspects.Count == 0) throw new InputException($"{manifest.Benchmark} has no judge stage.");
-            var client = new ModelClientFactory().Create(judgeSpec);
+            using var responses = ModelOptions.OpenCache(parse, cache);
+            var client = new ModelClientFactory(cache: responses).Create(judgeSpec);
             async Task Stage(IRunProgress progress) =>
                 await new RunEngine(store, benchmark, null, client, progress: progress).JudgeAsync(parse.GetValue(retry), cancellationToken);
             if (parse.GetValue(json)) await Stage(NoProgress.Instance);

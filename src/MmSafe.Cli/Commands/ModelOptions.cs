@@ -33,6 +33,15 @@ public sealed class ModelOptions
 
     public static ModelOptions Judge() => new("judge");
 
+    public static Option<string> CacheOption() => new("--cache")
+    {
+        Description = "The response cache shared by runs (default $MMSAFE_CACHE or ~/.cache/mmsafe/responses.db); 'off' disables it.",
+    };
+
+    /// <summary>The cache the <c>--cache</c> flag asks for, or null when it is "off".</summary>
+    public static MmSafe.Models.Middleware.ResponseCache? OpenCache(ParseResult parse, Option<string> option) =>
+        parse.GetValue(option) is "off" or "none" ? null : new MmSafe.Models.Middleware.ResponseCache(parse.GetValue(option) ?? MmSafe.Models.Middleware.ResponseCache.DefaultPath);
+
     public static Option<string> ModelsFileOption() => new("--models-file") { Description = "A YAML file of named models (provider, URL, key variable, parameters, limits)." };
 
     public void AddTo(Command command)

@@ -26,9 +26,10 @@ public static class RunCommand
         var target = ModelOptions.Target();
         var judge = ModelOptions.Judge();
         var modelsFile = ModelOptions.ModelsFileOption();
+        var cache = ModelOptions.CacheOption();
         var command = new Command("run", "Run a benchmark end to end: generate, judge, score.")
         {
-            benchmark, data, output, resume, limit, categories, ids, maxTokens, temperature, dryRun, prices, json, modelsFile,
+            benchmark, data, output, resume, limit, categories, ids, maxTokens, temperature, dryRun, prices, json, modelsFile, cache,
         };
         target.AddTo(command);
         judge.AddTo(command);
@@ -55,7 +56,8 @@ public static class RunCommand
                 return ExitCodes.Success;
             }
             using var store = RunManifests.OpenFor(outDir, RunManifests.Create(bench, targetSpec, judgeSpec));
-            var factory = new ModelClientFactory();
+            using var responses = ModelOptions.OpenCache(parse, cache);
+            var factory = new ModelClientFactory(cache: responses);
             var targetClient = factory.Create(targetSpec);
             var judgeClient = judgeSpec is null ? null : factory.Create(judgeSpec);
             async Task Stages(IRunProgress progress)

@@ -56,7 +56,9 @@ public sealed class ModelClient(ModelSpec spec, IChatClient chat, UsageLedger le
             Seed = p.Seed is { } seed ? seed + sampleIndex : null,
             ResponseFormat = format,
         };
-        if (n > 1) options.AdditionalProperties = new() { [OpenAIRequest.ChoicesKey] = n };
+        // The sample index keeps cached answers of repeated samples apart; it is never sent.
+        options.AdditionalProperties = new() { [ResponseCache.SampleKey] = sampleIndex };
+        if (n > 1) options.AdditionalProperties[OpenAIRequest.ChoicesKey] = n;
         return options;
     }
 }

@@ -9,10 +9,11 @@ namespace MmSafe.Models;
 
 /// <summary>
 /// Builds the client stack for a model, the same for targets and judges:
-/// logging → accounting → concurrency limit → structured-output fallback → retry (with a
+/// logging → response cache (when given) → accounting → concurrency limit → structured-output fallback → retry (with a
 /// per-attempt timeout) → requests-per-minute limit → provider.
 /// </summary>
-public sealed class ModelClientFactory(HttpClient? httpClient = null, ILoggerFactory? loggerFactory = null, Func<string, string?>? environment = null)
+public sealed class ModelClientFactory(HttpClient? httpClient = null, ILoggerFactory? loggerFactory = null, Func<string, string?>? environment = null,
+    ResponseCache? cache = null)
 {
     private readonly HttpClient _http = httpClient ?? CreateHttpClient();
     private readonly ILoggerFactory _loggers = loggerFactory ?? NullLoggerFactory.Instance;
@@ -50,6 +51,8 @@ public sealed class ModelClientFactory(HttpClient? httpClient = null, ILoggerFac
         client = new ConcurrencyLimitingChatClient(structured, Slots(spec.Provider == ProviderKind.Mock ? $"mock:{spec.Model}" : endpoint.BaseUrl.ToString(), spec.Concurrency));
         var ledger = new UsageLedger(spec.Name);
         client = new AccountingChatClient(client, ledger);
+        if (cache is not null && spec.Provider != ProviderKind.Mock)
+            client = new CachingChatClient(client, cache, $"{spec.Provider}|{endpoint.BaseUrl}|{spec.Model}|{endpoint.MaxTokensField}|{endpoint.ImageDetail}");
         client = new LoggingChatClient(client, logger, spec.Name, endpoint.ApiKey);
         return new ModelClient(spec, client, ledger, structured);
     }

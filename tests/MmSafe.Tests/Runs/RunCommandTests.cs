@@ -51,6 +51,24 @@ public sealed class RunCommandTests
     }
 
     [Fact]
+    public async Task A_new_run_directory_is_served_from_the_response_cache()
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 4);
+        await using var server = await FakeModelServer.StartAsync();
+        server.Responder = body => RunFixture.Answer(body);
+        string[] cache = ["--cache", dir.Full("cache.db")];
+        var first = await Support.Cli.RunAsync([.. RunArgs(data, server, dir.Full("one")), .. cache]);
+        int paid = server.Count;
+        var second = await Support.Cli.RunAsync([.. RunArgs(data, server, dir.Full("two")), .. cache]);
+        Assert.Equal(paid, server.Count); // nothing asked twice
+        Assert.Equal(first.Output, second.Output);
+
+        await Support.Cli.RunAsync([.. RunArgs(data, server, dir.Full("three")), "--cache", "off"]);
+        Assert.Equal(2 * paid, server.Count);
+    }
+
+    [Fact]
     public async Task The_judge_gets_the_authors_prompt_with_the_image_first_and_the_schema()
     {
         using var dir = new TempDir();
