@@ -20,6 +20,9 @@ public static class RunCommand
         var ids = new Option<string>("--ids") { Description = "Comma-separated item ids to run." };
         var maxTokens = new Option<int?>("--max-tokens") { Description = "Override the protocol's max_tokens for the target." };
         var temperature = new Option<double?>("--temperature") { Description = "Override the protocol's temperature for the target." };
+        var judgeMaxTokens = new Option<int?>("--judge-max-tokens") { Description = "Override the protocol's max_tokens for the judge." };
+        var judgeTemperature = new Option<double?>("--judge-temperature") { Description = "Override the protocol's temperature for the judge." };
+        var samples = new Option<int?>("--samples") { Description = "Override the protocol's answers per item (3 for SIUO generation)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (requests, tokens, cost with --prices) and stop." };
         var prices = new Option<string>("--prices") { Description = "YAML: model id -> {input, output} USD per million tokens, for --dry-run." };
         var json = new Option<bool>("--json") { Description = "Print the final score as JSON." };
@@ -29,7 +32,8 @@ public static class RunCommand
         var cache = ModelOptions.CacheOption();
         var command = new Command("run", "Run a benchmark end to end: generate, judge, score.")
         {
-            benchmark, data, output, resume, limit, categories, ids, maxTokens, temperature, dryRun, prices, json, modelsFile, cache,
+            benchmark, data, output, resume, limit, categories, ids, maxTokens, temperature, judgeMaxTokens, judgeTemperature, samples,
+            dryRun, prices, json, modelsFile, cache,
         };
         target.AddTo(command);
         judge.AddTo(command);
@@ -46,9 +50,10 @@ public static class RunCommand
             var targetSpec = (recorded is not null ? RunManifests.Spec(recorded.Target) : target.Resolve(parse, file))
                 ?? throw new InputException("no target model; pass --model NAME (or --model mock for an offline dry run).");
             var judgeSpec = recorded?.Judge is { } j ? RunManifests.Spec(j) : judge.Resolve(parse, file);
-            var bench = BenchmarkCatalog.Load(name, dataPath, filter);
+            var bench = BenchmarkCatalog.Load(name, dataPath, filter, recorded?.Samples ?? parse.GetValue(samples));
             if (bench.Aspects.Count > 0 && judgeSpec is null) throw new InputException($"{name} needs a judge; pass --judge NAME (or --judge mock).");
             var overrides = new GenerationParameters(Temperature: parse.GetValue(temperature), MaxTokens: parse.GetValue(maxTokens));
+            var judgeOverrides = new GenerationParameters(Temperature: parse.GetValue(judgeTemperature), MaxTokens: parse.GetValue(judgeMaxTokens));
 
             if (parse.GetValue(dryRun))
             {
@@ -62,7 +67,7 @@ public static class RunCommand
             var judgeClient = judgeSpec is null ? null : factory.Create(judgeSpec);
             async Task Stages(IRunProgress progress)
             {
-                var engine = new RunEngine(store, bench, targetClient, judgeClient, overrides, null, progress);
+                var engine = new RunEngine(store, bench, targetClient, judgeClient, overrides, judgeOverrides, progress);
                 await engine.GenerateAsync(cancellationToken);
                 await engine.JudgeAsync(cancellationToken: cancellationToken);
             }

@@ -26,6 +26,13 @@ public sealed class SpectreRunProgress(ProgressContext context) : IRunProgress
 
     public static Task RunAsync(CliConsole console, Func<IRunProgress, Task> work) =>
         console.Out.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RateColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .StartAsync(context => work(new SpectreRunProgress(context)));
+
+    /// <summary>Requests per second of a stage.</summary>
+    private sealed class RateColumn : ProgressColumn
+    {
+        public override Spectre.Console.Rendering.IRenderable Render(Spectre.Console.Rendering.RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
+            new Text(task.Speed is { } speed ? $"{speed:F1}/s" : "-/s");
+    }
 }

@@ -35,20 +35,22 @@ public static class BenchmarkCatalog
     public static readonly IReadOnlyList<string> Names = ["siuo-gen", "siuo-mcqa", "vlsbench"];
 
     /// <param name="data">The benchmark's data root (or its JSON file).</param>
-    public static IRunBenchmark Load(string name, string data, RunFilter? filter = null)
+    /// <param name="samples">Answers per item instead of the protocol's.</param>
+    public static IRunBenchmark Load(string name, string data, RunFilter? filter = null, int? samples = null)
     {
         filter ??= new RunFilter();
+        if (samples is < 1) throw new InputException($"--samples must be at least 1, not {samples}.");
         switch (name)
         {
             case "siuo-gen":
                 var gen = SiuoDataset.LoadGeneration(data);
-                return new SiuoGenRun(gen, filter.Apply(gen.Items, gen.File));
+                return new SiuoGenRun(gen, filter.Apply(gen.Items, gen.File)) { Samples = samples ?? 3 };
             case "siuo-mcqa":
                 var mcqa = SiuoDataset.LoadMultipleChoice(data);
-                return new SiuoMcqaRun(mcqa, filter.Apply(mcqa.Items, mcqa.File));
+                return new SiuoMcqaRun(mcqa, filter.Apply(mcqa.Items, mcqa.File)) { Samples = samples ?? 1 };
             case "vlsbench":
                 var vls = VlsBenchDataset.Load(data);
-                return new VlsBenchRun(vls, filter.Apply(vls.Items, vls.File));
+                return new VlsBenchRun(vls, filter.Apply(vls.Items, vls.File)) { Samples = samples ?? 1 };
             default:
                 throw new InputException($"unknown benchmark '{name}'; expected one of {string.Join(", ", Names)}.");
         }

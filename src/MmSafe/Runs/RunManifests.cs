@@ -28,7 +28,7 @@ public static class RunManifests
     /// <summary>The run's benchmark, rebuilt from its recorded dataset file, which must still hash the same.</summary>
     public static IRunBenchmark Benchmark(RunManifest manifest, string directory)
     {
-        var benchmark = BenchmarkCatalog.Load(manifest.Benchmark, manifest.DatasetFile, new RunFilter(Ids: [.. manifest.Items.Select(i => i.Id)]));
+        var benchmark = BenchmarkCatalog.Load(manifest.Benchmark, manifest.DatasetFile, new RunFilter(Ids: [.. manifest.Items.Select(i => i.Id)]), manifest.Samples);
         if (benchmark.DatasetSha256 != manifest.DatasetSha256)
             throw new InputException($"{manifest.DatasetFile}: the dataset changed since the run in {directory} was made (SHA-256 {benchmark.DatasetSha256[..12]}…, recorded {manifest.DatasetSha256[..12]}…); restore the original file.");
         return benchmark;
@@ -48,6 +48,7 @@ public static class RunManifests
             existing.Benchmark != requested.Benchmark ? $"benchmark {existing.Benchmark}, not {requested.Benchmark}"
             : existing.DatasetSha256 != requested.DatasetSha256 ? $"dataset {existing.DatasetSha256[..12]}…, not {requested.DatasetSha256[..12]}…"
             : existing.Target != requested.Target ? $"target model {existing.Target.Name} ({existing.Target.Model}) with other settings"
+            : existing.Samples != requested.Samples ? $"{existing.Samples} answers per item, not {requested.Samples}"
             : !existing.Items.SequenceEqual(requested.Items) ? $"{existing.Items.Count} items, not the {requested.Items.Count} selected now"
             : null;
         if (difference is null) return store;

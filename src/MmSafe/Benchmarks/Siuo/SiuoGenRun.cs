@@ -26,7 +26,7 @@ public sealed class SiuoGenRun(Dataset<SiuoGenItem> dataset, IReadOnlyList<SiuoG
 
     public IReadOnlyList<RunItem> Items { get; } = [.. items.Select(i => new RunItem(i.Id, i.Category, null, i.Image, i))];
 
-    public int Samples => 3;
+    public int Samples { get; init; } = 3;
 
     public GenerationParameters TargetParameters { get; } = new(MaxTokens: 500);
 

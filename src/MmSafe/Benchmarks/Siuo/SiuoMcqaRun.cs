@@ -22,7 +22,7 @@ public sealed class SiuoMcqaRun(Dataset<SiuoMcqaItem> dataset, IReadOnlyList<Siu
 
     public IReadOnlyList<RunItem> Items { get; } = [.. items.Select(i => new RunItem(i.Id, i.Category, null, i.Image, i, i.CorrectOption.ToString()))];
 
-    public int Samples => 1;
+    public int Samples { get; init; } = 1;
 
     public GenerationParameters TargetParameters { get; } = new(Temperature: 0, MaxTokens: 5);
 

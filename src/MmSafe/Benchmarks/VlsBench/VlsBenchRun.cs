@@ -32,7 +32,7 @@ public sealed class VlsBenchRun(Dataset<VlsBenchItem> dataset, IReadOnlyList<Vls
 
     public IReadOnlyList<RunItem> Items { get; } = [.. items.Select(i => new RunItem(i.Id, i.Category, i.SubCategory, i.Image, i))];
 
-    public int Samples => 1;
+    public int Samples { get; init; } = 1;
 
     public GenerationParameters TargetParameters { get; } = new(Temperature: 0, TopP: 1, MaxTokens: 128, SystemPrompt: Prompts.VlsBenchSystem);
 
