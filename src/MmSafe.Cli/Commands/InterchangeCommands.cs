@@ -18,12 +18,12 @@ public static class InterchangeCommands
         command.SetAction(parse =>
         {
             var path = parse.GetRequiredValue(dir);
-            if (!RunStore.Exists(path)) throw new InputException($"{path}: not a run directory (no {RunStore.FileName}).");
-            using var store = RunStore.Open(path);
+            var (store, manifest) = RunStore.OpenExisting(path);
+            using var _ = store;
             var target = parse.GetValue(to) ?? Path.Combine(path, "export");
             IReadOnlyList<string> written = parse.GetValue(format) == "jsonl"
                 ? [RunExport.Jsonl(store, Path.Combine(Directory.CreateDirectory(target).FullName, "samples.jsonl"))]
-                : RunExport.Official(store, RunManifests.Benchmark(store.ReadManifest()!, path), target);
+                : RunExport.Official(store, RunManifests.Benchmark(manifest, path), target);
             foreach (var file in written) console.WriteRaw(CliConsole.Plain(file));
             return ExitCodes.Success;
         });

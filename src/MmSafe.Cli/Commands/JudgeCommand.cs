@@ -21,9 +21,8 @@ public static class JudgeCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetRequiredValue(dir);
-            if (!RunStore.Exists(path)) throw new InputException($"{path}: not a run directory (no {RunStore.FileName}).");
-            using var store = RunStore.Open(path);
-            var manifest = store.ReadManifest() ?? throw new InputException($"{path}: the run has no manifest.");
+            var (store, manifest) = RunStore.OpenExisting(path);
+            using var _ = store;
             var file = parse.GetValue(modelsFile) is { } f ? ModelsFile.Load(f) : null;
             var judgeSpec = judge.Resolve(parse, file) ?? (manifest.Judge is { } recorded ? RunManifests.Spec(recorded)
                 : throw new InputException("no judge; pass --judge NAME."));

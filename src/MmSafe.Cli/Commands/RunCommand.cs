@@ -83,9 +83,8 @@ public static class RunCommand
 
     private static RunManifest OpenManifest(string dir)
     {
-        if (!RunStore.Exists(dir)) throw new InputException($"{dir}: no run to resume here (no {RunStore.FileName}).");
-        using var store = RunStore.Open(dir);
-        var manifest = store.ReadManifest() ?? throw new InputException($"{dir}: the run has no manifest; start it again with --out.");
+        var (store, manifest) = RunStore.OpenExisting(dir);
+        store.Dispose();
         if (manifest.Target.Provider == MmSafe.Interchange.RunImport.Provider)
             throw new InputException($"{dir}: an imported run holds results made elsewhere; it can be scored, judged again and exported, not resumed.");
         return manifest;

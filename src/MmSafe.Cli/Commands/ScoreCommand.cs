@@ -59,7 +59,8 @@ public static class ScoreCommand
         {
             var dir = parse.GetValue(runDir) ?? throw new InputException("expected a run directory (mmsafe score DIR) or a benchmark (mmsafe score siuo-gen FILE).");
             if (!RunStore.Exists(dir)) throw new InputException($"{dir}: not a run directory (no {RunStore.FileName}); to score a file, name its benchmark: mmsafe score siuo-gen FILE.");
-            using var store = RunStore.Open(dir);
+            var (store, _) = RunStore.OpenExisting(dir);
+            using var owned = store;
             ScorePrinter.Print(console, dir, RunScoring.Score(store, parse.GetValue(judgeName)), parse.GetValue(runJson));
             return ExitCodes.Success;
         });

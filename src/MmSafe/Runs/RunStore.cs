@@ -27,6 +27,16 @@ public sealed class RunStore : IDisposable
 
     public static bool Exists(string directory) => File.Exists(Path.Combine(directory, FileName));
 
+    /// <summary>Opens a run directory that must already exist, with its manifest.</summary>
+    public static (RunStore Store, RunManifest Manifest) OpenExisting(string directory)
+    {
+        if (!Exists(directory)) throw new InputException($"{directory}: not a run directory (no {FileName}); create one with mmsafe run --out.");
+        var store = Open(directory);
+        if (store.ReadManifest() is { } manifest) return (store, manifest);
+        store.Dispose();
+        throw new InputException($"{directory}: the run has no manifest; start it again with mmsafe run --out.");
+    }
+
     public static RunStore Open(string directory)
     {
         System.IO.Directory.CreateDirectory(directory);
@@ -61,34 +71,25 @@ public sealed class RunStore : IDisposable
         command.ExecuteNonQuery();
     }
 
-    public async Task SaveAsync(StoredSample s, CancellationToken cancellationToken = default)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using var command = Command("""
-                INSERT OR REPLACE INTO samples VALUES ($item, $sample, $key, $kind, $text, $refusal, $finish, $error, $in, $out, $latency, $at)
-                """, ("$item", s.ItemId), ("$sample", s.Sample), ("$key", s.RequestKey), ("$kind", s.Kind?.ToString()), ("$text", s.Text),
-                ("$refusal", s.Refusal), ("$finish", s.FinishReason), ("$error", s.Error), ("$in", s.InputTokens), ("$out", s.OutputTokens),
-                ("$latency", s.LatencyMs), ("$at", s.At.ToString("O")));
-            command.ExecuteNonQuery();
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task SaveAsync(StoredSample s, CancellationToken cancellationToken = default) => WriteAsync(
+        "INSERT OR REPLACE INTO samples VALUES ($item, $sample, $key, $kind, $text, $refusal, $finish, $error, $in, $out, $latency, $at)",
+        cancellationToken, ("$item", s.ItemId), ("$sample", s.Sample), ("$key", s.RequestKey), ("$kind", s.Kind?.ToString()), ("$text", s.Text),
+        ("$refusal", s.Refusal), ("$finish", s.FinishReason), ("$error", s.Error), ("$in", s.InputTokens), ("$out", s.OutputTokens),
+        ("$latency", s.LatencyMs), ("$at", s.At.ToString("O")));
 
-    public async Task SaveAsync(StoredVerdict v, CancellationToken cancellationToken = default)
+    public Task SaveAsync(StoredVerdict v, CancellationToken cancellationToken = default) => WriteAsync(
+        "INSERT OR REPLACE INTO verdicts VALUES ($judge, $item, $sample, $aspect, $key, $kind, $raw, $error, $in, $out, $latency, $at)",
+        cancellationToken, ("$judge", v.Judge), ("$item", v.ItemId), ("$sample", v.Sample), ("$aspect", v.Aspect), ("$key", v.RequestKey),
+        ("$kind", v.Kind?.ToString()), ("$raw", v.Raw), ("$error", v.Error), ("$in", v.InputTokens), ("$out", v.OutputTokens),
+        ("$latency", v.LatencyMs), ("$at", v.At.ToString("O")));
+
+    // One committed statement per result: a kill loses only what was not yet written.
+    private async Task WriteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using var command = Command("""
-                INSERT OR REPLACE INTO verdicts VALUES ($judge, $item, $sample, $aspect, $key, $kind, $raw, $error, $in, $out, $latency, $at)
-                """, ("$judge", v.Judge), ("$item", v.ItemId), ("$sample", v.Sample), ("$aspect", v.Aspect), ("$key", v.RequestKey),
-                ("$kind", v.Kind?.ToString()), ("$raw", v.Raw), ("$error", v.Error), ("$in", v.InputTokens), ("$out", v.OutputTokens),
-                ("$latency", v.LatencyMs), ("$at", v.At.ToString("O")));
+            using var command = Command(sql, parameters);
             command.ExecuteNonQuery();
         }
         finally

@@ -1,11 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace MmSafe.Tests.Support;
 
@@ -29,14 +24,9 @@ public sealed class FakeFileServer : IAsyncDisposable
 
     public static async Task<FakeFileServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var server = new FakeFileServer(app);
-        app.MapGet("/{**path}", server.ServeAsync);
-        await app.StartAsync();
-        server.BaseUrl = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+        FakeFileServer? server = null;
+        var (app, root) = await LoopbackHost.StartAsync(app => app.MapGet("/{**path}", (HttpContext c, string path) => server!.ServeAsync(c, path)));
+        server = new FakeFileServer(app) { BaseUrl = root };
         return server;
     }
 

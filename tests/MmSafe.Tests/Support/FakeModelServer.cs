@@ -3,12 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace MmSafe.Tests.Support;
 
@@ -79,17 +74,13 @@ public sealed class FakeModelServer : IAsyncDisposable
 
     public static async Task<FakeModelServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
-        var app = builder.Build();
-        var server = new FakeModelServer(app);
-        app.MapPost("/v1/chat/completions", server.HandleAsync);
-        app.MapPost("/v1/messages", server.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.BaseUrl = new Uri(address + "/v1/");
+        FakeModelServer? server = null;
+        var (app, root) = await LoopbackHost.StartAsync(app =>
+        {
+            app.MapPost("/v1/chat/completions", (HttpContext c) => server!.HandleAsync(c));
+            app.MapPost("/v1/messages", (HttpContext c) => server!.HandleAsync(c));
+        });
+        server = new FakeModelServer(app) { BaseUrl = new Uri(root, "v1/") };
         return server;
     }
 
