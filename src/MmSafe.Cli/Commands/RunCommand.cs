@@ -74,7 +74,7 @@ public static class RunCommand
             // With --json, stdout carries the JSON alone.
             if (parse.GetValue(json)) await Stages(NoProgress.Instance);
             else await SpectreRunProgress.RunAsync(console, Stages);
-            ScorePrinter.Print(console, outDir, RunScoring.Score(store), parse.GetValue(json));
+            ScorePrinter.Print(console, outDir, RunScoring.Score(store, judgeSpec?.Name), parse.GetValue(json));
             if (!parse.GetValue(json)) ShowUsage(console, [targetClient, .. judgeClient is null ? [] : new[] { judgeClient }]);
             return ExitCodes.Success;
         });
