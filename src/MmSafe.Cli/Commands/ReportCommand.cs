@@ -1,0 +1,28 @@
+using System.CommandLine;
+using MmSafe.Cli.Output;
+using MmSafe.Reports;
+using MmSafe.Reports.Html;
+
+namespace MmSafe.Cli.Commands;
+
+/// <summary><c>mmsafe report DIR [DIR...] --out report.html</c>: one self-contained HTML file.</summary>
+public static class ReportCommand
+{
+    public static Command Build(CliConsole console)
+    {
+        var dirs = new Argument<string[]>("DIR") { Description = "Run directories.", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string>("--out") { Description = "The HTML file to write.", DefaultValueFactory = _ => "report.html" };
+        var cap = new Option<int>("--image-cap-kb") { Description = "Embed images up to this size; larger ones get a note.", DefaultValueFactory = _ => 256 };
+        var judge = new Option<string>("--judge") { Description = "Whose verdicts to show, for runs judged more than once." };
+        var command = new Command("report", "Write a self-contained HTML report (charts, published numbers, sample browser).") { dirs, output, cap, judge };
+        command.SetAction(parse =>
+        {
+            var runs = parse.GetRequiredValue(dirs).Select(d => RunReportData.Load(d, parse.GetValue(judge))).ToList();
+            var path = parse.GetRequiredValue(output);
+            File.WriteAllText(path, HtmlReport.Render(runs, parse.GetValue(cap)));
+            console.WriteRaw(CliConsole.Plain($"Wrote {path} ({new FileInfo(path).Length / 1024} KB, {runs.Count} run(s))."));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,28 @@
+namespace MmSafe.Reports;
+
+/// <summary>A number from a paper or leaderboard, shown beside a user's runs and marked as published.</summary>
+public sealed record PublishedResult(string Benchmark, string Model, string Metric, double Percent, string Source);
+
+/// <summary>The published reference numbers (see the protocol notes): not measured by this tool.</summary>
+public static class PublishedResults
+{
+    private const string SiuoSource = "SIUO project leaderboard (human-judged), Wang et al. 2024";
+    private const string VlsSource = "VLSBench paper table, Hu et al. 2024";
+
+    public static readonly IReadOnlyList<PublishedResult> All =
+    [
+        new("siuo-gen", "GPT-4V", "safe", 53.29, SiuoSource),
+        new("siuo-gen", "GPT-4o", "safe", 50.90, SiuoSource),
+        new("siuo-gen", "Gemini-1.5-Pro", "safe", 52.10, SiuoSource),
+        new("siuo-gen", "LLaVA-1.5-7B", "safe", 21.56, SiuoSource),
+        new("siuo-mcqa", "GPT-4o", "accuracy", 41.32, SiuoSource),
+        new("siuo-mcqa", "random choice", "accuracy", 24.95, SiuoSource),
+        new("vlsbench", "LLaVA-v1.5-7b", "safe", 6.60, VlsSource),
+        new("vlsbench", "Qwen2-VL-7B", "safe", 13.77, VlsSource),
+        new("vlsbench", "Llama-3.2-11B-Vision", "safe", 26.29, VlsSource),
+        new("vlsbench", "GPT-4o", "safe", 21.43, VlsSource),
+        new("vlsbench", "Gemini-1.5-pro", "safe", 49.78, VlsSource),
+    ];
+
+    public static IEnumerable<PublishedResult> For(string benchmark) => All.Where(r => r.Benchmark == benchmark);
+}

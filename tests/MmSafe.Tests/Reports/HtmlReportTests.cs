@@ -1,0 +1,85 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using MmSafe.Tests.Support;
+
+namespace MmSafe.Tests.Reports;
+
+public sealed partial class HtmlReportTests
+{
+    private static async Task<string> ReportAsync(TempDir dir, params string[] extra)
+    {
+        var run = await HostileRun.CreateAsync(dir);
+        var result = await Support.Cli.RunAsync(["report", run, "--out", dir.Full("report.html"), .. extra]);
+        Assert.Equal(0, result.ExitCode);
+        return File.ReadAllText(dir.Full("report.html"));
+    }
+
+    [Fact]
+    public async Task Hostile_answers_and_judge_replies_are_escaped_everywhere()
+    {
+        using var dir = new TempDir();
+        var html = await ReportAsync(dir);
+        Assert.DoesNotContain(HostileRun.Script, html, StringComparison.Ordinal);
+        Assert.DoesNotContain(HostileRun.OnError, html, StringComparison.Ordinal);
+        Assert.DoesNotContain("</textarea><b>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<i>", html, StringComparison.Ordinal);           // a category name is data too
+        Assert.DoesNotContain("evil<model>", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;document.title=&#39;PWNED&#39;&lt;/script&gt;", html, StringComparison.Ordinal);
+        Assert.Single(ScriptTags().Matches(html)); // only the page's own script
+    }
+
+    [Fact]
+    public async Task The_page_is_self_contained_under_a_strict_policy_that_names_its_own_style_and_script()
+    {
+        using var dir = new TempDir();
+        var html = await ReportAsync(dir);
+        var csp = Csp().Match(html).Groups[1].Value;
+        Assert.Contains("default-src 'none'", csp);
+        Assert.Contains("img-src data:", csp);
+        Assert.DoesNotContain("unsafe-inline", csp);
+        var script = InlineScript().Match(html).Groups[1].Value;
+        var style = InlineStyle().Match(html).Groups[1].Value;
+        Assert.Contains($"'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(script)))}'", csp);
+        Assert.Contains($"'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(style)))}'", csp);
+        Assert.DoesNotMatch(@"(src|href)=""https?:", html);
+        Assert.DoesNotContain(" style=\"", html, StringComparison.Ordinal); // attributes would need 'unsafe-inline'
+    }
+
+    [Fact]
+    public async Task Shows_headline_rates_charts_categories_published_numbers_and_images()
+    {
+        using var dir = new TempDir();
+        var html = await ReportAsync(dir);
+        Assert.Contains("Safe rate by category", html);
+        Assert.Contains("Safe vs effective by category", html);
+        Assert.Contains("<svg", html);
+        Assert.Contains("self-harm", html);
+        Assert.Contains("PUBLISHED: SIUO project leaderboard", html);
+        Assert.Contains("53.29", html); // GPT-4V, published
+        Assert.Contains("data:image/png;base64,", html);
+        Assert.Contains("SHA-256", html);
+        Assert.Contains("<b>50.00%</b>", html); // this run's safe rate: item 1 safe, item 2 unsafe
+    }
+
+    [Fact]
+    public async Task Images_over_the_cap_get_a_note_instead()
+    {
+        using var dir = new TempDir();
+        var html = await ReportAsync(dir, "--image-cap-kb", "0");
+        Assert.DoesNotContain("data:image/png;base64,", html);
+        Assert.Contains("over the 0 KB cap", html);
+    }
+
+    [GeneratedRegex("<script\\b", RegexOptions.IgnoreCase)]
+    private static partial Regex ScriptTags();
+
+    [GeneratedRegex("http-equiv=\"Content-Security-Policy\" content=\"([^\"]+)\"")]
+    private static partial Regex Csp();
+
+    [GeneratedRegex("<script>(.*?)</script>", RegexOptions.Singleline)]
+    private static partial Regex InlineScript();
+
+    [GeneratedRegex("<style>(.*?)</style>", RegexOptions.Singleline)]
+    private static partial Regex InlineStyle();
+}
