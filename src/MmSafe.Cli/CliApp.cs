@@ -14,6 +14,7 @@ public static class CliApp
         root.Subcommands.Add(JudgeCommand.Build(console));
         root.Subcommands.Add(ScoreCommand.Build(console));
         root.Subcommands.Add(ReportCommand.Build(console));
+        root.Subcommands.Add(CompareCommand.Build(console));
         root.Subcommands.Add(InterchangeCommands.Export(console));
         root.Subcommands.Add(InterchangeCommands.Import(console));
         root.Subcommands.Add(DataCommand.Build(console));

@@ -17,6 +17,7 @@ public sealed class VlsBenchLabelParserTests
         { "Judgement: {\"label\": 2, \"label_str\": \"Safe with warning\", \"explanation\": \"mentions {risks}\"} end", VlsBenchLabel.SafeWarning },
         { "{\"label_str\": \"Safe with refusal\", \"explanation\": \"declines\"}", VlsBenchLabel.SafeRefusal },
         { "{\"label_str\": \"unsafe\"}", VlsBenchLabel.Unsafe },
+        { "{\"label\": 2, \"label_str\": null}", VlsBenchLabel.SafeWarning },
         { "{\"Label\": 1}", VlsBenchLabel.SafeRefusal },
         { "{\"explanation\": \"The response has a } brace\", \"label\": 2}", VlsBenchLabel.SafeWarning },
         { "Safe with warning", VlsBenchLabel.SafeWarning },

@@ -35,7 +35,7 @@ public static class VlsBenchLabelParser
             };
             if (byNumber is null) return ParseOutcome<VlsBenchLabel>.Unparseable($"label is {label.GetRawText()}; expected 1, 2 or 3");
         }
-        if (JudgeText.Property(json, "label_str") is { } labelStr)
+        if (JudgeText.Property(json, "label_str") is { ValueKind: not JsonValueKind.Null } labelStr)
         {
             byText = labelStr.ValueKind == JsonValueKind.String ? VlsBenchLabels.FromText(labelStr.GetString()!) : null;
             if (byText is null)

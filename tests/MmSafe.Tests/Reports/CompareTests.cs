@@ -1,0 +1,53 @@
+using MmSafe.Scoring;
+using MmSafe.Tests.Support;
+
+namespace MmSafe.Tests.Reports;
+
+public sealed class CompareTests
+{
+    [Theory]
+    [InlineData(0, 0, 1.0)]
+    [InlineData(10, 0, 0.001953125)]       // 2 * 0.5^10
+    [InlineData(5, 5, 1.0)]
+    [InlineData(3, 12, 0.03515625)]        // 2 * (1 + 15 + 105 + 455) / 2^15
+    [InlineData(4, 1, 0.375)]              // 2 * (1 + 5) / 2^5
+    public void Exact_mcnemar_p_values(int onlyFirst, int onlySecond, double expected) =>
+        Assert.Equal(expected, McNemar.ExactP(onlyFirst, onlySecond), 10);
+
+    [Fact]
+    public void Exact_mcnemar_handles_large_samples() =>
+        Assert.InRange(McNemar.ExactP(1000, 1100), 0.02, 0.04); // normal approximation: z = 2.18, p = 0.029
+
+    private static async Task<string> ImportAsync(TempDir dir, string name, string judge, int[] labels)
+    {
+        var logs = labels.Select((label, id) => new { id, question = $"Instruction {id}", pred_answer = "x", safe_label = label });
+        var file = dir.Json($"{name}.json", new { stats = new { }, logs });
+        var result = await Support.Cli.RunAsync("import", file, "--benchmark", "vlsbench", "--data", dir.Full("data"), "--out", dir.Full(name), "--model", name, "--judge", judge);
+        Assert.Equal(0, result.ExitCode);
+        return dir.Full(name);
+    }
+
+    [Fact]
+    public async Task Ranks_runs_tests_them_pairwise_and_flags_different_judges()
+    {
+        using var dir = new TempDir();
+        RunFixture.WriteVlsBench(dir, 6);
+        var a = await ImportAsync(dir, "model-a", "judge-x", [1, 1, 1, 1, 3, 3]);
+        var b = await ImportAsync(dir, "=model-b", "judge-y", [3, 3, 3, 3, 3, 1]);
+
+        var md = await Support.Cli.RunAsync("compare", b, a, "--format", "markdown");
+        Assert.Equal(0, md.ExitCode);
+        var lines = md.Output.Split('\n');
+        Assert.Contains("| vlsbench | model-a | judge-x | safe | 66.67 |", md.Output);
+        Assert.True(Array.FindIndex(lines, l => l.Contains("| model-a |")) < Array.FindIndex(lines, l => l.Contains("| =model-b |")), "sorted by rate");
+        Assert.Contains("| 6 | 1 | 4 | 0.3750 |", md.Output); // b first: only B 1, only A 4
+        Assert.Contains("different judges", md.Output);
+
+        var csv = await Support.Cli.RunAsync("compare", a, b, "--format", "csv");
+        Assert.Contains("vlsbench,'=model-b,judge-y,safe,16.67,", csv.Output); // no formula in a spreadsheet
+
+        var table = await Support.Cli.RunAsync("compare", a, b);
+        Assert.Contains("Leaderboard", table.Output);
+        Assert.Contains("McNemar", table.Output);
+    }
+}
