@@ -11,16 +11,25 @@ public static class InterchangeCommands
     public static Command Export(CliConsole console)
     {
         var dir = new Argument<string>("DIR") { Description = "A run directory." };
-        var format = new Option<string>("--format") { Description = "official (the authors' files) or jsonl (one line per answer).", DefaultValueFactory = _ => "official" };
-        format.AcceptOnlyFromAmong("official", "jsonl");
+        var format = new Option<string>("--format")
+        {
+            Description = "official (the authors' files), jsonl (one line per answer), markdown, csv (a row per answer and per verdict) or json.",
+            DefaultValueFactory = _ => "official",
+        };
+        format.AcceptOnlyFromAmong(["official", "jsonl", .. MmSafe.Reports.Exporters.ReportExporters.All.Select(e => e.Name)]);
         var to = new Option<string>("--to") { Description = "Where to write (default: DIR/export)." };
         var command = new Command("export", "Write a run as the authors' files or as JSONL.") { dir, format, to };
         command.SetAction(parse =>
         {
             var path = parse.GetRequiredValue(dir);
+            var target = parse.GetValue(to) ?? Path.Combine(path, "export");
+            if (MmSafe.Reports.Exporters.ReportExporters.Find(parse.GetRequiredValue(format)) is { } exporter)
+            {
+                console.WriteRaw(CliConsole.Plain(MmSafe.Reports.Exporters.ReportExporters.Write(exporter, MmSafe.Reports.RunReportData.Load(path), target)));
+                return ExitCodes.Success;
+            }
             var (store, manifest) = RunStore.OpenExisting(path);
             using var _ = store;
-            var target = parse.GetValue(to) ?? Path.Combine(path, "export");
             IReadOnlyList<string> written = parse.GetValue(format) == "jsonl"
                 ? [RunExport.Jsonl(store, Path.Combine(Directory.CreateDirectory(target).FullName, "samples.jsonl"))]
                 : RunExport.Official(store, RunManifests.Benchmark(manifest, path), target);

@@ -1,0 +1,33 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MmSafe.Benchmarks.Siuo;
+using MmSafe.Benchmarks.VlsBench;
+
+namespace MmSafe.Reports.Exporters;
+
+/// <summary>The manifest, the score (the same keys as <c>mmsafe score --json</c>) and every answer with its verdicts.</summary>
+public sealed class JsonExporter : IReportExporter
+{
+    public string Name => "json";
+
+    public string Extension => "json";
+
+    public void Export(RunReportData run, TextWriter w)
+    {
+        var score = run.Score.Score switch
+        {
+            SiuoGenScore s => ScoreJson.Write(s, run.Score.Warnings),
+            SiuoMcqaScore s => ScoreJson.Write(s, run.Score.Warnings),
+            VlsBenchScore s => ScoreJson.Write(s, run.Score.Warnings),
+            _ => "{}",
+        };
+        var document = new JsonObject
+        {
+            ["manifest"] = JsonSerializer.SerializeToNode(run.Manifest with { Items = [] }),
+            ["judge"] = run.Judge,
+            ["score"] = JsonNode.Parse(score),
+            ["samples"] = JsonSerializer.SerializeToNode(run.Samples),
+        };
+        w.Write(document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+}
