@@ -32,8 +32,8 @@ public static class ComparisonText
         return csv.ToString();
     }
 
-    // Markdown cells: pipes and line breaks would break the table; angle brackets would become HTML.
-    private static string Cell(string text) => text.Replace("|", "\\|").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\n", " ").Replace("\r", " ");
+    /// <summary>Markdown table cells: pipes and line breaks would break the table; angle brackets would become HTML.</summary>
+    public static string Cell(string text) => text.Replace("|", "\\|").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\n", " ").Replace("\r", " ");
 
     // CSV fields quoted when needed; a leading = + - @ is defused so spreadsheets do not run it as a formula.
     public static string Field(string text)

@@ -40,5 +40,5 @@ public sealed class MarkdownExporter : IReportExporter
 
     private static string F(Rate r) => r.Percent is null ? "n/a" : FormattableString.Invariant($"{r.Percent:F2} [{r.Low:F2}, {r.High:F2}]");
 
-    private static string Cell(string text) => text.Replace("|", "\\|").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\n", " ").Replace("\r", " ");
+    private static string Cell(string text) => ComparisonText.Cell(text);
 }

@@ -45,7 +45,7 @@ public static class HtmlReport
         """;
 
     private const string Script = """
-        (function(){var q=document.getElementById('q'),c=document.getElementById('cat'),v=document.getElementById('ver'),n=document.getElementById('count');
+        (function(){document.body.setAttribute('data-report-ready','1');var q=document.getElementById('q'),c=document.getElementById('cat'),v=document.getElementById('ver'),n=document.getElementById('count');
         if(!q)return;function f(){var s=q.value.toLowerCase(),shown=0,items=document.querySelectorAll('article.item');
         for(var i=0;i<items.length;i++){var a=items[i],ok=(!c.value||a.getAttribute('data-category')===c.value)&&(!v.value||a.getAttribute('data-verdicts').split('|').indexOf(v.value)>=0)&&(!s||a.textContent.toLowerCase().indexOf(s)>=0);
         a.hidden=!ok;if(ok)shown++;}n.textContent=shown;}q.addEventListener('input',f);c.addEventListener('change',f);v.addEventListener('change',f);f();})();
