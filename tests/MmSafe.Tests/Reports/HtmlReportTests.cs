@@ -71,6 +71,28 @@ public sealed partial class HtmlReportTests
         Assert.Contains("over the 0 KB cap", html);
     }
 
+    [Fact]
+    public async Task One_report_holds_several_runs_with_vlsbench_stacked_bars_and_multiple_choice_accuracy()
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 6);
+        dir.Json("siuo/siuo_mcqa.json", Enumerable.Range(1, 3).Select(i => Fixtures.SiuoMcqa(i)).ToArray());
+        for (int i = 1; i <= 3; i++) dir.File($"siuo/images/S-{i:00}.png", MmSafe.Images.TinyPng.Solid(4, 4, 9, 9, 9));
+        await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "mock", "--judge", "mock", "--out", dir.Full("vls"), "--json");
+        await Support.Cli.RunAsync("run", "siuo-mcqa", "--data", dir.Full("siuo"), "--model", "mock", "--out", dir.Full("mcqa"), "--json");
+
+        var result = await Support.Cli.RunAsync("report", dir.Full("vls"), dir.Full("mcqa"), "--out", dir.Full("both.html"));
+        Assert.Equal(0, result.ExitCode);
+        var html = File.ReadAllText(dir.Full("both.html"));
+        Assert.Contains("Refusal / warning / unsafe by category", html);
+        Assert.Contains("Refusal / warning / unsafe by sub-category", html);
+        Assert.Contains("Unauthorized Data Collection", html);
+        Assert.Contains("Accuracy by category", html);
+        Assert.Contains("PUBLISHED: VLSBench paper table", html);
+        Assert.Contains("MOCK run", html);
+        Assert.Equal(2, Regex.Matches(html, "<section class=\"run\">").Count);
+    }
+
     [GeneratedRegex("<script\\b", RegexOptions.IgnoreCase)]
     private static partial Regex ScriptTags();
 
