@@ -47,9 +47,10 @@ public static class CliApp
             console.Error($"error: {e.Message}");
             return e.IsTransient ? ExitCodes.ModelUnavailable : ExitCodes.InputError;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            console.Error("cancelled");
+            // Ctrl+C cancels System.CommandLine's own token; every finished result is already stored.
+            console.Error("cancelled; finished results are kept, and the same command continues the run");
             return ExitCodes.Cancelled;
         }
     }

@@ -39,9 +39,17 @@ public sealed class RunStore : IDisposable
 
     public static RunStore Open(string directory)
     {
-        System.IO.Directory.CreateDirectory(directory);
-        var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(directory, FileName), Pooling = false }.ToString());
-        db.Open();
+        SqliteConnection db;
+        try
+        {
+            System.IO.Directory.CreateDirectory(directory);
+            db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(directory, FileName), Pooling = false }.ToString());
+            db.Open();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or SqliteException)
+        {
+            throw new InputException($"{directory}: cannot create or open the run store there ({e.Message}); choose a writable directory with --out.", e);
+        }
         Execute(db, """
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = NORMAL;

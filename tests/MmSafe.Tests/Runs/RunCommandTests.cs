@@ -99,6 +99,18 @@ public sealed class RunCommandTests
     }
 
     [Fact]
+    public async Task An_out_path_that_cannot_hold_a_run_is_an_input_error()
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 1);
+        var file = dir.File("not-a-directory", "x");
+        var result = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "mock", "--judge", "mock", "--out", file);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("cannot create or open the run store", result.Error);
+        Assert.DoesNotContain("   at ", result.Error);
+    }
+
+    [Fact]
     public async Task A_dry_run_prints_the_plan_and_sends_nothing()
     {
         using var dir = new TempDir();
