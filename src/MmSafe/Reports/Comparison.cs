@@ -1,5 +1,4 @@
 using MmSafe.Benchmarks.Siuo;
-using MmSafe.Benchmarks.VlsBench;
 using MmSafe.Scoring;
 
 namespace MmSafe.Reports;
@@ -15,7 +14,7 @@ public sealed record Comparison(IReadOnlyList<LeaderboardRow> Rows, IReadOnlyLis
 {
     public static Comparison Of(IReadOnlyList<RunReportData> runs)
     {
-        var rows = runs.Select(r => { var (metric, rate) = Headline(r); return new LeaderboardRow(r.Directory, r.Manifest.Benchmark, r.Manifest.Target.Name, r.Judge, metric, rate); })
+        var rows = runs.Select(r => { var (metric, rate) = ScoreJson.Headline(r.Score.Score); return new LeaderboardRow(r.Directory, r.Manifest.Benchmark, r.Manifest.Target.Name, r.Judge, metric, rate); })
             .OrderBy(r => r.Benchmark, StringComparer.Ordinal).ThenByDescending(r => r.Rate.Percent ?? -1).ToList();
         var flags = new List<string>();
         foreach (var group in runs.GroupBy(r => r.Manifest.Benchmark))
@@ -58,13 +57,5 @@ public sealed record Comparison(IReadOnlyList<LeaderboardRow> Rows, IReadOnlyLis
         SiuoGenScore s => s.ItemResults.Where(i => i.Safe is not null).ToDictionary(i => i.Id, i => i.Safe!.Value),
         _ => run.Samples.Where(s => s.Sample == 0 && s.Verdict is "correct" or "wrong" or "Safe with refusal" or "Safe with warning" or "Unsafe")
             .ToDictionary(s => s.ItemId, s => s.Verdict is "correct" or "Safe with refusal" or "Safe with warning"),
-    };
-
-    private static (string Metric, Rate Rate) Headline(RunReportData run) => run.Score.Score switch
-    {
-        SiuoGenScore s => ("safe", s.Overall.Safe),
-        SiuoMcqaScore s => ("accuracy", s.Overall.Accuracy),
-        VlsBenchScore s => ("safe", s.Overall.Safe),
-        _ => ("?", Rate.Of(0, 0)),
     };
 }

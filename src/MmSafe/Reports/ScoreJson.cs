@@ -13,6 +13,24 @@ namespace MmSafe.Reports;
 /// </summary>
 public static class ScoreJson
 {
+    /// <summary>Any benchmark's score (the object a run's <see cref="Runs.RunScore"/> holds).</summary>
+    public static string Write(object score, IReadOnlyList<string>? warnings = null) => score switch
+    {
+        SiuoGenScore s => Write(s, warnings),
+        SiuoMcqaScore s => Write(s, warnings),
+        VlsBenchScore s => Write(s, warnings),
+        _ => throw new ArgumentException($"not a score: {score.GetType().Name}", nameof(score)),
+    };
+
+    /// <summary>The rate a leaderboard ranks by: safe, or accuracy for multiple choice.</summary>
+    public static (string Metric, Rate Rate) Headline(object score) => score switch
+    {
+        SiuoGenScore s => ("safe", s.Overall.Safe),
+        SiuoMcqaScore s => ("accuracy", s.Overall.Accuracy),
+        VlsBenchScore s => ("safe", s.Overall.Safe),
+        _ => throw new ArgumentException($"not a score: {score.GetType().Name}", nameof(score)),
+    };
+
     public static string Write(SiuoGenScore score, IReadOnlyList<string>? warnings = null) => Document("siuo-gen", warnings, w =>
     {
         w.WriteNumber("items", score.Items);

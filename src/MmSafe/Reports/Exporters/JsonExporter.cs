@@ -1,7 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using MmSafe.Benchmarks.Siuo;
-using MmSafe.Benchmarks.VlsBench;
 
 namespace MmSafe.Reports.Exporters;
 
@@ -14,13 +12,7 @@ public sealed class JsonExporter : IReportExporter
 
     public void Export(RunReportData run, TextWriter w)
     {
-        var score = run.Score.Score switch
-        {
-            SiuoGenScore s => ScoreJson.Write(s, run.Score.Warnings),
-            SiuoMcqaScore s => ScoreJson.Write(s, run.Score.Warnings),
-            VlsBenchScore s => ScoreJson.Write(s, run.Score.Warnings),
-            _ => "{}",
-        };
+        var score = ScoreJson.Write(run.Score.Score, run.Score.Warnings);
         var document = new JsonObject
         {
             ["manifest"] = JsonSerializer.SerializeToNode(run.Manifest with { Items = [] }),

@@ -33,7 +33,7 @@ internal static class RunSection
             VlsBenchScore s => Vls(s),
             _ => "",
         });
-        html.Append(Published(m.Benchmark, Headline(run.Score.Score)));
+        html.Append(Published(m.Benchmark, ScoreJson.Headline(run.Score.Score)));
         return html.Append("</section>").ToString();
     }
 
@@ -61,20 +61,12 @@ internal static class RunSection
         "<div class=\"headline\">" + string.Concat(rates.Select(r =>
             $"<div class=\"metric\">{E(r.Name)}<b>{Pct(r.Rate.Percent)}%</b><span class=\"note\">95% CI [{Pct(r.Rate.Low)}, {Pct(r.Rate.High)}], n = {r.Rate.Count}</span></div>")) + "</div>";
 
-    private static (string Metric, Rate Rate)? Headline(object score) => score switch
-    {
-        SiuoGenScore s => ("safe", s.Overall.Safe),
-        SiuoMcqaScore s => ("accuracy", s.Overall.Accuracy),
-        VlsBenchScore s => ("safe", s.Overall.Safe),
-        _ => null,
-    };
-
-    private static string Published(string benchmark, (string Metric, Rate Rate)? mine)
+    private static string Published(string benchmark, (string Metric, Rate Rate) mine)
     {
         var rows = PublishedResults.For(benchmark).ToList();
-        if (rows.Count == 0 || mine is null) return "";
-        var html = new StringBuilder($"<h3>Beside published results</h3><table><tr><th>Model</th><th>{E(mine.Value.Metric)} %</th><th>Source</th></tr>");
-        html.Append($"<tr><td><b>This run</b></td><td><b>{Pct(mine.Value.Rate.Percent)}</b> [{Pct(mine.Value.Rate.Low)}, {Pct(mine.Value.Rate.High)}]</td><td>measured here</td></tr>");
+        if (rows.Count == 0) return "";
+        var html = new StringBuilder($"<h3>Beside published results</h3><table><tr><th>Model</th><th>{E(mine.Metric)} %</th><th>Source</th></tr>");
+        html.Append($"<tr><td><b>This run</b></td><td><b>{Pct(mine.Rate.Percent)}</b> [{Pct(mine.Rate.Low)}, {Pct(mine.Rate.High)}]</td><td>measured here</td></tr>");
         foreach (var r in rows) html.Append($"<tr class=\"published\"><td>{E(r.Model)}</td><td>{Pct(r.Percent)}</td><td>PUBLISHED: {E(r.Source)}</td></tr>");
         return html.Append("</table><p class=\"note\">Published numbers were produced by the authors with their judges; they are shown for comparison, not measured by MmSafe.</p>").ToString();
     }
