@@ -18,7 +18,7 @@ public static class InterchangeCommands
         };
         format.AcceptOnlyFromAmong(["official", "jsonl", .. MmSafe.Reports.Exporters.ReportExporters.All.Select(e => e.Name)]);
         var to = new Option<string>("--to") { Description = "Where to write (default: DIR/export)." };
-        var command = new Command("export", "Write a run as the authors' files or as JSONL.") { dir, format, to };
+        var command = new Command("export", "Write a run as the authors' files, JSONL, Markdown, CSV or JSON.") { dir, format, to };
         command.SetAction(parse =>
         {
             var path = parse.GetRequiredValue(dir);

@@ -62,6 +62,13 @@ public sealed record ModelSpec(string Name, ProviderKind Provider, string Model)
     /// <summary>A spec for <c>--model NAME</c> alone: "mock" is the mock model, anything else an OpenAI-compatible model.</summary>
     public static ModelSpec Adhoc(string model, Uri? baseUrl = null, string? apiKeyEnv = null) =>
         model.Equals("mock", StringComparison.OrdinalIgnoreCase) || model.StartsWith("mock/", StringComparison.OrdinalIgnoreCase)
-            ? new ModelSpec(model, ProviderKind.Mock, model)
-            : new ModelSpec(model, ProviderKind.OpenAI, model) { BaseUrl = baseUrl, ApiKeyEnv = apiKeyEnv ?? "OPENAI_API_KEY" };
+            ? new ModelSpec(model, ProviderKind.Mock, model) { Choices = ChoicesMode.Native }
+            : new ModelSpec(model, ProviderKind.OpenAI, model)
+            {
+                BaseUrl = baseUrl, ApiKeyEnv = apiKeyEnv ?? "OPENAI_API_KEY", Choices = DefaultChoices(ProviderKind.OpenAI, baseUrl),
+            };
+
+    /// <summary>OpenAI's own API honours <c>n</c> (input tokens are paid once); other servers may ignore it, so they get parallel requests.</summary>
+    public static ChoicesMode DefaultChoices(ProviderKind provider, Uri? baseUrl) =>
+        provider == ProviderKind.OpenAI && (baseUrl is null || baseUrl.Host == "api.openai.com") ? ChoicesMode.Native : ChoicesMode.Parallel;
 }

@@ -73,7 +73,7 @@ public static class ModelsFile
             Defaults = new GenerationParameters(p.Temperature, p.TopP, p.MaxTokens, p.Seed, p.SystemPrompt),
             Concurrency = e.Concurrency is > 0 and var c ? c : e.Concurrency is null ? 8 : throw new InputException($"{where}: concurrency must be at least 1."),
             RequestsPerMinute = e.RequestsPerMinute,
-            Choices = Parse<ChoicesMode>(e.Choices, ChoicesMode.Parallel, where, "choices", "native or parallel"),
+            Choices = Parse<ChoicesMode>(e.Choices, ModelSpec.DefaultChoices(provider, baseUrl), where, "choices", "native or parallel"),
             StructuredOutput = Parse<StructuredOutputMode>(e.StructuredOutput, StructuredOutputMode.Auto, where, "structured_output", "auto, on or off"),
             ImageDetail = e.ImageDetail,
             MaxTokensField = e.MaxTokensField,

@@ -39,6 +39,13 @@ public sealed class ModelsFileTests
     }
 
     [Theory]
+    [InlineData(null, ChoicesMode.Native)]
+    [InlineData("https://api.openai.com/v1", ChoicesMode.Native)]
+    [InlineData("http://localhost:8000/v1", ChoicesMode.Parallel)]
+    public void Only_openais_own_api_asks_for_n_samples_in_one_request_by_default(string? baseUrl, ChoicesMode expected) =>
+        Assert.Equal(expected, ModelSpec.Adhoc("gpt-4o", baseUrl is null ? null : new Uri(baseUrl)).Choices);
+
+    [Theory]
     [InlineData("models:\n  a:\n    provider: openai\n", "model 'a': 'model' is missing")]
     [InlineData("models:\n  a:\n    model: m\n    provider: gemini\n", "provider 'gemini' is unknown")]
     [InlineData("models:\n  a:\n    model: m\n    choices: sometimes\n", "choices 'sometimes' is not valid; expected native or parallel")]
