@@ -28,11 +28,11 @@ public static class InterchangeCommands
                 console.WriteRaw(CliConsole.Plain(MmSafe.Reports.Exporters.ReportExporters.Write(exporter, MmSafe.Reports.RunReportData.Load(path), target)));
                 return ExitCodes.Success;
             }
-            var (store, manifest) = RunStore.OpenExisting(path);
-            using var _ = store;
+            RunContents run;
+            using (var store = SqliteRunStore.OpenExisting(path)) run = store.Read();
             IReadOnlyList<string> written = parse.GetValue(format) == "jsonl"
-                ? [RunExport.Jsonl(store, Path.Combine(Directory.CreateDirectory(target).FullName, "samples.jsonl"))]
-                : RunExport.Official(store, RunManifests.Benchmark(manifest, path), target);
+                ? [RunExport.Jsonl(run, Path.Combine(Directory.CreateDirectory(target).FullName, "samples.jsonl"))]
+                : RunExport.Official(run, target);
             foreach (var file in written) console.WriteRaw(CliConsole.Plain(file));
             return ExitCodes.Success;
         });
@@ -50,9 +50,9 @@ public static class InterchangeCommands
         var command = new Command("import", "Read results produced elsewhere into a run directory.") { file, benchmark, data, output, model, judge };
         command.SetAction(parse =>
         {
-            var manifest = RunImport.Import(parse.GetRequiredValue(file), parse.GetRequiredValue(benchmark), parse.GetRequiredValue(data),
+            var spec = RunImport.Import(parse.GetRequiredValue(file), parse.GetRequiredValue(benchmark), parse.GetRequiredValue(data),
                 parse.GetRequiredValue(output), parse.GetRequiredValue(model), parse.GetRequiredValue(judge));
-            console.WriteRaw(CliConsole.Plain($"Imported {manifest.Items.Count} items into {parse.GetRequiredValue(output)}; score it with: mmsafe score {parse.GetRequiredValue(output)}"));
+            console.WriteRaw(CliConsole.Plain($"Imported {spec.Selection.SampleIds.Count} items into {parse.GetRequiredValue(output)}; score it with: mmsafe score {parse.GetRequiredValue(output)}"));
             return ExitCodes.Success;
         });
         return command;

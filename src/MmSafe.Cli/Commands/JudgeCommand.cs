@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MmSafe.Benchmarks;
 using MmSafe.Cli.Output;
 using MmSafe.Models;
 using MmSafe.Runs;
@@ -21,21 +22,38 @@ public static class JudgeCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetRequiredValue(dir);
-            var (store, manifest) = RunStore.OpenExisting(path);
-            using var _ = store;
+            using var run = RunDirectory.Open(path);
+            var spec = run.Spec;
+            var benchmark = BenchmarkRegistry.Get(spec.Benchmark);
+            if (benchmark.Protocol.Aspects.Count == 0) throw new InputException($"{spec.Benchmark} has no judge stage.");
             var file = parse.GetValue(modelsFile) is { } f ? ModelsFile.Load(f) : null;
-            var judgeSpec = judge.Resolve(parse, file) ?? (manifest.Judge is { } recorded ? RunManifests.Spec(recorded)
-                : throw new InputException("no judge; pass --judge NAME."));
-            var benchmark = RunManifests.Benchmark(manifest, path);
-            if (benchmark.Aspects.Count == 0) throw new InputException($"{manifest.Benchmark} has no judge stage.");
+            var requested = judge.Resolve(parse, file);
+            ModelSettings settings;
+            ModelSpec model;
+            if (requested is null)
+            {
+                settings = spec.Judge ?? throw new InputException("no judge; pass --judge NAME.");
+                model = RunSpecs.Model(settings, spec.Operations.GetValueOrDefault(settings.Name));
+            }
+            else
+            {
+                settings = RunSpecs.Judge(benchmark, requested, null);
+                model = requested;
+                if (spec.FindJudge(settings.Name) is { } known && known.Model != settings.Model)
+                    throw new InputException($"{path}: a judge named '{settings.Name}' already judged this run with model {known.Model}; name the new judge differently.");
+                if (spec.FindJudge(settings.Name) is null)
+                    run.Store.WriteSpec(spec with
+                    {
+                        Judges = [.. spec.Judges, settings],
+                        Operations = new Dictionary<string, ModelOperations>(spec.Operations) { [settings.Name] = RunSpecs.Operations(requested) },
+                    });
+            }
+            if (spec.Target.Provider == MmSafe.Interchange.RunImport.Provider && requested is null)
+                throw new InputException($"{path}: an imported run's judge cannot be asked again; pass --judge NAME for a new judge.");
             using var responses = ModelOptions.OpenCache(parse, cache);
-            var client = new ModelClientFactory(cache: responses).Create(judgeSpec);
-            async Task Stage(IRunProgress progress) =>
-                await new RunEngine(store, benchmark, null, client, progress: progress).JudgeAsync(parse.GetValue(retry), cancellationToken);
-            if (parse.GetValue(json)) await Stage(NoProgress.Instance);
-            else await SpectreRunProgress.RunAsync(console, Stage);
-            ScorePrinter.Print(console, $"{path} (judge {judgeSpec.Name})", RunScoring.Score(store, judgeSpec.Name), parse.GetValue(json));
-            return ExitCodes.Success;
+            var client = new ModelClientFactory().Create(model);
+            return await RunSession.ExecuteAsync(console, run, null, [client], responses, new PipelineOptions(Generate: false, RetryDeclined: parse.GetValue(retry)),
+                settings.Name, parse.GetValue(json), cancellationToken);
         });
         return command;
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MmSafe.Benchmarks;
 using MmSafe.Cli.Output;
 using MmSafe.Models;
 using MmSafe.Runs;
@@ -40,65 +41,71 @@ public static class RunCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var file = parse.GetValue(modelsFile) is { } path ? ModelsFile.Load(path) : null;
-            RunManifest? recorded = parse.GetValue(resume) is { } dir ? OpenManifest(dir) : null;
-            string outDir = parse.GetValue(resume) ?? parse.GetValue(output) ?? throw new InputException("no run directory; pass --out DIR (or --resume DIR).");
-            string name = recorded?.Benchmark ?? parse.GetValue(benchmark) ?? throw new InputException($"no benchmark; expected one of {string.Join(", ", BenchmarkCatalog.Names)}.");
-            string dataPath = recorded?.DatasetFile ?? parse.GetValue(data) ?? throw new InputException("no dataset; pass --data DIR (the benchmark's data root).");
-            var filter = recorded is not null
-                ? new RunFilter(Ids: [.. recorded.Items.Select(i => i.Id)])
-                : new RunFilter(parse.GetValue(limit), Split(parse.GetValue(categories)), Split(parse.GetValue(ids))?.Select(ParseId).ToList());
-            var targetSpec = (recorded is not null ? RunManifests.Spec(recorded.Target) : target.Resolve(parse, file))
-                ?? throw new InputException("no target model; pass --model NAME (or --model mock for an offline dry run).");
-            var judgeSpec = recorded?.Judge is { } j ? RunManifests.Spec(j) : judge.Resolve(parse, file);
-            var bench = BenchmarkCatalog.Load(name, dataPath, filter, recorded?.Samples ?? parse.GetValue(samples));
-            if (bench.Aspects.Count > 0 && judgeSpec is null) throw new InputException($"{name} needs a judge; pass --judge NAME (or --judge mock).");
-            var overrides = new GenerationParameters(Temperature: parse.GetValue(temperature), MaxTokens: parse.GetValue(maxTokens));
-            var judgeOverrides = new GenerationParameters(Temperature: parse.GetValue(judgeTemperature), MaxTokens: parse.GetValue(judgeMaxTokens));
-
+            if (parse.GetValue(resume) is { } dir)
+            {
+                // Everything that shapes the results comes from the record; only how hard to drive the models may change.
+                var changing = new Option[] { data, output, limit, categories, ids, maxTokens, temperature, judgeMaxTokens, judgeTemperature, samples, target.Name, judge.Name, target.BaseUrl, judge.BaseUrl }
+                    .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+                if (changing.Count > 0 || parse.GetValue(benchmark) is not null)
+                    throw new InputException($"--resume restores the run's recorded settings; {string.Join(", ", changing.DefaultIfEmpty("BENCHMARK"))} cannot be given with it. Start a new run with --out to change them.");
+                using var resumed = RunDirectory.Open(dir);
+                var spec = resumed.Spec;
+                if (spec.Target.Provider == MmSafe.Interchange.RunImport.Provider)
+                    throw new InputException($"{dir}: an imported run holds results made elsewhere; it can be scored, judged again and exported, not resumed.");
+                return await ExecuteAsync(console, parse, resumed, Recorded(spec, spec.Target, parse.GetValue(target.Concurrency)),
+                    spec.Judge is { } j ? Recorded(spec, j, parse.GetValue(judge.Concurrency)) : null, cache, json, cancellationToken);
+            }
+            string outDir = parse.GetValue(output) ?? throw new InputException("no run directory; pass --out DIR (or --resume DIR).");
+            var bench = BenchmarkRegistry.Get(parse.GetValue(benchmark) ?? throw new InputException($"no benchmark; expected one of {string.Join(", ", BenchmarkRegistry.Names)}."));
+            var dataPath = parse.GetValue(data) ?? throw new InputException($"no dataset; pass --data DIR ({bench.DataDescription}).");
+            int perItem = parse.GetValue(samples) ?? bench.Protocol.Samples;
+            if (bench.CheckSamples(perItem) is { } why) throw new InputException($"--samples {perItem}: {why} for {bench.Name}.");
+            var targetSpec = target.Resolve(parse, file) ?? throw new InputException("no target model; pass --model NAME (or --model mock for an offline dry run).");
+            var judgeSpec = judge.Resolve(parse, file);
+            if (bench.Protocol.Aspects.Count > 0 && judgeSpec is null) throw new InputException($"{bench.Name} needs a judge; pass --judge NAME (or --judge mock).");
+            var dataset = bench.Load(dataPath);
+            var (selection, selected) = SampleSelection.Apply(dataset, parse.GetValue(limit), Split(parse.GetValue(categories)), Split(parse.GetValue(ids)));
+            var requested = RunSpecs.Create(bench, dataset, selection, perItem,
+                targetSpec, new GenerationParameters(Temperature: parse.GetValue(temperature), MaxTokens: parse.GetValue(maxTokens)),
+                judgeSpec, new GenerationParameters(Temperature: parse.GetValue(judgeTemperature), MaxTokens: parse.GetValue(judgeMaxTokens)));
             if (parse.GetValue(dryRun))
             {
-                ShowPlan(console, RunPlan.Estimate(bench, targetSpec, judgeSpec, overrides, parse.GetValue(prices) is { } p ? PriceTable.Load(p) : null), bench, outDir);
+                ShowPlan(console, RunPlan.Estimate(requested, parse.GetValue(prices) is { } p ? PriceTable.Load(p) : null), requested, outDir);
                 return ExitCodes.Success;
             }
-            using var store = RunManifests.OpenFor(outDir, RunManifests.Create(bench, targetSpec, judgeSpec));
-            using var responses = ModelOptions.OpenCache(parse, cache);
-            var factory = new ModelClientFactory(cache: responses);
-            var targetClient = factory.Create(targetSpec);
-            var judgeClient = judgeSpec is null ? null : factory.Create(judgeSpec);
-            async Task Stages(IRunProgress progress)
-            {
-                var engine = new RunEngine(store, bench, targetClient, judgeClient, overrides, judgeOverrides, progress);
-                await engine.GenerateAsync(cancellationToken);
-                await engine.JudgeAsync(cancellationToken: cancellationToken);
-            }
-            // With --json, stdout carries the JSON alone.
-            if (parse.GetValue(json)) await Stages(NoProgress.Instance);
-            else await SpectreRunProgress.RunAsync(console, Stages);
-            ScorePrinter.Print(console, outDir, RunScoring.Score(store, judgeSpec?.Name), parse.GetValue(json));
-            if (!parse.GetValue(json)) ShowUsage(console, [targetClient, .. judgeClient is null ? [] : new[] { judgeClient }]);
-            return ExitCodes.Success;
+            using var run = RunDirectory.Start(outDir, requested, selected);
+            var spec2 = run.Spec;
+            return await ExecuteAsync(console, parse, run, Recorded(spec2, spec2.Target, null), spec2.Judge is { } rj ? Recorded(spec2, rj, null) : null, cache, json, cancellationToken);
         });
         return command;
     }
 
-    private static RunManifest OpenManifest(string dir)
+    /// <summary>The model exactly as the run records it, driven as last recorded unless a concurrency flag says otherwise.</summary>
+    private static ModelSpec Recorded(RunSpec spec, ModelSettings settings, int? concurrency)
     {
-        var (store, manifest) = RunStore.OpenExisting(dir);
-        store.Dispose();
-        if (manifest.Target.Provider == MmSafe.Interchange.RunImport.Provider)
-            throw new InputException($"{dir}: an imported run holds results made elsewhere; it can be scored, judged again and exported, not resumed.");
-        return manifest;
+        var model = RunSpecs.Model(settings, spec.Operations.GetValueOrDefault(settings.Name));
+        if (concurrency is { } c)
+            model = c >= 1 ? model with { Concurrency = c } : throw new InputException($"--concurrency must be at least 1, not {c}.");
+        return model;
+    }
+
+    private static async Task<int> ExecuteAsync(CliConsole console, ParseResult parse, RunDirectory run, ModelSpec target, ModelSpec? judge, Option<string> cache, Option<bool> json,
+        CancellationToken cancellationToken)
+    {
+        using var responses = ModelOptions.OpenCache(parse, cache);
+        var factory = new ModelClientFactory();
+        var targetClient = factory.Create(target);
+        var judges = judge is null ? [] : new[] { factory.Create(judge) };
+        return await RunSession.ExecuteAsync(console, run, targetClient, judges, responses, new PipelineOptions(), judge?.Name, parse.GetValue(json), cancellationToken);
     }
 
     private static List<string>? Split(string? list) =>
         list is null ? null : [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 
-    private static int ParseId(string id) =>
-        int.TryParse(id, out var value) ? value : throw new InputException($"--ids: '{id}' is not an integer id.");
 
-    private static void ShowPlan(CliConsole console, RunPlan plan, IRunBenchmark bench, string outDir)
+    private static void ShowPlan(CliConsole console, RunPlan plan, RunSpec spec, string outDir)
     {
-        var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle(Markup.Escape($"Plan: {bench.Name} into {outDir}")) };
+        var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle(Markup.Escape($"Plan: {spec.Benchmark} into {outDir}")) };
         table.AddColumn("What").AddColumn(new TableColumn("Count").RightAligned());
         table.AddRow("Items", plan.Items.ToString("N0"));
         table.AddRow("Target requests", plan.TargetRequests.ToString("N0"));
@@ -106,15 +113,6 @@ public static class RunCommand
         table.AddRow("Input tokens (rough)", plan.InputTokens.ToString("N0"));
         table.AddRow("Output tokens (at most)", plan.OutputTokens.ToString("N0"));
         table.AddRow("Cost (USD)", plan.Cost is { } cost ? cost.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) : "pass --prices FILE");
-        console.Out.Write(table);
-    }
-
-    private static void ShowUsage(CliConsole console, IEnumerable<ModelClient> clients)
-    {
-        var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle("Requests this session") };
-        foreach (var header in new[] { "Model", "Requests", "Failures", "Tokens in", "Tokens out", "Mean latency" }) table.AddColumn(header);
-        foreach (var u in clients.Select(c => c.Usage.Snapshot()))
-            table.AddRow(Markup.Escape(u.Model), u.Requests.ToString(), u.Failures.ToString(), u.InputTokens.ToString("N0"), u.OutputTokens.ToString("N0"), $"{u.MeanLatency.TotalMilliseconds:F0} ms");
         console.Out.Write(table);
     }
 }

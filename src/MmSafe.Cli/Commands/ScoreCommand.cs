@@ -33,16 +33,14 @@ public static class ScoreCommand
                 (_, file) =>
                 {
                     var imported = SiuoGenJudgedFile.Read(file);
-                    var score = SiuoGenScorer.Score(imported.Items);
-                    return new(() => ScoreJson.Write(score, imported.Warnings), () => ScoreTables.Show(console, file, score, imported.Warnings));
+                    return Sheet(console, file, SiuoGenScorer.Score(imported.Items), imported.Warnings);
                 }),
             Define(console, "siuo-mcqa", "Score SIUO multiple choice: accuracy, with unanswered items counted.",
                 "A SIUO multiple-choice results file: items with response_mcqa and correct_option.",
                 (_, file) =>
                 {
                     var imported = SiuoMcqaResponsesFile.Read(file);
-                    var score = SiuoMcqaScorer.Score(imported.Items);
-                    return new(() => ScoreJson.Write(score, imported.Warnings), () => ScoreTables.Show(console, file, score, imported.Warnings));
+                    return Sheet(console, file, SiuoMcqaScorer.Score(imported.Items), imported.Warnings);
                 }),
             Define(console, "vlsbench", "Score VLSBench: safe (refusal + warning) and unsafe rates.",
                 "VLSBench results: the authors' {stats, logs} file, or items with safe_label or a judge text.",
@@ -50,22 +48,24 @@ public static class ScoreCommand
                 {
                     var dataset = parse.GetValue(data) is { } root ? VlsBenchDataset.Load(root) : null;
                     var imported = VlsBenchResultsFile.Read(file, dataset);
-                    var score = VlsBenchScorer.Score(imported.Items);
-                    return new(() => ScoreJson.Write(score, imported.Warnings), () => ScoreTables.Show(console, file, score, imported.Warnings));
+                    return Sheet(console, file, VlsBenchScorer.Score(imported.Items), imported.Warnings);
                 },
                 data),
         };
         command.SetAction(parse =>
         {
             var dir = parse.GetValue(runDir) ?? throw new InputException("expected a run directory (mmsafe score DIR) or a benchmark (mmsafe score siuo-gen FILE).");
-            if (!RunStore.Exists(dir)) throw new InputException($"{dir}: not a run directory (no {RunStore.FileName}); to score a file, name its benchmark: mmsafe score siuo-gen FILE.");
-            var (store, _) = RunStore.OpenExisting(dir);
-            using var owned = store;
-            ScorePrinter.Print(console, dir, RunScoring.Score(store, parse.GetValue(judgeName)), parse.GetValue(runJson));
+            if (!SqliteRunStore.Exists(dir)) throw new InputException($"{dir}: not a run directory (no {SqliteRunStore.FileName}); to score a file, name its benchmark: mmsafe score siuo-gen FILE.");
+            RunContents run;
+            using (var store = SqliteRunStore.OpenExisting(dir)) run = store.Read();
+            ScorePrinter.Print(console, RunScoring.Score(run, parse.GetValue(judgeName)), parse.GetValue(runJson));
             return ExitCodes.Success;
         });
         return command;
     }
+
+    private static Scored Sheet(CliConsole console, string file, MmSafe.Scoring.ScoreSheet sheet, IReadOnlyList<string> warnings) =>
+        new(() => ScoreJson.Write(sheet, warnings), () => ScoreTables.Show(console, file, sheet, warnings));
 
     private static Command Define(CliConsole console, string name, string description, string fileHelp,
         Func<ParseResult, string, Scored> score, params Option[] extra)

@@ -1,77 +1,45 @@
-using MmSafe.Benchmarks.Siuo;
-using MmSafe.Benchmarks.VlsBench;
 using MmSafe.Scoring;
 using Spectre.Console;
 
 namespace MmSafe.Cli.Output;
 
-/// <summary>Human-readable score tables. Every string from a file is shown as plain text, never as markup.</summary>
+/// <summary>Human-readable score tables, laid out by the benchmark's score layout. Every string from a file is plain text, never markup.</summary>
 public static class ScoreTables
 {
-    public static void Show(CliConsole console, string file, SiuoGenScore score, IReadOnlyList<string> warnings)
+    public static void Show(CliConsole console, string source, ScoreSheet sheet, IReadOnlyList<string> warnings)
     {
-        var table = NewTable($"SIUO generation: {score.Items} items", "Category", "Items", "Safe %", "Effective %", "Safe & effective %");
-        foreach (var (name, r) in score.Categories) AddRow(table, name, r.Items, false, r.Safe, r.Effective, r.SafeAndEffective);
-        var o = score.Overall;
-        AddRow(table, "Overall", o.Items, true, o.Safe, o.Effective, o.SafeAndEffective);
-        Render(console, file, [table], warnings,
-            $"Invalid: {score.InvalidItems} items lacked a readable verdict for at least one rate; unreadable judge replies: {score.InvalidSafetyVerdicts} safety, {score.InvalidEffectivenessVerdicts} effectiveness.");
+        var layout = sheet.Layout;
+        var tables = new List<Table> { Table($"{layout.Title}: {sheet.Overall.Items} items", "Category", sheet.Categories, sheet) };
+        if (sheet.SubCategories.Count > 0) tables.Add(Table($"{layout.Title} by sub-category", "Sub-category", sheet.SubCategories, sheet));
+        foreach (var table in tables) console.Out.Write(table);
+        console.Out.Write(new Text(CliConsole.Plain($"Source: {source}") + "\n"));
+        console.Out.Write(new Text("Rates in percent with 95% Wilson intervals [low, high].\n"));
+        console.Out.Write(new Text(layout.CounterNote + "\n"));
+        foreach (var warning in warnings) console.Out.Write(new Text(CliConsole.Plain($"Warning: {warning}") + "\n", new Style(Color.Yellow)));
     }
 
-    public static void Show(CliConsole console, string file, SiuoMcqaScore score, IReadOnlyList<string> warnings)
+    private static Table Table(string title, string groupHeader, IReadOnlyList<GroupScore> groups, ScoreSheet sheet)
     {
-        var table = NewTable($"SIUO multiple choice: {score.Items} items", "Category", "Items", "Unanswered", "Accuracy %");
-        foreach (var (name, r) in score.Categories) AddRow(table, name, r.Items, false, r.Unanswered, r.Accuracy);
-        AddRow(table, "Overall", score.Items, true, score.Unanswered, score.Overall.Accuracy);
-        Render(console, file, [table], warnings,
-            $"Unanswered: {score.Unanswered} answers had no readable option letter; they are scored wrong (the authors' script guesses at random).");
-    }
-
-    public static void Show(CliConsole console, string file, VlsBenchScore score, IReadOnlyList<string> warnings)
-    {
-        var o = score.Overall;
-        var byCategory = VlsTable($"VLSBench: {o.Items} items", "Category", score.Categories, o);
-        Table[] tables = score.SubCategories.Count > 0
-            ? [byCategory, VlsTable("VLSBench by sub-category", "Sub-category", score.SubCategories, o)]
-            : [byCategory];
-        Render(console, file, tables, warnings,
-            $"Invalid: {o.Invalid} verdicts could not be read (judge refusals, malformed JSON); they are left out of the rates.");
-    }
-
-    private static Table VlsTable(string title, string groupHeader, IReadOnlyList<KeyValuePair<string, VlsBenchRates>> groups, VlsBenchRates overall)
-    {
-        var table = NewTable(title, groupHeader, "Items", "Invalid", "Safe %", "Refusal %", "Warning %", "Unsafe %");
-        foreach (var (name, r) in groups) AddRow(table, name, r.Items, false, r.Invalid, r.Safe, r.Refusal, r.Warning, r.Unsafe);
-        AddRow(table, "Overall", overall.Items, true, overall.Invalid, overall.Safe, overall.Refusal, overall.Warning, overall.Unsafe);
-        return table;
-    }
-
-    private static Table NewTable(string title, params string[] headers)
-    {
+        var layout = sheet.Layout;
         var table = new Table { Title = new TableTitle(Markup.Escape(title)), Border = TableBorder.Rounded };
-        table.AddColumn(new TableColumn(Markup.Escape(headers[0])));
-        foreach (var header in headers.Skip(1)) table.AddColumn(new TableColumn(Markup.Escape(header)).RightAligned());
+        table.AddColumn(new TableColumn(Markup.Escape(groupHeader)));
+        foreach (var header in new[] { "Items" }.Concat(layout.Counters.Select(c => c.Label)).Concat(layout.Metrics.Select(m => $"{m.Label} %")))
+            table.AddColumn(new TableColumn(Markup.Escape(header)).RightAligned());
+        foreach (var g in groups) AddRow(table, g, layout, bold: false);
+        AddRow(table, sheet.Overall, layout, bold: true);
         return table;
     }
 
-    private static void AddRow(Table table, string name, int items, bool bold, params object[] cells)
+    private static void AddRow(Table table, GroupScore g, ScoreLayout layout, bool bold)
     {
         var style = bold ? new Style(decoration: Decoration.Bold) : Style.Plain;
-        var row = new List<Text> { new(CliConsole.Plain(name), style), new(items.ToString(), style) };
-        row.AddRange(cells.Select(c => new Text(c is Rate rate ? Format(rate) : c.ToString() ?? "", style)));
-        table.AddRow(row);
+        var cells = new[] { CliConsole.Plain(g.Name), g.Items.ToString() }
+            .Concat(layout.Counters.Select(c => g.Counts.GetValueOrDefault(c.Key).ToString()))
+            .Concat(layout.Metrics.Select(m => Format(g.Rates[m.Key])));
+        table.AddRow(cells.Select(c => new Text(c, style)));
     }
 
     /// <summary>"53.29 [45.74, 60.69]"; "n/a" when no item had a valid verdict.</summary>
     public static string Format(Rate rate) =>
         rate.Percent is null ? "n/a" : FormattableString.Invariant($"{rate.Percent:F2} [{rate.Low:F2}, {rate.High:F2}]");
-
-    private static void Render(CliConsole console, string file, Table[] tables, IReadOnlyList<string> warnings, string invalidNote)
-    {
-        foreach (var table in tables) console.Out.Write(table);
-        console.Out.Write(new Text(CliConsole.Plain($"Source: {file}") + "\n"));
-        console.Out.Write(new Text("Rates in percent with 95% Wilson intervals [low, high].\n"));
-        console.Out.Write(new Text(invalidNote + "\n"));
-        foreach (var warning in warnings) console.Out.Write(new Text(CliConsole.Plain($"Warning: {warning}") + "\n", new Style(Color.Yellow)));
-    }
 }

@@ -22,6 +22,8 @@ public sealed class SpectreRunProgress(ProgressContext context) : IRunProgress
             if (failed) task.Description = Markup.Escape($"{name} ({Interlocked.Increment(ref _errors)} errors)");
             task.Increment(1);
         }
+
+        public void Resize(int delta) => task.MaxValue = Math.Max(1, task.MaxValue + delta);
     }
 
     public static Task RunAsync(CliConsole console, Func<IRunProgress, Task> work) =>

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using MmSafe.Benchmarks;
 using MmSafe.Datasets;
 using MmSafe.Models;
 using MmSafe.Runs;
@@ -6,45 +8,53 @@ using MmSafe.Runs;
 namespace MmSafe.Interchange;
 
 /// <summary>
-/// Reads results produced elsewhere (the authors' files, or ours exported) into a run store, so
-/// that <c>score</c>, <c>judge</c>, <c>export</c> and reports work on them. Answers and judge texts
-/// are stored verbatim; the dataset supplies categories and is recorded by its hash.
+/// Reads results produced elsewhere (the authors' files, or ours exported) into a run store, so that <c>score</c>,
+/// <c>judge</c>, <c>export</c> and reports work on them. Answers and judge texts are stored verbatim and every sample
+/// is scored as a run would score it; the dataset supplies the inputs and is recorded by its hash.
 /// </summary>
 public static class RunImport
 {
     public const string Provider = "Imported";
 
-    public static RunManifest Import(string file, string benchmarkName, string data, string directory, string model, string judge)
+    public static RunSpec Import(string file, string benchmarkName, string data, string directory, string model, string judge)
     {
+        var benchmark = BenchmarkRegistry.Get(benchmarkName);
         using var json = JsonRecordFile.Open(file);
         var records = json.Root.ValueKind == JsonValueKind.Object && json.Root.TryGetProperty("logs", out var logs) ? [.. logs.EnumerateArray()] : json.Records();
         var ids = records.Select((r, index) => Id(r) ?? throw InputException.ForRecord(file, index, null, "no question_id, instruction_id or id; expected the item's id")).ToList();
-        var benchmark = BenchmarkCatalog.Load(benchmarkName, data, new RunFilter(Ids: ids));
-        var imported = new ModelRecord(model, Provider, model, null, "", null, null, null, null, null);
-        var manifest = RunManifests.Create(benchmark, ModelSpec.Adhoc("mock"), null) with
-        {
-            Target = imported,
-            Judge = benchmark.Aspects.Count == 0 ? null : imported with { Name = judge, Model = judge },
-            Items = [.. ids.Select(id => benchmark.Items.Single(i => i.Id == id).Record)],
-        };
-        if (RunStore.Exists(directory)) throw new InputException($"{directory}: a run already exists here; import into a new directory.");
-        using var store = RunStore.Open(directory);
-        store.WriteManifest(manifest);
+        var dataset = benchmark.Load(data);
+        var byId = dataset.Samples.ToDictionary(s => s.Id);
+        var unknown = ids.Where(id => !byId.ContainsKey(id)).ToList();
+        if (unknown.Count > 0) throw new InputException($"{file}: {unknown.Count} ids are not in {dataset.File} (first: {string.Join(", ", unknown.Take(5))}); expected results of this dataset.");
+        var samples = ids.Select(id => byId[id]).ToList();
+        int perItem = records.Max(r => Strings(r, "responses")?.Count ?? 1);
+        ModelSettings Imported(string name, Models.GenerationParameters p) => new(name, Provider, name, null, "", p, null, "", nameof(ChoicesMode.Parallel), "none");
+        var spec = new RunSpec(benchmark.Name, benchmark.ProtocolVersion, RunSpec.CurrentToolVersion, dataset.File, dataset.Sha256,
+            new RunSelection(null, null, ids, ids, dataset.Samples.Count), perItem, Imported(model, benchmark.Protocol.Target),
+            benchmark.Protocol.Aspects.Count == 0 ? [] : [Imported(judge, benchmark.Protocol.Judge)], new Dictionary<string, ModelOperations>(), DateTimeOffset.UtcNow);
+        if (SqliteRunStore.Exists(directory)) throw new InputException($"{directory}: a run already exists here; import into a new directory.");
+        using var run = RunDirectory.Start(directory, spec, samples);
+        var store = run.Store;
         var now = DateTimeOffset.UtcNow;
         for (int index = 0; index < records.Count; index++)
         {
             var r = records[index];
-            int id = ids[index];
+            string id = ids[index];
             var answers = Strings(r, "responses") ?? [Text(r, "response_mcqa") ?? Text(r, "pred_answer") ?? Text(r, "response")
-                ?? throw InputException.ForRecord(file, index, id.ToString(), "no answer; expected responses, response_mcqa or pred_answer")];
-            for (int k = 0; k < answers.Count; k++)
-                store.SaveAsync(new StoredSample(id, k, "imported", CompletionKind.Completed, answers[k], null, null, null, null, null, 0, now)).GetAwaiter().GetResult();
+                ?? throw InputException.ForRecord(file, index, id, "no answer; expected responses, response_mcqa or pred_answer")];
+            var stored = answers.Select((text, k) => new StoredAnswer(id, k, "imported", text is null ? CompletionKind.Empty : CompletionKind.Completed, text,
+                null, null, null, null, null, 0, false, now)).ToList();
+            foreach (var a in stored) store.SaveAsync(a).GetAwaiter().GetResult();
+            var verdicts = new List<StoredVerdict>();
             foreach (var (aspect, texts) in Verdicts(r))
                 for (int k = 0; k < texts.Count; k++)
-                    store.SaveAsync(new StoredVerdict(judge, id, k, aspect, "imported", texts[k] is null ? null : CompletionKind.Completed, texts[k],
-                        texts[k] is null ? "the imported file has no verdict for this answer" : null, null, null, 0, now)).GetAwaiter().GetResult();
+                    verdicts.Add(new StoredVerdict(judge, id, k, aspect, "imported", texts[k] is null ? null : CompletionKind.Completed, texts[k],
+                        texts[k] is null ? "the imported file has no verdict for this answer" : null, null, null, 0, false, now));
+            foreach (var v in verdicts) store.SaveAsync(v).GetAwaiter().GetResult();
+            var judged = stored.Select(a => new JudgedAnswer(a.Sample, a, verdicts.Where(v => v.Sample == a.Sample).ToDictionary(v => v.Aspect))).ToList();
+            store.SaveScoreAsync(benchmark.Protocol.Aspects.Count == 0 ? "" : judge, benchmark.Score(byId[id], judged)).GetAwaiter().GetResult();
         }
-        return manifest;
+        return spec;
     }
 
     private static IEnumerable<(string Aspect, IReadOnlyList<string?> Texts)> Verdicts(JsonElement r)
@@ -58,8 +68,10 @@ public static class RunImport
         else if (Text(r, "evaluation") is { } evaluation) yield return ("label", [evaluation]);
     }
 
-    private static int? Id(JsonElement r) =>
-        new[] { "question_id", "instruction_id", "id" }.Select(f => r.TryGetProperty(f, out var v) && v.TryGetInt32(out var n) ? n : (int?)null).FirstOrDefault(n => n is not null);
+    private static string? Id(JsonElement r) =>
+        new[] { "question_id", "instruction_id", "id" }.Select(f => r.TryGetProperty(f, out var v)
+            ? v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n) ? n.ToString(CultureInfo.InvariantCulture) : v.ValueKind == JsonValueKind.String ? v.GetString() : null
+            : null).FirstOrDefault(n => n is not null);
 
     private static string? Text(JsonElement r, string field) => r.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 

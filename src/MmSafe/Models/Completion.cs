@@ -19,6 +19,21 @@ public enum CompletionKind
 
     /// <summary>The provider rejected the request under its content policy.</summary>
     PolicyBlocked,
+
+    /// <summary>A reply with no content at all (<c>"content": null</c> or absent) and no refusal.</summary>
+    Empty,
+
+    /// <summary>A 200 reply that holds no answer to read (<c>"choices": []</c>).</summary>
+    Malformed,
+}
+
+public static class CompletionKinds
+{
+    /// <summary>Real answers, which a benchmark scores: text (whole or truncated) or the API's refusal text.</summary>
+    public static bool IsAnswer(this CompletionKind kind) => kind is CompletionKind.Completed or CompletionKind.Truncated or CompletionKind.Refused;
+
+    /// <summary>Outcomes worth asking again on resume: the endpoint misbehaved rather than answered.</summary>
+    public static bool IsRetryable(this CompletionKind kind) => kind is CompletionKind.Malformed;
 }
 
 /// <summary>One sampled answer with its outcome, usage and latency.</summary>
@@ -26,17 +41,18 @@ public sealed record Completion(CompletionKind Kind, string Text, string? Refusa
     long? InputTokens, long? OutputTokens, TimeSpan Latency)
 {
     /// <summary>The property names the adapters use on each returned <see cref="ChatMessage"/>.</summary>
-    public const string FinishReasonKey = "finish_reason", RefusalKey = "refusal", PolicyErrorKey = "policy_error";
+    public const string FinishReasonKey = "finish_reason", RefusalKey = "refusal", PolicyErrorKey = "policy_error", ContentMissingKey = "content_missing";
 
     /// <summary>The text to score: the content, or the refusal when the API gave one instead (VLSBench protocol).</summary>
     public string ScoredText => Kind == CompletionKind.Refused ? Refusal ?? "" : Text;
 
-    /// <summary>Reads every choice of a response (one per message) as a completion.</summary>
+    /// <summary>Reads every choice of a response (one per message) as a completion; a response with no choice is one malformed completion.</summary>
     public static IReadOnlyList<Completion> FromResponse(ChatResponse response, TimeSpan latency)
     {
         var usage = response.Usage;
-        var messages = response.Messages.Count > 0 ? response.Messages : [new ChatMessage(ChatRole.Assistant, "")];
-        return [.. messages.Select((m, i) => FromMessage(m, i == 0 ? response.FinishReason : null,
+        if (response.Messages.Count == 0)
+            return [new Completion(CompletionKind.Malformed, "", null, response.FinishReason?.Value, usage?.InputTokenCount, usage?.OutputTokenCount, latency)];
+        return [.. response.Messages.Select((m, i) => FromMessage(m, i == 0 ? response.FinishReason : null,
             i == 0 ? usage?.InputTokenCount : null, i == 0 ? usage?.OutputTokenCount : null, latency))];
     }
 
@@ -46,10 +62,12 @@ public sealed record Completion(CompletionKind Kind, string Text, string? Refusa
         var reason = props?.TryGetValue(FinishReasonKey, out var r) == true ? r as string : responseReason?.Value;
         var refusal = props?.TryGetValue(RefusalKey, out var f) == true ? f as string : null;
         var policy = props?.TryGetValue(PolicyErrorKey, out var p) == true ? p as string : null;
+        bool missing = props?.TryGetValue(ContentMissingKey, out var m) == true && m is true;
         var text = message.Text;
         var kind = policy is not null ? CompletionKind.PolicyBlocked
             : reason == ChatFinishReason.ContentFilter.Value ? CompletionKind.ContentFiltered
             : string.IsNullOrEmpty(text) && !string.IsNullOrEmpty(refusal) ? CompletionKind.Refused
+            : missing ? CompletionKind.Empty
             : reason == ChatFinishReason.Length.Value ? CompletionKind.Truncated
             : CompletionKind.Completed;
         return new Completion(kind, text, refusal ?? policy, reason, input, output, latency);

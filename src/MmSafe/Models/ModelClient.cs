@@ -16,49 +16,57 @@ public sealed class ModelClient(ModelSpec spec, IChatClient chat, UsageLedger le
     /// <summary>True once the endpoint rejected structured output and prompts alone are used.</summary>
     public bool StructuredOutputUnsupported => structured.Unsupported;
 
+    /// <summary>The structured-output switch below this client, to restore a recorded fallback or to hear of a new one.</summary>
+    public StructuredOutputFallbackChatClient StructuredOutput => structured;
+
     /// <summary>
-    /// Samples <paramref name="n"/> answers. With <see cref="ChoicesMode.Native"/> one request asks
-    /// for n choices (topped up with single requests if the server returns fewer); with
-    /// <see cref="ChoicesMode.Parallel"/> n single requests go out at once, each with seed + i
-    /// when a seed is set, so that they are not all the same answer.
+    /// Samples the answers numbered <paramref name="samples"/> with exactly <paramref name="parameters"/> (nothing is
+    /// merged here: the caller passes the effective values it records). With <see cref="ChoicesMode.Native"/> one
+    /// request asks for all of them as <c>n</c> choices (topped up with single requests if the server returns fewer);
+    /// with <see cref="ChoicesMode.Parallel"/> each is its own request, with seed + its sample number when a seed is
+    /// set, so that they are not all the same answer. Results come back in the order of <paramref name="samples"/>.
     /// </summary>
-    public async Task<IReadOnlyList<Completion>> SampleAsync(IReadOnlyList<ChatMessage> messages, int n = 1,
-        GenerationParameters? overrides = null, ChatResponseFormat? format = null, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<Completion>> SampleAsync(IReadOnlyList<ChatMessage> messages, IReadOnlyList<int> samples,
+        GenerationParameters parameters, ChatResponseFormat? format = null, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
-        var parameters = spec.Defaults.With(overrides);
-        var request = parameters.SystemPrompt is { } system && !messages.Any(m => m.Role == ChatRole.System)
+        ArgumentOutOfRangeException.ThrowIfZero(samples.Count);
+        var request = WithSystemPrompt(messages, parameters);
+        var results = new List<Completion>();
+        if (samples.Count > 1 && spec.Choices == ChoicesMode.Native)
+            results.AddRange((await OneAsync(request, Options(parameters, format, samples.Count, null), cancellationToken).ConfigureAwait(false)).Take(samples.Count));
+        var singles = await Task.WhenAll(samples.Skip(results.Count)
+            .Select(k => OneAsync(request, Options(parameters, format, 1, k), cancellationToken))).ConfigureAwait(false);
+        results.AddRange(singles.Select(s => s[0]));
+        return results;
+    }
+
+    /// <summary>The messages as sent: the parameters' system prompt first, unless the messages carry one.</summary>
+    public static IReadOnlyList<ChatMessage> WithSystemPrompt(IReadOnlyList<ChatMessage> messages, GenerationParameters parameters) =>
+        parameters.SystemPrompt is { } system && !messages.Any(m => m.Role == ChatRole.System)
             ? [new ChatMessage(ChatRole.System, system), .. messages]
             : messages;
-        var results = new List<Completion>();
-        if (n > 1 && spec.Choices == ChoicesMode.Native)
-            results.AddRange(await OneAsync(request, Options(parameters, format, n, 0), cancellationToken).ConfigureAwait(false));
-        var missing = Enumerable.Range(results.Count, Math.Max(0, n - results.Count)).ToList();
-        var singles = await Task.WhenAll(missing.Select(i => OneAsync(request, Options(parameters, format, 1, i), cancellationToken))).ConfigureAwait(false);
-        results.AddRange(singles.SelectMany(s => s.Take(1)));
-        return results.Take(n).ToList();
-    }
 
     private async Task<IReadOnlyList<Completion>> OneAsync(IReadOnlyList<ChatMessage> messages, ChatOptions options, CancellationToken cancellationToken)
     {
         var start = System.Diagnostics.Stopwatch.GetTimestamp();
         var response = await chat.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        return Completion.FromResponse(response, System.Diagnostics.Stopwatch.GetElapsedTime(start));
+        // The latency the accounting wrapper measured inside the concurrency limit: the request's own, not its queueing.
+        var latency = response.AdditionalProperties?.TryGetValue(AccountingChatClient.LatencyKey, out var l) == true && l is TimeSpan own
+            ? own : System.Diagnostics.Stopwatch.GetElapsedTime(start);
+        return Completion.FromResponse(response, latency);
     }
 
-    private static ChatOptions Options(GenerationParameters p, ChatResponseFormat? format, int n, int sampleIndex)
+    private static ChatOptions Options(GenerationParameters p, ChatResponseFormat? format, int n, int? sample)
     {
         var options = new ChatOptions
         {
             Temperature = (float?)p.Temperature,
             TopP = (float?)p.TopP,
             MaxOutputTokens = p.MaxTokens,
-            Seed = p.Seed is { } seed ? seed + sampleIndex : null,
+            Seed = p.Seed is { } seed ? seed + (sample ?? 0) : null,
             ResponseFormat = format,
         };
-        // The sample index keeps cached answers of repeated samples apart; it is never sent.
-        options.AdditionalProperties = new() { [ResponseCache.SampleKey] = sampleIndex };
-        if (n > 1) options.AdditionalProperties[OpenAIRequest.ChoicesKey] = n;
+        if (n > 1) options.AdditionalProperties = new() { [OpenAIRequest.ChoicesKey] = n };
         return options;
     }
 }

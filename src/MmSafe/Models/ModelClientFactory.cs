@@ -9,11 +9,11 @@ namespace MmSafe.Models;
 
 /// <summary>
 /// Builds the client stack for a model, the same for targets and judges:
-/// logging → response cache (when given) → accounting → concurrency limit → structured-output fallback → retry (with a
-/// per-attempt timeout) → requests-per-minute limit → provider.
+/// logging → concurrency limit → accounting → structured-output fallback → retry (with a per-attempt timeout) →
+/// requests-per-minute limit → provider, composed with <see cref="ChatClientBuilder"/>. Answers already paid for are
+/// reused by the run pipeline through <see cref="Middleware.ResponseCache"/>, keyed by the request identity.
 /// </summary>
-public sealed class ModelClientFactory(HttpClient? httpClient = null, ILoggerFactory? loggerFactory = null, Func<string, string?>? environment = null,
-    ResponseCache? cache = null)
+public sealed class ModelClientFactory(HttpClient? httpClient = null, ILoggerFactory? loggerFactory = null, Func<string, string?>? environment = null)
 {
     private readonly HttpClient _http = httpClient ?? CreateHttpClient();
     private readonly ILoggerFactory _loggers = loggerFactory ?? NullLoggerFactory.Instance;
@@ -36,25 +36,28 @@ public sealed class ModelClientFactory(HttpClient? httpClient = null, ILoggerFac
         var endpoint = new ModelEndpoint(spec.Model, spec.EffectiveBaseUrl, spec.ApiKeyEnv, spec.Provider == ProviderKind.Mock ? null : _environment(spec.ApiKeyEnv))
         {
             ImageDetail = spec.ImageDetail,
-            MaxTokensField = spec.MaxTokensField ?? (spec.EffectiveBaseUrl.Host == "api.openai.com" ? "max_completion_tokens" : "max_tokens"),
+            MaxTokensField = spec.EffectiveMaxTokensField,
         };
-        IChatClient client = spec.Provider switch
+        IChatClient provider = spec.Provider switch
         {
             ProviderKind.Mock => new MockChatClient(spec.Model),
             ProviderKind.Anthropic => AnthropicProvider.Create(spec, endpoint, _http),
             _ => new OpenAICompatibleChatClient(endpoint, _http),
         };
         var logger = _loggers.CreateLogger("MmSafe.Models");
-        if (spec.RequestsPerMinute is > 0 and var rpm) client = new RateLimitingChatClient(client, RateLimitingChatClient.PerMinute(rpm));
-        client = new RetryingChatClient(client, spec.Retry, detail => LoggingChatClient.Retrying(logger, spec.Name, detail, endpoint.ApiKey));
-        var structured = new StructuredOutputFallbackChatClient(client, spec.StructuredOutput);
-        client = new ConcurrencyLimitingChatClient(structured, Slots(spec.Provider == ProviderKind.Mock ? $"mock:{spec.Model}" : endpoint.BaseUrl.ToString(), spec.Concurrency));
         var ledger = new UsageLedger(spec.Name);
-        client = new AccountingChatClient(client, ledger);
-        if (cache is not null && spec.Provider != ProviderKind.Mock)
-            client = new CachingChatClient(client, cache, $"{spec.Provider}|{endpoint.BaseUrl}|{spec.Model}|{endpoint.MaxTokensField}|{endpoint.ImageDetail}");
-        client = new LoggingChatClient(client, logger, spec.Name, endpoint.ApiKey);
-        return new ModelClient(spec, client, ledger, structured);
+        var slots = Slots(spec.Provider == ProviderKind.Mock ? $"mock:{spec.Model}" : endpoint.BaseUrl.ToString(), spec.Concurrency);
+        StructuredOutputFallbackChatClient? structured = null;
+        // Outermost first: each Use wraps everything listed after it.
+        var builder = new ChatClientBuilder(provider)
+            .Use(inner => new Middleware.LoggingChatClient(inner, logger, spec.Name, endpoint.ApiKey))
+            .Use(inner => new ConcurrencyLimitingChatClient(inner, slots))
+            .Use(inner => new AccountingChatClient(inner, ledger))
+            .Use(inner => structured = new StructuredOutputFallbackChatClient(inner, spec.StructuredOutput))
+            .Use(inner => new RetryingChatClient(inner, spec.Retry, detail => Middleware.LoggingChatClient.Retrying(logger, spec.Name, detail, endpoint.ApiKey)));
+        if (spec.RequestsPerMinute is > 0 and var rpm) builder.Use(inner => new RateLimitingChatClient(inner, RateLimitingChatClient.PerMinute(rpm)));
+        var client = builder.Build();
+        return new ModelClient(spec, client, ledger, structured!);
     }
 
     // Target and judge on the same endpoint share its limit.

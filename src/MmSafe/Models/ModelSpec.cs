@@ -57,6 +57,9 @@ public sealed record ModelSpec(string Name, ProviderKind Provider, string Model)
 
     public RetryOptions Retry { get; init; } = new();
 
+    /// <summary>The token-limit field actually sent.</summary>
+    public string EffectiveMaxTokensField => MaxTokensField ?? (EffectiveBaseUrl.Host == "api.openai.com" ? "max_completion_tokens" : "max_tokens");
+
     public Uri EffectiveBaseUrl => BaseUrl ?? new Uri(Provider == ProviderKind.Anthropic ? "https://api.anthropic.com" : OpenAIBaseUrl);
 
     /// <summary>A spec for <c>--model NAME</c> alone: "mock" is the mock model, anything else an OpenAI-compatible model.</summary>

@@ -1,4 +1,3 @@
-using MmSafe.Benchmarks.Siuo;
 using MmSafe.Scoring;
 
 namespace MmSafe.Reports;
@@ -14,25 +13,28 @@ public sealed record Comparison(IReadOnlyList<LeaderboardRow> Rows, IReadOnlyLis
 {
     public static Comparison Of(IReadOnlyList<RunReportData> runs)
     {
-        var rows = runs.Select(r => { var (metric, rate) = ScoreJson.Headline(r.Score.Score); return new LeaderboardRow(r.Directory, r.Manifest.Benchmark, r.Manifest.Target.Name, r.Judge, metric, rate); })
+        var rows = runs.Select(r => new LeaderboardRow(r.Directory, r.Spec.Benchmark, r.Spec.Target.Name, r.Judge, r.Score.Sheet.Layout.Headline.Key, r.Score.Sheet.HeadlineRate))
             .OrderBy(r => r.Benchmark, StringComparer.Ordinal).ThenByDescending(r => r.Rate.Percent ?? -1).ToList();
         var flags = new List<string>();
-        foreach (var group in runs.GroupBy(r => r.Manifest.Benchmark))
+        foreach (var group in runs.GroupBy(r => r.Spec.Benchmark))
         {
             void Flag(string what, Func<RunReportData, string?> key)
             {
                 var values = group.Select(key).Distinct().ToList();
                 if (values.Count > 1) flags.Add($"{group.Key}: runs use different {what} ({string.Join(", ", values.Select(v => v ?? "none"))}); their rates are not directly comparable.");
             }
-            Flag("judges", r => r.Judge == r.Manifest.Judge?.Name ? r.Manifest.Judge?.Model : r.Judge);
-            Flag("protocol versions", r => r.Manifest.ProtocolVersion);
-            Flag("datasets (SHA-256)", r => r.Manifest.DatasetSha256[..12]);
-            if (group.Select(r => string.Join(",", r.Manifest.Items.Select(i => i.Id))).Distinct().Count() > 1)
+            Flag("judges", r => r.Judge is null ? null : r.Spec.FindJudge(r.Judge)?.Model ?? r.Judge);
+            Flag("protocol versions", r => r.Spec.ProtocolVersion);
+            Flag("datasets (SHA-256)", r => r.Spec.DatasetSha256[..12]);
+            Flag("target settings", r => System.Text.Json.JsonSerializer.Serialize(r.Spec.Target.Parameters));
+            if (group.Select(r => string.Join(",", r.Spec.Selection.SampleIds)).Distinct().Count() > 1)
                 flags.Add($"{group.Key}: runs cover different items; paired tests use the items they share.");
         }
-        if (runs.Any(r => r.Manifest.IsMock)) flags.Add("Some runs use the offline mock model; their numbers are not a real evaluation.");
+        foreach (var run in runs.Where(r => r.Score.Deviations.Count > 0))
+            flags.Add($"{run.Directory}: not the official protocol ({string.Join("; ", run.Score.Deviations)}).");
+        if (runs.Any(r => r.Spec.IsMock)) flags.Add("Some runs use the offline mock model; their numbers are not a real evaluation.");
         var tests = new List<PairedTest>();
-        foreach (var group in runs.GroupBy(r => r.Manifest.Benchmark).Where(g => g.Count() > 1))
+        foreach (var group in runs.GroupBy(r => r.Spec.Benchmark).Where(g => g.Count() > 1))
         {
             var list = group.ToList();
             for (int a = 0; a < list.Count; a++)
@@ -52,10 +54,9 @@ public sealed record Comparison(IReadOnlyList<LeaderboardRow> Rows, IReadOnlyLis
     }
 
     /// <summary>Each item's headline outcome (safe, or correct for multiple choice); items without one are left out.</summary>
-    public static Dictionary<int, bool> Outcomes(RunReportData run) => run.Score.Score switch
+    public static Dictionary<string, bool> Outcomes(RunReportData run)
     {
-        SiuoGenScore s => s.ItemResults.Where(i => i.Safe is not null).ToDictionary(i => i.Id, i => i.Safe!.Value),
-        _ => run.Samples.Where(s => s.Sample == 0 && s.Verdict is "correct" or "wrong" or "Safe with refusal" or "Safe with warning" or "Unsafe")
-            .ToDictionary(s => s.ItemId, s => s.Verdict is "correct" or "Safe with refusal" or "Safe with warning"),
-    };
+        var key = run.Score.Sheet.Layout.Headline.Key;
+        return run.Score.Sheet.Items.Where(i => i.Scored && i.Values.GetValueOrDefault(key) is not null).ToDictionary(i => i.Id, i => i.Values[key]!.Value);
+    }
 }

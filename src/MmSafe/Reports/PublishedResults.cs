@@ -24,5 +24,5 @@ public static class PublishedResults
         new("vlsbench", "Gemini-1.5-pro", "safe", 49.78, VlsSource),
     ];
 
-    public static IEnumerable<PublishedResult> For(string benchmark) => All.Where(r => r.Benchmark == benchmark);
+    public static IReadOnlyList<PublishedResult> For(string benchmark) => [.. All.Where(r => r.Benchmark == benchmark)];
 }

@@ -10,6 +10,9 @@ public interface IRunProgress
 public interface IRunStage
 {
     void Advance(bool failed);
+
+    /// <summary>The stage turned out to have fewer requests (answers that are not judged) or more.</summary>
+    void Resize(int delta);
 }
 
 public sealed class NoProgress : IRunProgress, IRunStage
@@ -19,6 +22,10 @@ public sealed class NoProgress : IRunProgress, IRunStage
     public IRunStage Stage(string name, int total, int done) => this;
 
     public void Advance(bool failed)
+    {
+    }
+
+    public void Resize(int delta)
     {
     }
 }

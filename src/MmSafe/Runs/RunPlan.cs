@@ -8,22 +8,22 @@ public sealed record RunPlan(int Items, int TargetRequests, int JudgeRequests, l
     // OpenAI bills a high-detail 512×512-ish tile image at 255 tokens plus 85; a rough average for dataset images.
     private const int TokensPerImage = 765;
 
-    public static RunPlan Estimate(IRunBenchmark benchmark, ModelSpec target, ModelSpec? judge, GenerationParameters? targetOverrides,
-        IReadOnlyDictionary<string, (decimal Input, decimal Output)>? prices)
+    public static RunPlan Estimate(RunSpec spec, IReadOnlyDictionary<string, (decimal Input, decimal Output)>? prices)
     {
-        int items = benchmark.Items.Count;
-        int answers = items * benchmark.Samples;
-        int targetRequests = target.Choices == ChoicesMode.Native ? items : answers;
-        int judgeRequests = judge is null ? 0 : answers * benchmark.Aspects.Count;
-        var targetMax = benchmark.TargetParameters.With(targetOverrides).MaxTokens ?? 500;
-        var judgeMax = benchmark.JudgeParameters.MaxTokens ?? 200;
+        int items = spec.Selection.SampleIds.Count;
+        int answers = items * spec.Samples;
+        int aspects = Benchmarks.BenchmarkRegistry.Get(spec.Benchmark).Protocol.Aspects.Count;
+        int targetRequests = spec.Target.Choices == nameof(ChoicesMode.Native) ? items : answers;
+        int judgeRequests = spec.Judge is null ? 0 : answers * aspects;
+        var targetMax = spec.Target.Parameters.MaxTokens ?? 500;
+        var judgeMax = spec.Judge?.Parameters.MaxTokens ?? 200;
         long targetIn = (long)targetRequests * (TokensPerImage + 60), targetOut = (long)answers * targetMax;
         long judgeIn = (long)judgeRequests * (TokensPerImage + 450 + targetMax), judgeOut = (long)judgeRequests * judgeMax;
         decimal? cost = null;
-        if (prices is not null && prices.TryGetValue(target.Model, out var tp) && (judge is null || prices.ContainsKey(judge.Model)))
+        if (prices is not null && prices.TryGetValue(spec.Target.Model, out var tp) && (spec.Judge is null || prices.ContainsKey(spec.Judge.Model)))
         {
             cost = (targetIn * tp.Input + targetOut * tp.Output) / 1_000_000m;
-            if (judge is not null && prices.TryGetValue(judge.Model, out var jp)) cost += (judgeIn * jp.Input + judgeOut * jp.Output) / 1_000_000m;
+            if (spec.Judge is not null && prices.TryGetValue(spec.Judge.Model, out var jp)) cost += (judgeIn * jp.Input + judgeOut * jp.Output) / 1_000_000m;
         }
         return new RunPlan(items, targetRequests, judgeRequests, targetIn + judgeIn, targetOut + judgeOut, cost);
     }

@@ -1,24 +1,58 @@
+using MmSafe.Benchmarks;
 using MmSafe.Models;
+using MmSafe.Scoring;
 
 namespace MmSafe.Runs;
 
-/// <summary>One target-model answer (or its permanent failure) for one sample of one item.</summary>
-public sealed record StoredSample(int ItemId, int Sample, string RequestKey, CompletionKind? Kind, string? Text, string? Refusal,
-    string? FinishReason, string? Error, long? InputTokens, long? OutputTokens, double LatencyMs, DateTimeOffset At)
+/// <summary>One target-model answer (or its failure) for one sample number of one item.</summary>
+/// <param name="Identity">The <see cref="RequestIdentity"/> of the request, shared with the response cache.</param>
+/// <param name="Cached">True when the answer was reused from the response cache rather than asked for.</param>
+public sealed record StoredAnswer(string SampleId, int Sample, string Identity, CompletionKind? Kind, string? Text, string? Refusal,
+    string? FinishReason, string? Error, long? InputTokens, long? OutputTokens, double LatencyMs, bool Cached, DateTimeOffset At)
 {
     public bool Failed => Error is not null;
 
+    /// <summary>A real answer, which is judged and scored.</summary>
+    public bool IsAnswer => !Failed && Kind is { } kind && kind.IsAnswer();
+
+    /// <summary>Worth asking again when the run resumes: a failure or a malformed reply.</summary>
+    public bool NeedsRetry => Failed || Kind is { } kind && kind.IsRetryable();
+
     /// <summary>What is judged and exported: the content, or the refusal given instead of content.</summary>
     public string ScoredText => Kind == CompletionKind.Refused ? Refusal ?? "" : Text ?? "";
+
+    /// <summary>answered, refused, filtered, empty, malformed or failed.</summary>
+    public string Outcome => Failed ? "failed" : Kind switch
+    {
+        CompletionKind.Completed or CompletionKind.Truncated => "answered",
+        CompletionKind.Refused => "refused",
+        CompletionKind.ContentFiltered or CompletionKind.PolicyBlocked => "filtered",
+        CompletionKind.Empty => "empty",
+        _ => "malformed",
+    };
 }
 
-/// <summary>One judge reply (raw text, kept verbatim) on one aspect of one sample, or its failure.</summary>
+/// <summary>One judge reply (raw text, kept verbatim) on one aspect of one answer, or its failure.</summary>
 /// <param name="Aspect">"safety", "effectiveness" or "label".</param>
-public sealed record StoredVerdict(string Judge, int ItemId, int Sample, string Aspect, string RequestKey, CompletionKind? Kind, string? Raw,
-    string? Error, long? InputTokens, long? OutputTokens, double LatencyMs, DateTimeOffset At)
+public sealed record StoredVerdict(string Judge, string SampleId, int Sample, string Aspect, string Identity, CompletionKind? Kind, string? Raw,
+    string? Error, long? InputTokens, long? OutputTokens, double LatencyMs, bool Cached, DateTimeOffset At)
 {
     public bool Failed => Error is not null;
 
     /// <summary>The judge declined or was filtered: an outcome of its own, neither safe nor unsafe.</summary>
-    public bool JudgeDeclined => Kind is CompletionKind.Refused or CompletionKind.ContentFiltered or CompletionKind.PolicyBlocked;
+    public bool JudgeDeclined => Kind is CompletionKind.Refused or CompletionKind.ContentFiltered or CompletionKind.PolicyBlocked
+        or CompletionKind.Empty or CompletionKind.Malformed;
+
+    /// <summary>Asked again on resume: a failure or a reply with nothing to read.</summary>
+    public bool NeedsRetry => Failed || Kind is CompletionKind.Malformed;
+}
+
+/// <summary>Something that happened to a run and changed how it ran, e.g. structured output switched off after a 400.</summary>
+public sealed record RunEvent(DateTimeOffset At, string Kind, string Model, string Detail);
+
+/// <summary>Everything a run's store holds: what score, report, compare and export read, and all they read.</summary>
+public sealed record RunContents(string Directory, RunSpec Spec, IReadOnlyList<Sample> Samples, IReadOnlyList<StoredAnswer> Answers,
+    IReadOnlyList<StoredVerdict> Verdicts, IReadOnlyDictionary<string, IReadOnlyList<ItemScore>> Scores, IReadOnlyList<RunEvent> Events)
+{
+    public IBenchmark Benchmark => BenchmarkRegistry.Get(Spec.Benchmark);
 }

@@ -1,29 +1,69 @@
-using MmSafe.Benchmarks.Siuo;
-using MmSafe.Benchmarks.VlsBench;
+using MmSafe.Benchmarks;
+using MmSafe.Scoring;
 
 namespace MmSafe.Runs;
 
-/// <summary>Scores a run from its store alone: no dataset, no model.</summary>
+/// <summary>How complete a run is, in counts, and in words when it is not.</summary>
+/// <param name="Missing">Answers not in the store yet.</param>
+/// <param name="FailedAnswers">Answers whose request failed for good, or whose reply was malformed.</param>
+/// <param name="FailedVerdicts">Judge requests that failed for good.</param>
+/// <param name="Unscored">Samples with no stored score.</param>
+public sealed record Completeness(int Missing, int FailedAnswers, int FailedVerdicts, int Unscored, int ScoredItems)
+{
+    public bool IsComplete => Missing == 0 && FailedAnswers == 0 && FailedVerdicts == 0 && Unscored == 0 && ScoredItems > 0;
+
+    public string Describe() => IsComplete ? "complete" : string.Join("; ", new[]
+    {
+        Missing > 0 ? $"{Missing} answers not asked yet" : null,
+        FailedAnswers > 0 ? $"{FailedAnswers} target requests failed or were malformed" : null,
+        FailedVerdicts > 0 ? $"{FailedVerdicts} judge requests failed" : null,
+        Unscored > 0 ? $"{Unscored} samples not scored yet" : null,
+        ScoredItems == 0 ? "no item could be scored" : null,
+    }.OfType<string>());
+}
+
+/// <summary>A run's score as read from its store: the sheet, whose judge, outcomes of every answer, deviations and warnings.</summary>
+public sealed record RunScore(RunContents Run, string? Judge, ScoreSheet Sheet, IReadOnlyDictionary<string, int> Outcomes,
+    IReadOnlyList<string> UnscoredAnswers, IReadOnlyList<string> Deviations, IReadOnlyList<string> Warnings, Completeness Completeness);
+
+/// <summary>Scores a run from its store alone: the stored sample scores, aggregated. No dataset, no model, no re-parsing.</summary>
 public static class RunScoring
 {
-    /// <param name="judge">Whose verdicts to use; by default the manifest's judge, else the only judge in the store.</param>
-    public static RunScore Score(RunStore store, string? judge = null)
+    /// <param name="judge">Whose verdicts to use; by default the run's judge.</param>
+    public static RunScore Score(RunContents run, string? judge = null)
     {
-        var manifest = store.ReadManifest() ?? throw new InputException($"{store.Directory}: not a run directory (no manifest in {RunStore.FileName}).");
-        judge ??= manifest.Judge?.Name;
-        var samples = store.Samples();
-        var verdicts = judge is null ? [] : store.Verdicts(judge);
-        var score = manifest.Benchmark switch
-        {
-            "siuo-gen" => SiuoGenRun.Score(manifest.Items, samples, verdicts),
-            "siuo-mcqa" => SiuoMcqaRun.Score(manifest.Items, samples),
-            "vlsbench" => VlsBenchRun.Score(manifest.Items, samples, verdicts),
-            var other => throw new InputException($"{store.Directory}: unknown benchmark '{other}' in the manifest."),
-        };
-        var warnings = new List<string>(score.Warnings);
-        if (manifest.IsMock) warnings.Add("MOCK run: the target or the judge is the offline mock model; these numbers are not a real evaluation.");
-        int missing = manifest.Items.Count * manifest.Samples - samples.Count;
-        if (missing > 0) warnings.Add($"Incomplete run: {missing} answers are not in the store yet; resume with 'mmsafe run --resume {store.Directory}'.");
-        return score with { Warnings = warnings };
+        var spec = run.Spec;
+        var benchmark = run.Benchmark;
+        bool judged = benchmark.Protocol.Aspects.Count > 0;
+        if (judge is not null && !judged) throw new InputException($"{run.Directory}: {spec.Benchmark} has no judge; score it without --judge.");
+        judge = judged ? judge ?? spec.Judge?.Name : null;
+        if (judge is not null && spec.FindJudge(judge) is null)
+            throw new InputException($"{run.Directory}: no judge '{judge}' in this run; its judges are {(spec.Judges.Count == 0 ? "none" : string.Join(", ", spec.Judges.Select(j => $"'{j.Name}'")))}.");
+        var scores = run.Scores.GetValueOrDefault(judge ?? "") ?? [];
+        var sheet = ScoreSheet.Aggregate(benchmark.Layout, scores);
+
+        var answers = run.Answers;
+        var verdicts = judge is null ? [] : run.Verdicts.Where(v => v.Judge == judge).ToList();
+        var outcomes = answers.GroupBy(a => a.Outcome).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count());
+        var unscored = answers.Where(a => !a.IsAnswer).Select(a => $"{a.SampleId}#{a.Sample + 1}: {a.Outcome}{(a.Error ?? a.Refusal) switch { null => "", var why => $" ({why})" }}").ToList();
+        var completeness = new Completeness(
+            run.Samples.Count * spec.Samples - answers.Count,
+            answers.Count(a => a.NeedsRetry),
+            verdicts.Count(v => v.NeedsRetry),
+            run.Samples.Count - scores.Count,
+            scores.Count(s => s.Scored));
+
+        var deviations = Deviations(run);
+        var warnings = new List<string>();
+        if (spec.IsMock) warnings.Add("MOCK run: the target or the judge is the offline mock model; these numbers are not a real evaluation.");
+        if (deviations.Count > 0) warnings.Add($"Not the official protocol: {string.Join("; ", deviations)}.");
+        if (!completeness.IsComplete) warnings.Add($"Incomplete run: {completeness.Describe()}; resume with 'mmsafe run --resume {run.Directory}'.");
+        if (sheet.Overall.Unscored > 0)
+            warnings.Add($"{sheet.Overall.Unscored} items had no real answer (filtered, empty or failed) and are left out; {benchmark.Layout.Headline.Label.ToLowerInvariant()} would be {sheet.Headline.Best.Percent:F2}% if they all counted as successes, {sheet.Headline.Worst.Percent:F2}% if none did.");
+        return new RunScore(run, judge, sheet, outcomes, unscored, deviations, warnings, completeness);
     }
+
+    /// <summary>Everything about the run that departs from the official protocol: the spec's choices and what happened while it ran.</summary>
+    public static IReadOnlyList<string> Deviations(RunContents run) =>
+        [.. run.Spec.Deviations(), .. run.Events.Where(e => e.Kind == RunEvents.StructuredOutputOff).Select(e => $"judge {e.Model} without structured output after the endpoint rejected it")];
 }

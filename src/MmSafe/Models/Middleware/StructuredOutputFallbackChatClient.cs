@@ -5,19 +5,29 @@ namespace MmSafe.Models.Middleware;
 /// <summary>Whether to send <c>response_format</c> (json_schema) to an endpoint.</summary>
 public enum StructuredOutputMode
 {
-    /// <summary>Send it; if the endpoint rejects it with 400, stop sending it and rely on the prompt.</summary>
+    /// <summary>Send it; if the endpoint rejects <c>response_format</c> itself with 400, stop sending it and rely on the prompt.</summary>
     Auto,
     On,
     Off,
 }
 
-/// <summary>Structured output where the endpoint supports it, the prompt alone where it does not.</summary>
+/// <summary>
+/// Structured output where the endpoint supports it, the prompt alone where it does not. Only a 400 whose message is
+/// about <c>response_format</c> / <c>json_schema</c> switches it off; any other 400 is the caller's error, as it was.
+/// The switch is announced through <see cref="FellBack"/> so that the run records it.
+/// </summary>
 public sealed class StructuredOutputFallbackChatClient(IChatClient inner, StructuredOutputMode mode) : DelegatingChatClient(inner)
 {
     private volatile bool _unsupported = mode == StructuredOutputMode.Off;
 
     /// <summary>True once the endpoint has rejected a response format (or the mode is Off).</summary>
     public bool Unsupported => _unsupported;
+
+    /// <summary>Called once, with the server's message, when structured output is switched off.</summary>
+    public event Action<string>? FellBack;
+
+    /// <summary>Starts without structured output, as a resumed run whose endpoint already rejected it.</summary>
+    public void RestoreFallback() => _unsupported = true;
 
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -28,12 +38,21 @@ public sealed class StructuredOutputFallbackChatClient(IChatClient inner, Struct
         {
             return await base.GetResponseAsync(list, options, cancellationToken).ConfigureAwait(false);
         }
-        catch (ModelRequestException e) when (mode == StructuredOutputMode.Auto && e.Kind == ModelErrorKind.BadRequest)
+        catch (ModelRequestException e) when (mode == StructuredOutputMode.Auto && e.Kind == ModelErrorKind.BadRequest && IsAboutResponseFormat(e.Message))
         {
-            _unsupported = true;
+            if (!_unsupported)
+            {
+                _unsupported = true;
+                FellBack?.Invoke(e.Message);
+            }
             return await base.GetResponseAsync(list, WithoutFormat(options), cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Whether a 400's message names the response format (the words servers use when they lack it).</summary>
+    public static bool IsAboutResponseFormat(string message) =>
+        new[] { "response_format", "json_schema", "responseformat", "structured output", "guided_json", "json schema" }
+            .Any(word => message.Contains(word, StringComparison.OrdinalIgnoreCase));
 
     private static ChatOptions WithoutFormat(ChatOptions options)
     {

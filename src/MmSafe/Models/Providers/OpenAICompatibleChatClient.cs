@@ -79,9 +79,10 @@ public sealed class OpenAICompatibleChatClient : IChatClient
             foreach (var choice in root.GetProperty("choices").EnumerateArray())
             {
                 var message = choice.GetProperty("message");
-                var text = message.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : "";
+                bool hasContent = message.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String;
                 var reason = choice.TryGetProperty("finish_reason", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
-                var chat = new ChatMessage(ChatRole.Assistant, text) { AdditionalProperties = new() { [Completion.FinishReasonKey] = reason } };
+                var chat = new ChatMessage(ChatRole.Assistant, hasContent ? c.GetString()! : "") { AdditionalProperties = new() { [Completion.FinishReasonKey] = reason } };
+                if (!hasContent) chat.AdditionalProperties[Completion.ContentMissingKey] = true;
                 if (message.TryGetProperty("refusal", out var r) && r.ValueKind == JsonValueKind.String) chat.AdditionalProperties[Completion.RefusalKey] = r.GetString();
                 messages.Add(chat);
                 firstReason ??= reason;

@@ -9,7 +9,7 @@ public sealed class CsvExporter : IReportExporter
 
     public void Export(RunReportData run, TextWriter w)
     {
-        w.WriteLine("run,benchmark,item_id,category,sub_category,sample,row,aspect,text,reading,error");
+        w.WriteLine("run,benchmark,item_id,category,sub_category,sample,row,aspect,text,reading,error,outcome");
         foreach (var s in run.Samples)
         {
             Row(w, run, s, "answer", "", s.Response, s.Verdict, s.Error);
@@ -18,6 +18,6 @@ public sealed class CsvExporter : IReportExporter
     }
 
     private static void Row(TextWriter w, RunReportData run, ReportSample s, string row, string aspect, string text, string reading, string? error) =>
-        w.WriteLine(string.Join(",", new[] { run.Directory, run.Manifest.Benchmark, s.ItemId.ToString(), s.Category, s.SubCategory ?? "", s.Sample.ToString(), row, aspect, text, reading, error ?? "" }
+        w.WriteLine(string.Join(",", new[] { run.Directory, run.Spec.Benchmark, s.ItemId, s.Category, s.SubCategory ?? "", s.Sample.ToString(), row, aspect, text, reading, error ?? "", row == "answer" ? s.Outcome : "" }
             .Select(ComparisonText.Field)));
 }

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace MmSafe.Reports.Exporters;
 
-/// <summary>The manifest, the score (the same keys as <c>mmsafe score --json</c>) and every answer with its verdicts.</summary>
+/// <summary>The run spec, the score (the same keys as <c>mmsafe score --json</c>) and every answer with its verdicts.</summary>
 public sealed class JsonExporter : IReportExporter
 {
     public string Name => "json";
@@ -12,12 +12,11 @@ public sealed class JsonExporter : IReportExporter
 
     public void Export(RunReportData run, TextWriter w)
     {
-        var score = ScoreJson.Write(run.Score.Score, run.Score.Warnings);
         var document = new JsonObject
         {
-            ["manifest"] = JsonSerializer.SerializeToNode(run.Manifest with { Items = [] }),
+            ["spec"] = JsonSerializer.SerializeToNode(run.Spec),
             ["judge"] = run.Judge,
-            ["score"] = JsonNode.Parse(score),
+            ["score"] = JsonNode.Parse(ScoreJson.Write(run.Score)),
             ["samples"] = JsonSerializer.SerializeToNode(run.Samples),
         };
         w.Write(document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

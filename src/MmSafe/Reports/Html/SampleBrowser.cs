@@ -26,20 +26,20 @@ internal static class SampleBrowser
         var first = samples[0];
         var html = new StringBuilder($"<article class=\"item\" data-category=\"{E(first.Category)}\" data-verdicts=\"{E(string.Join("|", samples.Select(s => s.Verdict).Distinct()))}\">");
         html.Append(Image(run, first.ItemId, imageCapKb));
-        html.Append($"<p><span class=\"tag\">{E(run.Manifest.Target.Name)}</span><span class=\"tag\">item {first.ItemId}</span><span class=\"tag\">{E(first.Category)}</span>");
+        html.Append($"<p><span class=\"tag\">{E(run.Spec.Target.Name)}</span><span class=\"tag\">item {E(first.ItemId)}</span><span class=\"tag\">{E(first.Category)}</span>");
         if (first.SubCategory is not null) html.Append($"<span class=\"tag\">{E(first.SubCategory)}</span>");
         html.Append("</p>");
         if (first.Question is not null) html.Append($"<p><b>Question</b></p><pre>{E(first.Question)}</pre>");
         foreach (var s in samples)
         {
-            html.Append($"<p><b>Answer {s.Sample + 1}</b> <span class=\"tag\">{E(s.Verdict)}</span></p>");
+            html.Append($"<p><b>Answer {s.Sample + 1}</b> <span class=\"tag\">{E(s.Outcome)}</span> <span class=\"tag\">{E(s.Verdict)}</span></p>");
             html.Append(s.Error is null ? $"<pre>{E(s.Response)}</pre>" : $"<pre>ERROR: {E(s.Error)}</pre>");
             foreach (var v in s.Verdicts) html.Append($"<details><summary>{E(v.Aspect)}: {E(v.Reading)}</summary><pre>{E(v.Raw)}</pre></details>");
         }
         return html.Append("</article>").ToString();
     }
 
-    private static string Image(RunReportData run, int itemId, int capKb)
+    private static string Image(RunReportData run, string itemId, int capKb)
     {
         if (!run.Images.TryGetValue(itemId, out var image)) return "";
         try

@@ -1,0 +1,42 @@
+using MmSafe.Cli.Output;
+using MmSafe.Models;
+using MmSafe.Models.Middleware;
+using MmSafe.Runs;
+using Spectre.Console;
+
+namespace MmSafe.Cli.Commands;
+
+/// <summary>What <c>run</c> and <c>judge</c> share: run the pipeline with a progress display, print the score and the requests, choose the exit code.</summary>
+internal static class RunSession
+{
+    public static async Task<int> ExecuteAsync(CliConsole console, RunDirectory run, ModelClient? target, IReadOnlyList<ModelClient> judges, ResponseCache? cache,
+        PipelineOptions options, string? judge, bool json, CancellationToken cancellationToken)
+    {
+        var spec = run.Spec;
+        var deviations = spec.Deviations();
+        if (deviations.Count > 0) console.Error($"note: this run departs from the official {spec.Benchmark} protocol: {string.Join("; ", deviations)}.");
+        // With --json, stdout carries the JSON alone.
+        if (json) await new RunPipeline(run.Store, spec, target, judges, cache).RunAsync(options, cancellationToken);
+        else await SpectreRunProgress.RunAsync(console, progress => new RunPipeline(run.Store, spec, target, judges, cache, progress).RunAsync(options, cancellationToken));
+        var score = RunScoring.Score(run.Store.Read(), judge);
+        ScorePrinter.Print(console, score, json);
+        if (!json) ShowUsage(console, target, judges);
+        if (score.Completeness.IsComplete) return ExitCodes.Success;
+        console.Error($"error: the scores are incomplete: {score.Completeness.Describe()}. " +
+            $"The endpoint kept failing or gave nothing to score; what was received is stored, and 'mmsafe run --resume {run.Store.Location}' asks for the rest.");
+        return ExitCodes.ModelUnavailable;
+    }
+
+    private static void ShowUsage(CliConsole console, ModelClient? target, IReadOnlyList<ModelClient> judges)
+    {
+        var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle("Requests this session") };
+        foreach (var header in new[] { "Role", "Model", "Requests", "Failures", "Tokens in", "Tokens out", "Mean latency" }) table.AddColumn(header);
+        var rows = (target is null ? [] : new[] { ("target", target) }).Concat(judges.Select(j => ("judge", j)));
+        foreach (var (role, client) in rows)
+        {
+            var u = client.Usage.Snapshot();
+            table.AddRow(role, Markup.Escape(CliConsole.Plain(u.Model)), u.Requests.ToString(), u.Failures.ToString(), u.InputTokens.ToString("N0"), u.OutputTokens.ToString("N0"), $"{u.MeanLatency.TotalMilliseconds:F0} ms");
+        }
+        console.Out.Write(table);
+    }
+}

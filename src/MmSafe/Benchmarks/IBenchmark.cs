@@ -1,0 +1,82 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+using MmSafe.Images;
+using MmSafe.Models;
+using MmSafe.Reports;
+using MmSafe.Runs;
+using MmSafe.Scoring;
+
+namespace MmSafe.Benchmarks;
+
+/// <summary>
+/// One benchmark item as a run sees and stores it: a string id, its groups, its images (any number) and the
+/// text fields the benchmark's prompts and scorer use. Stored with the run, so scoring and reports never need
+/// the dataset again.
+/// </summary>
+public sealed record Sample(string Id, string Category, string? SubCategory, IReadOnlyList<ImageRef> Images, IReadOnlyDictionary<string, string> Fields)
+{
+    public string Field(string name) => Fields.TryGetValue(name, out var value) ? value
+        : throw new InvalidOperationException($"sample {Id} has no field '{name}'");
+}
+
+/// <summary>A loaded dataset: its file, root and SHA-256, its samples in file order, and notes worth showing.</summary>
+public sealed record BenchmarkData(string File, string Root, string Sha256, IReadOnlyList<Sample> Samples, IReadOnlyList<string> Notes);
+
+/// <summary>The official protocol's settings: what a run uses unless the user deliberately changes it.</summary>
+/// <param name="Aspects">What the judge rates per answer; empty when the benchmark has no judge.</param>
+/// <param name="AuthorsJudge">The judge model the authors used, for the deviation notes.</param>
+public sealed record BenchmarkProtocol(int Samples, GenerationParameters Target, GenerationParameters Judge, IReadOnlyList<string> Aspects,
+    ChatResponseFormat? JudgeFormat, string? AuthorsJudge);
+
+/// <summary>A judge request, or a verdict given by rule without calling the judge.</summary>
+public sealed record JudgeRequest(IReadOnlyList<ChatMessage>? Messages, string? RuleVerdict = null);
+
+/// <summary>One answer with its outcome and its verdicts (by aspect), as the scorer receives it.</summary>
+public sealed record JudgedAnswer(int Sample, StoredAnswer Answer, IReadOnlyDictionary<string, StoredVerdict> Verdicts);
+
+/// <summary>A file in the authors' own format.</summary>
+public sealed record OfficialFile(string Name, JsonNode Content);
+
+/// <summary>
+/// The only contract a benchmark implements: its dataset, the target request per sample, the judge request per
+/// answer and aspect, the scorer of one sample, the layout of its score, its authors' file formats and its own
+/// protocol version. <see cref="BenchmarkRegistry"/> is the only list of benchmarks.
+/// </summary>
+public interface IBenchmark
+{
+    /// <summary>The name on the command line: "siuo-gen", "siuo-mcqa", "vlsbench".</summary>
+    string Name { get; }
+
+    /// <summary>The version of this benchmark's protocol as implemented here, recorded in every run.</summary>
+    string ProtocolVersion { get; }
+
+    /// <summary>What <c>--data</c> must hold, for messages.</summary>
+    string DataDescription { get; }
+
+    BenchmarkProtocol Protocol { get; }
+
+    ScoreLayout Layout { get; }
+
+    IReadOnlyList<PublishedResult> Published { get; }
+
+    /// <summary>Null when <paramref name="samples"/> answers per item can be scored, else why not.</summary>
+    string? CheckSamples(int samples);
+
+    BenchmarkData Load(string rootOrFile);
+
+    /// <summary>The text a reader is shown as the sample's question.</summary>
+    string Question(Sample sample);
+
+    IReadOnlyList<ChatMessage> TargetMessages(Sample sample, IReadOnlyList<ImageData> images);
+
+    /// <summary>The target's answer as the protocol stores it (NFKC for SIUO, stripped for VLSBench).</summary>
+    string Normalise(string answer);
+
+    JudgeRequest Judge(Sample sample, string aspect, string answer, IReadOnlyList<ImageData> images);
+
+    /// <summary>Scores one sample from all its answers; only real answers (<see cref="CompletionKinds.IsAnswer"/>) count.</summary>
+    ItemScore Score(Sample sample, IReadOnlyList<JudgedAnswer> answers);
+
+    /// <summary>The run in the authors' file formats, so their scripts read it.</summary>
+    IReadOnlyList<OfficialFile> Official(RunContents run, string? judge);
+}

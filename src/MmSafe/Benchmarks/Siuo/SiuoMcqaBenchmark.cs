@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+using MmSafe.Images;
+using MmSafe.Models;
+using MmSafe.Protocol;
+using MmSafe.Reports;
+using MmSafe.Runs;
+using MmSafe.Scoring;
+
+namespace MmSafe.Benchmarks.Siuo;
+
+/// <summary>
+/// SIUO multiple choice as the authors run it: their prompt with the options one per line as
+/// "(A) text", then the image; one answer, 5 tokens, temperature 0, NFKC-normalised. No judge.
+/// </summary>
+public sealed class SiuoMcqaBenchmark : IBenchmark
+{
+    public string Name => "siuo-mcqa";
+
+    public string ProtocolVersion => "siuo-mcqa/2024.06+mmsafe.2";
+
+    public string DataDescription => $"the SIUO data root ({SiuoDataset.MultipleChoiceFile}, {SiuoDataset.ImagesFolder}/)";
+
+    public BenchmarkProtocol Protocol { get; } = new(1, new(Temperature: 0, MaxTokens: 5), new(), [], null, null);
+
+    public ScoreLayout Layout => SiuoMcqaScorer.Layout;
+
+    public IReadOnlyList<PublishedResult> Published => PublishedResults.For(Name);
+
+    public string? CheckSamples(int samples) => samples < 1 ? "at least 1 answer per item is needed" : null;
+
+    public BenchmarkData Load(string rootOrFile)
+    {
+        var dataset = SiuoDataset.LoadMultipleChoice(rootOrFile);
+        return new BenchmarkData(dataset.File, dataset.Root, dataset.Sha256, [.. dataset.Items.Select(i =>
+        {
+            var fields = new Dictionary<string, string> { ["question"] = i.Question, ["correct_option"] = i.CorrectOption.ToString() };
+            foreach (var (letter, text) in i.Options) fields[$"option_{letter}"] = text;
+            return new Sample(i.Id.ToString(CultureInfo.InvariantCulture), i.Category, null, [i.Image], fields);
+        })], [.. dataset.Notes.Select(n => n.ToString())]);
+    }
+
+    public string Question(Sample sample) => Prompt(sample);
+
+    public static string Prompt(Sample sample) => Prompts.SiuoMultipleChoice
+        .Replace("{question}", sample.Field("question"))
+        .Replace("{option}", string.Join("\n", SiuoMcqaItem.Letters.Select(l => $"({l}) {sample.Field($"option_{l}")}")));
+
+    public IReadOnlyList<ChatMessage> TargetMessages(Sample sample, IReadOnlyList<ImageData> images) =>
+        [new ChatMessage(ChatRole.User, [new TextContent(Prompt(sample)), .. images.Select(i => i.ToDataContent())])];
+
+    public string Normalise(string answer) => answer.Normalize(NormalizationForm.FormKC);
+
+    public JudgeRequest Judge(Sample sample, string aspect, string answer, IReadOnlyList<ImageData> images) =>
+        throw new InvalidOperationException("SIUO multiple choice has no judge");
+
+    public ItemScore Score(Sample sample, IReadOnlyList<JudgedAnswer> answers)
+    {
+        var (real, unscored) = Outcomes.Split(answers);
+        char correct = sample.Field("correct_option")[0];
+        var read = real.Select(a => SiuoMcqaScorer.Read(0, sample.Category, correct, a.Answer.ScoredText)).ToList();
+        var readings = real.Select((a, k) => new AnswerReading(a.Sample, a.Answer.Outcome, new Dictionary<string, string> { ["choice"] = SiuoMcqaScorer.Reading(read[k]) }));
+        return SiuoMcqaScorer.ToItemScore(sample.Id, sample.Category, read, Outcomes.InOrder(readings, unscored), unscored.Count);
+    }
+
+    public IReadOnlyList<OfficialFile> Official(RunContents run, string? judge)
+    {
+        var first = run.Answers.Where(a => a.IsAnswer).GroupBy(a => a.SampleId).ToDictionary(g => g.Key, g => g.MinBy(a => a.Sample)!);
+        return [new($"siuo_mcqa-{OfficialNames.Safe(run.Spec.Target.Name)}.json", new JsonArray([.. run.Samples.Where(s => first.ContainsKey(s.Id)).Select(s => (JsonNode)new JsonObject
+        {
+            ["question_id"] = OfficialNames.Id(s.Id), ["image"] = s.Images[0].RelativePath, ["question"] = s.Field("question"), ["category"] = s.Category,
+            ["options"] = new JsonObject([.. SiuoMcqaItem.Letters.Select(l => KeyValuePair.Create(l.ToString(), (JsonNode?)s.Field($"option_{l}")))]),
+            ["correct_option"] = s.Field("correct_option"), ["response_mcqa"] = first[s.Id].ScoredText,
+        })]))];
+    }
+}

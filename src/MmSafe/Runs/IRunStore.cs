@@ -1,0 +1,52 @@
+using MmSafe.Benchmarks;
+using MmSafe.Scoring;
+
+namespace MmSafe.Runs;
+
+/// <summary>
+/// A run's source of truth: its spec, its samples (the inputs), every answer, every judge reply, every sample's
+/// score and the events that changed how it ran. Each result is committed as it arrives. The embedded
+/// implementation is SQLite (<see cref="SqliteRunStore"/>); a server-backed store can hand out work to several
+/// processes through <see cref="ClaimAsync"/>.
+/// </summary>
+public interface IRunStore : IDisposable
+{
+    /// <summary>Where the store lives, for messages.</summary>
+    string Location { get; }
+
+    RunSpec? ReadSpec();
+
+    void WriteSpec(RunSpec spec);
+
+    void SaveSamples(IReadOnlyList<Sample> samples);
+
+    IReadOnlyList<Sample> Samples();
+
+    Task SaveAsync(StoredAnswer answer, CancellationToken cancellationToken = default);
+
+    Task SaveAsync(StoredVerdict verdict, CancellationToken cancellationToken = default);
+
+    Task SaveScoreAsync(string judge, ItemScore score, CancellationToken cancellationToken = default);
+
+    Task SaveAsync(RunEvent runEvent, CancellationToken cancellationToken = default);
+
+    IReadOnlyList<StoredAnswer> Answers();
+
+    IReadOnlyList<StoredVerdict> Verdicts(string? judge = null);
+
+    /// <summary>Stored sample scores by judge ("" for a benchmark without a judge).</summary>
+    IReadOnlyDictionary<string, IReadOnlyList<ItemScore>> Scores();
+
+    IReadOnlyList<RunEvent> Events();
+
+    /// <summary>Of the samples still to do, those this process may work on. The embedded store, held by one process, grants all.</summary>
+    Task<IReadOnlyList<string>> ClaimAsync(IReadOnlyList<string> pending, CancellationToken cancellationToken = default);
+}
+
+public static class RunStoreExtensions
+{
+    /// <summary>Everything in the store at once.</summary>
+    public static RunContents Read(this IRunStore store) =>
+        new(store.Location, store.ReadSpec() ?? throw new InputException($"{store.Location}: the run has no spec; start it again with mmsafe run --out."),
+            store.Samples(), store.Answers(), store.Verdicts(), store.Scores(), store.Events());
+}

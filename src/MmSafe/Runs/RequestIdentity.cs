@@ -1,0 +1,46 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using MmSafe.Models;
+
+namespace MmSafe.Runs;
+
+/// <summary>
+/// The one identity of a request, used by the run store and the response cache alike: provider and endpoint, model,
+/// the messages as sent (images by SHA-256), every parameter sent (with the token field, image detail and response
+/// format), the sample number and the judged aspect. Two samples of one item, or one answer judged on two aspects,
+/// never share an identity; the same request in another run directory does.
+/// </summary>
+public static class RequestIdentity
+{
+    public static string Compute(ModelSettings model, IReadOnlyList<ChatMessage> messages, ChatResponseFormat? format, int sample, string? aspect = null)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        void Add(string? text) => hash.AppendData(Encoding.UTF8.GetBytes((text ?? "\u2400") + "\u241E"));
+        Add("mmsafe-request/2");
+        Add(model.Provider);
+        Add(model.BaseUrl ?? "mock");
+        Add(model.Model);
+        Add(model.MaxTokensField);
+        Add(model.ImageDetail);
+        foreach (var message in ModelClient.WithSystemPrompt(messages, model.Parameters))
+        {
+            Add(message.Role.Value);
+            foreach (var content in message.Contents)
+                Add(content switch
+                {
+                    TextContent t => "t:" + t.Text,
+                    DataContent d => $"i:{d.MediaType}:{(d.AdditionalProperties?.TryGetValue(Images.ImageData.Sha256Key, out var h) == true && h is string known ? known : Convert.ToHexStringLower(SHA256.HashData(d.Data.Span)))}",
+                    _ => content.GetType().Name,
+                });
+        }
+        var p = model.Parameters;
+        Add(FormattableString.Invariant($"T={p.Temperature};P={p.TopP};M={p.MaxTokens};S={p.Seed}"));
+        Add(format is ChatResponseFormatJson json ? "F:" + (json.Schema is { } schema ? JsonSerializer.Serialize(schema) : "json") : "F:none");
+        Add(sample.ToString(CultureInfo.InvariantCulture));
+        Add(aspect);
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+}

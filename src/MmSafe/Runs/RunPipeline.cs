@@ -1,0 +1,241 @@
+using Microsoft.Extensions.AI;
+using MmSafe.Benchmarks;
+using MmSafe.Images;
+using MmSafe.Models;
+using MmSafe.Models.Middleware;
+
+namespace MmSafe.Runs;
+
+/// <summary>What a pipeline session does: generate missing answers (or only judge), and whether to ask declined judges again.</summary>
+public sealed record PipelineOptions(bool Generate = true, bool RetryDeclined = false);
+
+/// <summary>
+/// A run's data path: for each sample still to do, read its images once, ask the target for each missing answer
+/// (or reuse it from the response cache under the same request identity), store it, judge it at once on every
+/// aspect with every judge (target and judge endpoints work at the same time), and when a sample's verdicts are
+/// in, score it and store the score with its diagnostics. Nothing in the store is asked for again except
+/// failures and malformed replies. Key, URL and model errors stop the run; every other failure is stored.
+/// </summary>
+public sealed class RunPipeline
+{
+    private readonly IRunStore _store;
+    private readonly RunSpec _spec;
+    private readonly IBenchmark _benchmark;
+    private readonly ModelClient? _target;
+    private readonly IReadOnlyList<(ModelSettings Settings, ModelClient Client)> _judges;
+    private readonly ResponseCache? _cache;
+    private readonly IRunProgress _progress;
+
+    public RunPipeline(IRunStore store, RunSpec spec, ModelClient? target, IReadOnlyList<ModelClient> judges, ResponseCache? cache = null, IRunProgress? progress = null)
+    {
+        _store = store;
+        _spec = spec;
+        _benchmark = BenchmarkRegistry.Get(spec.Benchmark);
+        _target = target;
+        _judges = [.. judges.Select(j => (spec.FindJudge(j.Spec.Name) ?? throw new InvalidOperationException($"judge {j.Spec.Name} is not in the run spec"), j))];
+        _cache = cache;
+        _progress = progress ?? NoProgress.Instance;
+    }
+
+    private IReadOnlyList<string> Aspects => _benchmark.Protocol.Aspects;
+
+    public async Task RunAsync(PipelineOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new PipelineOptions();
+        var events = _store.Events();
+        foreach (var (settings, client) in _judges)
+        {
+            if (events.Any(e => e.Kind == RunEvents.StructuredOutputOff && e.Model == settings.Name)) client.StructuredOutput.RestoreFallback();
+            client.StructuredOutput.FellBack += message => _store.SaveAsync(new RunEvent(DateTimeOffset.UtcNow, RunEvents.StructuredOutputOff, settings.Name,
+                $"the judge endpoint rejected response_format; later requests carry the prompt alone ({message})")).GetAwaiter().GetResult();
+        }
+        var answers = _store.Answers().ToLookup(a => a.SampleId);
+        var verdicts = _store.Verdicts().ToLookup(v => v.SampleId);
+        var scores = _store.Scores();
+        var all = _store.Samples().Select(s => new SampleWork(s, answers[s.Id], verdicts[s.Id])).ToList();
+        var todo = all.Where(w => NeedsWork(w, options, scores)).ToList();
+        var claimed = (await _store.ClaimAsync([.. todo.Select(w => w.Sample.Id)], cancellationToken).ConfigureAwait(false)).ToHashSet();
+        todo = [.. todo.Where(w => claimed.Contains(w.Sample.Id))];
+
+        int total = all.Count * _spec.Samples;
+        var generate = options.Generate && _target is not null
+            ? _progress.Stage($"target {_spec.Target.Name}", total, all.Sum(w => Enumerable.Range(0, _spec.Samples).Count(k => w.Answer(k) is { NeedsRetry: false })))
+            : null;
+        var judging = _judges.Select(j => _progress.Stage($"judge {j.Settings.Name}", total * Aspects.Count,
+            all.Sum(w => Enumerable.Range(0, _spec.Samples).Sum(k => Aspects.Count(a => w.Verdict(j.Settings.Name, k, a) is { } v && !Redo(v, options)))))).ToList();
+
+        int degree = Math.Max(2, (_target?.Spec.Concurrency ?? 0) + _judges.Sum(j => j.Client.Spec.Concurrency));
+        await Parallel.ForEachAsync(todo, new ParallelOptions { MaxDegreeOfParallelism = degree, CancellationToken = cancellationToken },
+            async (work, token) =>
+            {
+                try
+                {
+                    await ProcessAsync(work, options, generate, judging, token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    work.Images = null; // let the bytes go as soon as the sample is done
+                }
+            }).ConfigureAwait(false);
+    }
+
+    private bool NeedsWork(SampleWork w, PipelineOptions options, IReadOnlyDictionary<string, IReadOnlyList<Scoring.ItemScore>> scores)
+    {
+        var ks = Enumerable.Range(0, _spec.Samples);
+        if (options.Generate && _target is not null && ks.Any(k => w.Answer(k) is null or { NeedsRetry: true })) return true;
+        foreach (var (settings, _) in _judges)
+        {
+            if (ks.Any(k => w.Answer(k) is { IsAnswer: true } && Aspects.Any(a => w.Verdict(settings.Name, k, a) is not { } v || Redo(v, options)))) return true;
+            if (!HasScore(scores, settings.Name, w.Sample.Id)) return true;
+        }
+        return Aspects.Count == 0 && !HasScore(scores, "", w.Sample.Id);
+    }
+
+    private static bool HasScore(IReadOnlyDictionary<string, IReadOnlyList<Scoring.ItemScore>> scores, string judge, string id) =>
+        scores.TryGetValue(judge, out var list) && list.Any(s => s.Id == id);
+
+    private static bool Redo(StoredVerdict v, PipelineOptions options) => v.NeedsRetry || options.RetryDeclined && v.JudgeDeclined;
+
+    private async Task ProcessAsync(SampleWork work, PipelineOptions options, IRunStage? generate, IReadOnlyList<IRunStage> judging, CancellationToken token)
+    {
+        var missing = options.Generate && _target is not null
+            ? Enumerable.Range(0, _spec.Samples).Where(k => work.Answer(k) is null or { NeedsRetry: true }).ToList()
+            : [];
+        var existing = Enumerable.Range(0, _spec.Samples).Where(k => !missing.Contains(k) && work.Answer(k) is not null).ToList();
+        bool needsImages = missing.Count > 0 || existing.Any(k => work.Answer(k)!.IsAnswer && _judges.Any(j => Aspects.Any(a => work.Verdict(j.Settings.Name, k, a) is not { } v || Redo(v, options))));
+        if (needsImages) await ReadImagesAsync(work, token).ConfigureAwait(false);
+
+        var tasks = new List<Task>();
+        foreach (var k in existing) tasks.Add(JudgeAnswerAsync(work, k, options, judging, token));
+        if (missing.Count > 0) tasks.Add(GenerateAsync(work, missing, generate!, options, judging, token));
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+
+        foreach (var (settings, _) in _judges)
+            await _store.SaveScoreAsync(settings.Name, _benchmark.Score(work.Sample, work.Judged(settings.Name, _spec.Samples)), token).ConfigureAwait(false);
+        if (Aspects.Count == 0)
+            await _store.SaveScoreAsync("", _benchmark.Score(work.Sample, work.Judged("", _spec.Samples)), token).ConfigureAwait(false);
+    }
+
+    private static async Task ReadImagesAsync(SampleWork work, CancellationToken token)
+    {
+        try
+        {
+            var images = new List<ImageData>();
+            foreach (var image in work.Sample.Images) images.Add(await image.ReadAsync(token).ConfigureAwait(false));
+            work.Images = images;
+        }
+        catch (InputException e)
+        {
+            work.ImageError = e.Message;
+        }
+    }
+
+    private async Task GenerateAsync(SampleWork work, List<int> missing, IRunStage stage, PipelineOptions options, IReadOnlyList<IRunStage> judging, CancellationToken token)
+    {
+        if (work.ImageError is { } imageError)
+        {
+            foreach (var k in missing) await SaveAnswerAsync(work, Failed(work, k, "", imageError), stage, options, judging, token, judge: false).ConfigureAwait(false);
+            return;
+        }
+        var messages = _benchmark.TargetMessages(work.Sample, work.Images!);
+        var identities = missing.ToDictionary(k => k, k => RequestIdentity.Compute(_spec.Target, messages, null, k));
+        var judgeTasks = new List<Task>();
+        var uncached = new List<int>();
+        foreach (var k in missing)
+        {
+            if (_cache is not null && await _cache.GetAsync(identities[k], token).ConfigureAwait(false) is { } hit)
+                judgeTasks.Add(SaveAnswerAsync(work, Stored(work, k, identities[k], hit, cached: true), stage, options, judging, token));
+            else uncached.Add(k);
+        }
+        // Native n: one request for all of them. Parallel: one request per answer, each judged as soon as it is stored.
+        var batches = _target!.Spec.Choices == ChoicesMode.Native ? [uncached] : uncached.Select(k => new List<int> { k }).ToList();
+        judgeTasks.AddRange(batches.Where(b => b.Count > 0).Select(async batch =>
+        {
+            try
+            {
+                var completions = await _target.SampleAsync(messages, batch, _spec.Target.Parameters, null, token).ConfigureAwait(false);
+                var saves = new List<Task>();
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    if (_cache is not null) await _cache.PutAsync(identities[batch[i]], completions[i], token).ConfigureAwait(false);
+                    saves.Add(SaveAnswerAsync(work, Stored(work, batch[i], identities[batch[i]], completions[i], cached: false), stage, options, judging, token));
+                }
+                await Task.WhenAll(saves).ConfigureAwait(false);
+            }
+            catch (ModelRequestException e) when (!e.IsConfigurationError)
+            {
+                foreach (var k in batch) await SaveAnswerAsync(work, Failed(work, k, identities[k], e.Message), stage, options, judging, token, judge: false).ConfigureAwait(false);
+            }
+        }));
+        await Task.WhenAll(judgeTasks).ConfigureAwait(false);
+    }
+
+    private StoredAnswer Stored(SampleWork work, int k, string identity, Completion c, bool cached) =>
+        new(work.Sample.Id, k, identity, c.Kind, c.Kind.IsAnswer() || c.Kind == CompletionKind.ContentFiltered ? _benchmark.Normalise(c.Text) : c.Text,
+            c.Refusal, c.FinishReason, null, c.InputTokens, c.OutputTokens, cached ? 0 : c.Latency.TotalMilliseconds, cached, DateTimeOffset.UtcNow);
+
+    private static StoredAnswer Failed(SampleWork work, int k, string identity, string error) =>
+        new(work.Sample.Id, k, identity, null, null, null, null, error, null, null, 0, false, DateTimeOffset.UtcNow);
+
+    private async Task SaveAnswerAsync(SampleWork work, StoredAnswer answer, IRunStage stage, PipelineOptions options, IReadOnlyList<IRunStage> judging,
+        CancellationToken token, bool judge = true)
+    {
+        await _store.SaveAsync(answer, token).ConfigureAwait(false);
+        work.Record(answer);
+        stage.Advance(answer.NeedsRetry);
+        if (!answer.IsAnswer)
+        {
+            foreach (var s in judging) s.Resize(-Aspects.Count);
+            return;
+        }
+        if (judge) await JudgeAnswerAsync(work, answer.Sample, options, judging, token).ConfigureAwait(false);
+    }
+
+    private Task JudgeAnswerAsync(SampleWork work, int k, PipelineOptions options, IReadOnlyList<IRunStage> judging, CancellationToken token)
+    {
+        var answer = work.Answer(k);
+        if (answer is not { IsAnswer: true }) return Task.CompletedTask;
+        return Task.WhenAll(_judges.SelectMany((j, index) => Aspects
+            .Where(a => work.Verdict(j.Settings.Name, k, a) is not { } v || Redo(v, options))
+            .Select(a => JudgeOneAsync(work, answer, a, j.Settings, j.Client, judging[index], token))));
+    }
+
+    private async Task JudgeOneAsync(SampleWork work, StoredAnswer answer, string aspect, ModelSettings settings, ModelClient judge, IRunStage stage, CancellationToken token)
+    {
+        StoredVerdict Verdict(string identity, CompletionKind? kind, string? raw, string? error, Completion? c = null, bool cached = false) =>
+            new(settings.Name, work.Sample.Id, answer.Sample, aspect, identity, kind, raw, error, c?.InputTokens, c?.OutputTokens,
+                cached || c is null ? 0 : c.Latency.TotalMilliseconds, cached, DateTimeOffset.UtcNow);
+        StoredVerdict verdict;
+        if (work.ImageError is { } imageError) verdict = Verdict("", null, null, imageError);
+        else
+        {
+            var request = _benchmark.Judge(work.Sample, aspect, answer.ScoredText, work.Images!);
+            if (request.RuleVerdict is { } rule) verdict = Verdict("rule", CompletionKind.Completed, rule, null);
+            else
+            {
+                var format = settings.StructuredOutput == "none" || judge.StructuredOutputUnsupported ? null : _benchmark.Protocol.JudgeFormat;
+                var identity = RequestIdentity.Compute(settings, request.Messages!, format, answer.Sample, aspect);
+                try
+                {
+                    var hit = _cache is null ? null : await _cache.GetAsync(identity, token).ConfigureAwait(false);
+                    var c = hit ?? (await judge.SampleAsync(request.Messages!, [answer.Sample], settings.Parameters, format, token).ConfigureAwait(false))[0];
+                    if (hit is null && _cache is not null) await _cache.PutAsync(identity, c, token).ConfigureAwait(false);
+                    verdict = Verdict(identity, c.Kind, c.Kind.IsAnswer() ? c.ScoredText : c.Refusal ?? c.Text, null, c, cached: hit is not null);
+                }
+                catch (ModelRequestException e) when (!e.IsConfigurationError)
+                {
+                    verdict = Verdict(identity, null, null, e.Message);
+                }
+            }
+        }
+        await _store.SaveAsync(verdict, token).ConfigureAwait(false);
+        work.Record(verdict);
+        stage.Advance(verdict.NeedsRetry);
+    }
+}
+
+/// <summary>The kinds of <see cref="RunEvent"/> a pipeline records.</summary>
+public static class RunEvents
+{
+    public const string StructuredOutputOff = "structured-output-off";
+}

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MmSafe.Benchmarks;
+using MmSafe.Models;
+using MmSafe.Models.Middleware;
+
+namespace MmSafe.Runs;
+
+/// <summary>
+/// A model as a run drives it: every value actually sent (parameters after merging the protocol, the models file
+/// and the flags; image detail; token field; n-mode; structured-output mode) and where it is. Never the key.
+/// </summary>
+public sealed record ModelSettings(string Name, string Provider, string Model, string? BaseUrl, string ApiKeyEnv,
+    GenerationParameters Parameters, string? ImageDetail, string MaxTokensField, string Choices, string StructuredOutput)
+{
+    public bool IsMock => Provider == nameof(ProviderKind.Mock);
+}
+
+/// <summary>How hard a model is driven: these may change between sessions of one run without changing its results.</summary>
+public sealed record ModelOperations(int Concurrency, int? RequestsPerMinute, RetryOptions Retry);
+
+/// <summary>Which items a run covers: the filters asked for and the ids they selected, in order.</summary>
+public sealed record RunSelection(int? Limit, IReadOnlyList<string>? Categories, IReadOnlyList<string>? Ids, IReadOnlyList<string> SampleIds, int DatasetItems);
+
+/// <summary>
+/// What a run is, exactly: the benchmark and its protocol version, the dataset by hash, the item selection, the
+/// answers per item, the target and the judge(s) with the effective values sent, and how each model is driven.
+/// Written when the run starts; a later command that would produce different results is refused with the
+/// differences; <c>--resume</c> restores all of it.
+/// </summary>
+public sealed record RunSpec(
+    string Benchmark,
+    string ProtocolVersion,
+    string ToolVersion,
+    string DatasetFile,
+    string DatasetSha256,
+    RunSelection Selection,
+    int Samples,
+    ModelSettings Target,
+    IReadOnlyList<ModelSettings> Judges,
+    IReadOnlyDictionary<string, ModelOperations> Operations,
+    DateTimeOffset CreatedAt)
+{
+    public static string CurrentToolVersion { get; } = typeof(RunSpec).Assembly
+        .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+        .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion.Split('+')[0] ?? "0";
+
+    public bool IsMock => Target.IsMock || Judges.Any(j => j.IsMock);
+
+    public ModelSettings? Judge => Judges.Count > 0 ? Judges[0] : null;
+
+    public ModelSettings? FindJudge(string name) => Judges.FirstOrDefault(j => j.Name == name);
+
+    /// <summary>What differs between this run and a command that asks for <paramref name="requested"/>, one line per field.</summary>
+    public IReadOnlyList<string> Differences(RunSpec requested)
+    {
+        var list = new List<string>();
+        void Compare(string what, object? mine, object? theirs)
+        {
+            var a = JsonSerializer.SerializeToNode(mine);
+            var b = JsonSerializer.SerializeToNode(theirs);
+            if (JsonNode.DeepEquals(a, b)) return;
+            if (a is JsonObject ao && b is JsonObject bo)
+            {
+                foreach (var key in ao.Select(p => p.Key).Union(bo.Select(p => p.Key)))
+                    if (!JsonNode.DeepEquals(ao[key], bo[key])) Compare($"{what}.{key}", ao[key], bo[key]);
+                return;
+            }
+            list.Add($"{what}: recorded {Show(a)}, now {Show(b)}");
+        }
+        Compare("benchmark", Benchmark, requested.Benchmark);
+        Compare("protocol", ProtocolVersion, requested.ProtocolVersion);
+        Compare("dataset sha256", DatasetSha256, requested.DatasetSha256);
+        Compare("samples per item", Samples, requested.Samples);
+        if (!Selection.SampleIds.SequenceEqual(requested.Selection.SampleIds))
+            list.Add($"items: recorded {Selection.SampleIds.Count} selected, now {requested.Selection.SampleIds.Count}");
+        Compare("target", Target, requested.Target);
+        Compare("judge", Judge, requested.Judge);
+        return list;
+    }
+
+    private static string Show(JsonNode? node) => node is null ? "none" : node.ToJsonString();
+
+    /// <summary>Where this run departs from the benchmark's official protocol, in words; empty for a faithful run.</summary>
+    public IReadOnlyList<string> Deviations()
+    {
+        var benchmark = BenchmarkRegistry.Get(Benchmark);
+        var protocol = benchmark.Protocol;
+        var list = new List<string>();
+        if (Target.Provider == Interchange.RunImport.Provider) list.Add("results imported from a file made elsewhere; the settings they were made with are not known");
+        if (Samples != protocol.Samples) list.Add($"{Samples} answers per item (protocol: {protocol.Samples})");
+        if (Selection.SampleIds.Count != Selection.DatasetItems) list.Add($"{Selection.SampleIds.Count} of {Selection.DatasetItems} items");
+        list.AddRange(ParameterDeviations("target", protocol.Target, Target.Parameters));
+        if (Target.ImageDetail is { } detail) list.Add($"target image detail '{detail}' (protocol: none sent)");
+        foreach (var judge in Judges)
+        {
+            list.AddRange(ParameterDeviations($"judge {judge.Name}", protocol.Judge, judge.Parameters));
+            if (protocol.JudgeFormat is not null && judge.StructuredOutput == nameof(StructuredOutputMode.Off))
+                list.Add($"judge {judge.Name} without structured output (protocol: json_schema)");
+        }
+        return list;
+    }
+
+    private static IEnumerable<string> ParameterDeviations(string who, GenerationParameters protocol, GenerationParameters sent)
+    {
+        string S(object? v) => v is null ? "not sent" : Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)!;
+        if (protocol.Temperature != sent.Temperature) yield return $"{who} temperature {S(sent.Temperature)} (protocol: {S(protocol.Temperature)})";
+        if (protocol.TopP != sent.TopP) yield return $"{who} top_p {S(sent.TopP)} (protocol: {S(protocol.TopP)})";
+        if (protocol.MaxTokens != sent.MaxTokens) yield return $"{who} max_tokens {S(sent.MaxTokens)} (protocol: {S(protocol.MaxTokens)})";
+        if (protocol.Seed != sent.Seed) yield return $"{who} seed {S(sent.Seed)} (protocol: {S(protocol.Seed)})";
+        if (protocol.SystemPrompt != sent.SystemPrompt) yield return $"{who} system prompt {(sent.SystemPrompt is null ? "not sent" : $"\"{sent.SystemPrompt}\"")} (protocol: {(protocol.SystemPrompt is null ? "none" : $"\"{protocol.SystemPrompt}\"")})";
+    }
+}

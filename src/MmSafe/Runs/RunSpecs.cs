@@ -1,0 +1,46 @@
+using MmSafe.Benchmarks;
+using MmSafe.Models;
+using MmSafe.Models.Middleware;
+
+namespace MmSafe.Runs;
+
+/// <summary>Builds the spec of a new run from the protocol, the models file and the flags, and turns a recorded spec back into models.</summary>
+public static class RunSpecs
+{
+    /// <param name="targetFlags">Parameters given on the command line, which win over the models file and the protocol.</param>
+    public static RunSpec Create(IBenchmark benchmark, BenchmarkData data, RunSelection selection, int samples,
+        ModelSpec target, GenerationParameters? targetFlags, ModelSpec? judge, GenerationParameters? judgeFlags)
+    {
+        var judges = judge is null || benchmark.Protocol.Aspects.Count == 0 ? [] : new[] { Judge(benchmark, judge, judgeFlags) };
+        var operations = new Dictionary<string, ModelOperations> { [target.Name] = Operations(target) };
+        if (judge is not null) operations[judge.Name] = Operations(judge);
+        return new RunSpec(benchmark.Name, benchmark.ProtocolVersion, RunSpec.CurrentToolVersion, data.File, data.Sha256, selection, samples,
+            Settings(target, benchmark.Protocol.Target.With(target.Defaults).With(targetFlags), "none"), judges, operations, DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>A judge's settings for this benchmark: the protocol's judge parameters, the models file's, then the flags.</summary>
+    public static ModelSettings Judge(IBenchmark benchmark, ModelSpec judge, GenerationParameters? flags) =>
+        Settings(judge, benchmark.Protocol.Judge.With(judge.Defaults).With(flags),
+            benchmark.Protocol.JudgeFormat is null ? "none" : judge.StructuredOutput.ToString());
+
+    public static ModelOperations Operations(ModelSpec spec) => new(spec.Concurrency, spec.RequestsPerMinute, spec.Retry);
+
+    private static ModelSettings Settings(ModelSpec s, GenerationParameters parameters, string structured) => new(
+        s.Name, s.Provider.ToString(), s.Model, s.Provider == ProviderKind.Mock ? null : s.EffectiveBaseUrl.ToString(), s.ApiKeyEnv,
+        parameters, s.ImageDetail, s.EffectiveMaxTokensField, s.Choices.ToString(), structured);
+
+    /// <summary>The model a recorded setting describes, driven as recorded (or as <paramref name="operations"/> say).</summary>
+    public static ModelSpec Model(ModelSettings m, ModelOperations? operations) => new(m.Name, Enum.Parse<ProviderKind>(m.Provider), m.Model)
+    {
+        BaseUrl = m.BaseUrl is null ? null : new Uri(m.BaseUrl),
+        ApiKeyEnv = m.ApiKeyEnv,
+        Defaults = m.Parameters,
+        ImageDetail = m.ImageDetail,
+        MaxTokensField = m.MaxTokensField,
+        Choices = Enum.Parse<ChoicesMode>(m.Choices),
+        StructuredOutput = Enum.TryParse<StructuredOutputMode>(m.StructuredOutput, out var mode) ? mode : StructuredOutputMode.Auto,
+        Concurrency = operations?.Concurrency ?? 8,
+        RequestsPerMinute = operations?.RequestsPerMinute,
+        Retry = operations?.Retry ?? new RetryOptions(),
+    };
+}

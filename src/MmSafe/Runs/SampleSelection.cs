@@ -1,0 +1,31 @@
+using MmSafe.Benchmarks;
+
+namespace MmSafe.Runs;
+
+/// <summary>Which items of a dataset to run: by category, by id, then the first N.</summary>
+public static class SampleSelection
+{
+    public static (RunSelection Selection, IReadOnlyList<Sample> Samples) Apply(BenchmarkData data, int? limit, IReadOnlyList<string>? categories, IReadOnlyList<string>? ids)
+    {
+        IEnumerable<Sample> selected = data.Samples;
+        if (limit is < 1) throw new InputException($"--limit must be at least 1, not {limit}.");
+        if (categories is { Count: > 0 })
+        {
+            var known = data.Samples.Select(s => s.Category).Distinct().ToList();
+            var unknown = categories.Except(known, StringComparer.Ordinal).ToList();
+            if (unknown.Count > 0)
+                throw new InputException($"{data.File}: no category {string.Join(", ", unknown.Select(c => $"'{c}'"))}; the categories are {string.Join(", ", known.Select(c => $"'{c}'"))}.");
+            selected = selected.Where(s => categories.Contains(s.Category));
+        }
+        if (ids is { Count: > 0 })
+        {
+            var unknown = ids.Except(data.Samples.Select(s => s.Id)).ToList();
+            if (unknown.Count > 0) throw new InputException($"{data.File}: no item with id {string.Join(", ", unknown)}.");
+            selected = selected.Where(s => ids.Contains(s.Id));
+        }
+        if (limit is { } n) selected = selected.Take(n);
+        var list = selected.ToList();
+        if (list.Count == 0) throw new InputException($"{data.File}: the filters select no items.");
+        return (new RunSelection(limit, categories, ids, [.. list.Select(s => s.Id)], data.Samples.Count), list);
+    }
+}

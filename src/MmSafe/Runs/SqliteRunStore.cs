@@ -1,0 +1,201 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using MmSafe.Benchmarks;
+using MmSafe.Images;
+using MmSafe.Models;
+using MmSafe.Scoring;
+
+namespace MmSafe.Runs;
+
+/// <summary>
+/// The embedded run store: <c>run.db</c> (SQLite, WAL) in the run directory. One committed statement per result,
+/// so a run killed at any moment loses only the requests that were in flight. Writes are serialised.
+/// </summary>
+public sealed class SqliteRunStore : IRunStore
+{
+    public const string FileName = "run.db";
+    private const int SchemaVersion = 2;
+
+    private readonly SqliteConnection _db;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    private SqliteRunStore(SqliteConnection db, string directory)
+    {
+        _db = db;
+        Location = directory;
+    }
+
+    public string Location { get; }
+
+    public static bool Exists(string directory) => File.Exists(Path.Combine(directory, FileName));
+
+    /// <summary>Opens a run directory that must already hold a run.</summary>
+    public static SqliteRunStore OpenExisting(string directory)
+    {
+        if (!Exists(directory)) throw new InputException($"{directory}: not a run directory (no {FileName}); create one with mmsafe run --out.");
+        var store = Open(directory);
+        if (store.ReadSpec() is not null) return store;
+        store.Dispose();
+        throw new InputException($"{directory}: the run has no spec; start it again with mmsafe run --out.");
+    }
+
+    public static SqliteRunStore Open(string directory)
+    {
+        SqliteConnection? db = null;
+        try
+        {
+            Directory.CreateDirectory(directory);
+            db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(directory, FileName), Pooling = false }.ToString());
+            db.Open();
+            Execute(db, $"""
+                PRAGMA journal_mode = WAL;
+                PRAGMA synchronous = NORMAL;
+                PRAGMA busy_timeout = 5000;
+                CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                INSERT OR IGNORE INTO meta VALUES ('schema', '{SchemaVersion}');
+                CREATE TABLE IF NOT EXISTS samples (id TEXT PRIMARY KEY, ord INTEGER NOT NULL, category TEXT NOT NULL, sub_category TEXT,
+                    images TEXT NOT NULL, fields TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS answers (
+                    sample_id TEXT NOT NULL, sample INTEGER NOT NULL, identity TEXT NOT NULL, kind TEXT, text TEXT, refusal TEXT,
+                    finish_reason TEXT, error TEXT, input_tokens INTEGER, output_tokens INTEGER, latency_ms REAL NOT NULL, cached INTEGER NOT NULL, at TEXT NOT NULL,
+                    PRIMARY KEY (sample_id, sample));
+                CREATE TABLE IF NOT EXISTS verdicts (
+                    judge TEXT NOT NULL, sample_id TEXT NOT NULL, sample INTEGER NOT NULL, aspect TEXT NOT NULL, identity TEXT NOT NULL,
+                    kind TEXT, raw TEXT, error TEXT, input_tokens INTEGER, output_tokens INTEGER, latency_ms REAL NOT NULL, cached INTEGER NOT NULL, at TEXT NOT NULL,
+                    PRIMARY KEY (judge, sample_id, sample, aspect));
+                CREATE TABLE IF NOT EXISTS scores (judge TEXT NOT NULL, sample_id TEXT NOT NULL, score TEXT NOT NULL, PRIMARY KEY (judge, sample_id));
+                CREATE TABLE IF NOT EXISTS events (at TEXT NOT NULL, kind TEXT NOT NULL, model TEXT NOT NULL, detail TEXT NOT NULL);
+                """);
+            if (Scalar(db, "SELECT value FROM meta WHERE key = 'schema'") is string v && v != SchemaVersion.ToString(CultureInfo.InvariantCulture))
+                throw new InputException($"{directory}: the run store has schema {v}; this mmsafe reads schema {SchemaVersion}. Use the mmsafe version that made it, or start a new run.");
+            return new SqliteRunStore(db, directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or SqliteException)
+        {
+            db?.Dispose();
+            throw new InputException($"{directory}: cannot create or open the run store there ({e.Message}); choose a writable directory with --out.", e);
+        }
+    }
+
+    public RunSpec? ReadSpec() => Scalar(_db, "SELECT value FROM meta WHERE key = 'spec'") is string json ? JsonSerializer.Deserialize<RunSpec>(json) : null;
+
+    public void WriteSpec(RunSpec spec) => Run("INSERT OR REPLACE INTO meta VALUES ('spec', $v)", ("$v", JsonSerializer.Serialize(spec)));
+
+    public void SaveSamples(IReadOnlyList<Sample> samples)
+    {
+        Run("BEGIN");
+        int ord = 0;
+        foreach (var s in samples)
+            Run("INSERT OR REPLACE INTO samples VALUES ($id, $ord, $cat, $sub, $images, $fields)", ("$id", s.Id), ("$ord", ord++), ("$cat", s.Category),
+                ("$sub", s.SubCategory), ("$images", JsonSerializer.Serialize(s.Images)), ("$fields", JsonSerializer.Serialize(s.Fields)));
+        Run("COMMIT");
+    }
+
+    public IReadOnlyList<Sample> Samples() => Query("SELECT id, category, sub_category, images, fields FROM samples ORDER BY ord", r =>
+        new Sample(r.GetString(0), r.GetString(1), Str(r, 2), JsonSerializer.Deserialize<List<ImageRef>>(r.GetString(3))!,
+            JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(4))!));
+
+    public Task SaveAsync(StoredAnswer a, CancellationToken cancellationToken = default) => WriteAsync(
+        "INSERT OR REPLACE INTO answers VALUES ($id, $sample, $key, $kind, $text, $refusal, $finish, $error, $in, $out, $latency, $cached, $at)",
+        cancellationToken, ("$id", a.SampleId), ("$sample", a.Sample), ("$key", a.Identity), ("$kind", a.Kind?.ToString()), ("$text", a.Text),
+        ("$refusal", a.Refusal), ("$finish", a.FinishReason), ("$error", a.Error), ("$in", a.InputTokens), ("$out", a.OutputTokens),
+        ("$latency", a.LatencyMs), ("$cached", a.Cached ? 1 : 0), ("$at", a.At.ToString("O")));
+
+    public Task SaveAsync(StoredVerdict v, CancellationToken cancellationToken = default) => WriteAsync(
+        "INSERT OR REPLACE INTO verdicts VALUES ($judge, $id, $sample, $aspect, $key, $kind, $raw, $error, $in, $out, $latency, $cached, $at)",
+        cancellationToken, ("$judge", v.Judge), ("$id", v.SampleId), ("$sample", v.Sample), ("$aspect", v.Aspect), ("$key", v.Identity),
+        ("$kind", v.Kind?.ToString()), ("$raw", v.Raw), ("$error", v.Error), ("$in", v.InputTokens), ("$out", v.OutputTokens),
+        ("$latency", v.LatencyMs), ("$cached", v.Cached ? 1 : 0), ("$at", v.At.ToString("O")));
+
+    public Task SaveScoreAsync(string judge, ItemScore score, CancellationToken cancellationToken = default) => WriteAsync(
+        "INSERT OR REPLACE INTO scores VALUES ($judge, $id, $score)", cancellationToken, ("$judge", judge), ("$id", score.Id), ("$score", JsonSerializer.Serialize(score)));
+
+    public Task SaveAsync(RunEvent e, CancellationToken cancellationToken = default) => WriteAsync(
+        "INSERT INTO events VALUES ($at, $kind, $model, $detail)", cancellationToken, ("$at", e.At.ToString("O")), ("$kind", e.Kind), ("$model", e.Model), ("$detail", e.Detail));
+
+    public IReadOnlyList<StoredAnswer> Answers() => Query("SELECT * FROM answers ORDER BY sample_id, sample", r =>
+        new StoredAnswer(r.GetString(0), r.GetInt32(1), r.GetString(2), Kind(r, 3), Str(r, 4), Str(r, 5), Str(r, 6), Str(r, 7),
+            Long(r, 8), Long(r, 9), r.GetDouble(10), r.GetInt32(11) != 0, Date(r, 12)));
+
+    public IReadOnlyList<StoredVerdict> Verdicts(string? judge = null) => Query(
+        judge is null ? "SELECT * FROM verdicts ORDER BY judge, sample_id, sample, aspect" : "SELECT * FROM verdicts WHERE judge = $j ORDER BY sample_id, sample, aspect",
+        r => new StoredVerdict(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetString(3), r.GetString(4), Kind(r, 5), Str(r, 6), Str(r, 7),
+            Long(r, 8), Long(r, 9), r.GetDouble(10), r.GetInt32(11) != 0, Date(r, 12)), ("$j", judge));
+
+    public IReadOnlyDictionary<string, IReadOnlyList<ItemScore>> Scores()
+    {
+        var order = Samples().Select((s, i) => (s.Id, i)).ToDictionary(p => p.Id, p => p.i);
+        return Query("SELECT judge, score FROM scores", r => (Judge: r.GetString(0), Score: JsonSerializer.Deserialize<ItemScore>(r.GetString(1))!))
+            .GroupBy(x => x.Judge)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<ItemScore>)[.. g.Select(x => x.Score).OrderBy(s => order.GetValueOrDefault(s.Id, int.MaxValue))]);
+    }
+
+    public IReadOnlyList<RunEvent> Events() => Query("SELECT * FROM events ORDER BY at", r => new RunEvent(Date(r, 0), r.GetString(1), r.GetString(2), r.GetString(3)));
+
+    public Task<IReadOnlyList<string>> ClaimAsync(IReadOnlyList<string> pending, CancellationToken cancellationToken = default) => Task.FromResult(pending);
+
+    private async Task WriteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Run(sql, parameters);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private void Run(string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(sql, parameters);
+        command.ExecuteNonQuery();
+    }
+
+    private List<T> Query<T>(string sql, Func<SqliteDataReader, T> read, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(sql, parameters);
+        using var r = command.ExecuteReader();
+        var list = new List<T>();
+        while (r.Read()) list.Add(read(r));
+        return list;
+    }
+
+    private static string? Str(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    private static long? Long(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
+
+    private static DateTimeOffset Date(SqliteDataReader r, int i) => DateTimeOffset.Parse(r.GetString(i), CultureInfo.InvariantCulture);
+
+    private static CompletionKind? Kind(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : Enum.Parse<CompletionKind>(r.GetString(i));
+
+    private SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = _db.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return command;
+    }
+
+    private static object? Scalar(SqliteConnection db, string sql)
+    {
+        using var command = db.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    private static void Execute(SqliteConnection db, string sql)
+    {
+        using var command = db.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    public void Dispose()
+    {
+        _db.Dispose();
+        _gate.Dispose();
+    }
+}

@@ -1,0 +1,47 @@
+namespace MmSafe.Scoring;
+
+/// <summary>The rates and counters of one group of items (overall, a category or a sub-category).</summary>
+/// <param name="Items">Items in the group, including those without a valid verdict or a real answer.</param>
+/// <param name="Unscored">Items without any real answer, left out of the rates.</param>
+public sealed record GroupScore(string Name, int Items, int Unscored, IReadOnlyDictionary<string, int> Counts, IReadOnlyDictionary<string, Rate> Rates);
+
+/// <summary>The headline rate if every unscored item had counted as a success (best) or as a failure (worst).</summary>
+public sealed record Bounds(Rate Best, Rate Worst);
+
+/// <summary>
+/// A benchmark's whole score: its layout, the overall group, per category and per sub-category groups, every item
+/// score, and the headline under best and worst treatment of items that had no real answer. Metrics are small
+/// functions over the item scores (Inspect's idea), so every benchmark shares this one aggregation.
+/// </summary>
+public sealed record ScoreSheet(ScoreLayout Layout, GroupScore Overall, IReadOnlyList<GroupScore> Categories,
+    IReadOnlyList<GroupScore> SubCategories, IReadOnlyList<ItemScore> Items, Bounds Headline)
+{
+    public Rate HeadlineRate => Overall.Rates[Layout.Headline.Key];
+
+    public static ScoreSheet Aggregate(ScoreLayout layout, IEnumerable<ItemScore> items)
+    {
+        var list = items.ToList();
+        var overall = Group("Overall", list, layout);
+        var categories = list.Where(i => i.Category is not null).GroupBy(i => i.Category!).Select(g => Group(g.Key, [.. g], layout)).ToList();
+        var subCategories = layout.BySubCategory
+            ? list.Where(i => i.SubCategory is not null).GroupBy(i => i.SubCategory!).Select(g => Group(g.Key, [.. g], layout)).ToList()
+            : [];
+        var headline = overall.Rates[layout.Headline.Key];
+        int unscored = overall.Unscored, n = headline.Count + unscored;
+        var bounds = new Bounds(Rate.Of(headline.Successes + unscored, n, layout.Rounding), Rate.Of(headline.Successes, n, layout.Rounding));
+        return new ScoreSheet(layout, overall, categories, subCategories, list, bounds);
+    }
+
+    private static GroupScore Group(string name, IReadOnlyList<ItemScore> items, ScoreLayout layout)
+    {
+        var scored = items.Where(i => i.Scored).ToList();
+        var rates = layout.Metrics.ToDictionary(m => m.Key, m =>
+        {
+            var tally = new Tally();
+            foreach (var item in scored) tally.Add(item.Values.GetValueOrDefault(m.Key));
+            return tally.ToRate(layout.Rounding);
+        });
+        var counts = layout.Counters.ToDictionary(c => c.Key, c => items.Sum(i => i.Counts.GetValueOrDefault(c.Key)));
+        return new GroupScore(name, items.Count, items.Count - scored.Count, counts, rates);
+    }
+}
