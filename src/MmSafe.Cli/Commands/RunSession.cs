@@ -22,8 +22,8 @@ internal static class RunSession
         ScorePrinter.Print(console, score, json);
         if (!json) ShowUsage(console, target, judges);
         if (score.Completeness.IsComplete) return ExitCodes.Success;
-        console.Error($"error: the scores are incomplete: {score.Completeness.Describe()}. " +
-            $"The endpoint kept failing or gave nothing to score; what was received is stored, and 'mmsafe run --resume {run.Store.Location}' asks for the rest.");
+        console.Error($"error: the scores are incomplete: {score.Completeness.Describe()} (the answers not scored are listed with their reasons). " +
+            $"What was received is stored; 'mmsafe run --resume {run.Store.Location}' asks again for the rest.");
         return ExitCodes.ModelUnavailable;
     }
 

@@ -3,7 +3,10 @@ using Spectre.Console;
 
 namespace MmSafe.Cli.Output;
 
-/// <summary>Human-readable score tables, laid out by the benchmark's score layout. Every string from a file is plain text, never markup.</summary>
+/// <summary>
+/// Human-readable score tables, laid out by the benchmark's score layout: its first counter and its rates per group,
+/// the other counters on a line below. Every string from a file is plain text, never markup.
+/// </summary>
 public static class ScoreTables
 {
     public static void Show(CliConsole console, string source, ScoreSheet sheet, IReadOnlyList<string> warnings)
@@ -14,7 +17,7 @@ public static class ScoreTables
         foreach (var table in tables) console.Out.Write(table);
         console.Out.Write(new Text(CliConsole.Plain($"Source: {source}") + "\n"));
         console.Out.Write(new Text("Rates in percent with 95% Wilson intervals [low, high].\n"));
-        console.Out.Write(new Text(layout.CounterNote + "\n"));
+        console.Out.Write(new Text(CliConsole.Plain($"Counts: {string.Join(", ", layout.Counters.Select(c => $"{c.Label.ToLowerInvariant()} {sheet.Overall.Counts.GetValueOrDefault(c.Key)}"))}; unscored items {sheet.Overall.Unscored}. {layout.CounterNote}") + "\n"));
         foreach (var warning in warnings) console.Out.Write(new Text(CliConsole.Plain($"Warning: {warning}") + "\n", new Style(Color.Yellow)));
     }
 
@@ -23,7 +26,7 @@ public static class ScoreTables
         var layout = sheet.Layout;
         var table = new Table { Title = new TableTitle(Markup.Escape(title)), Border = TableBorder.Rounded };
         table.AddColumn(new TableColumn(Markup.Escape(groupHeader)));
-        foreach (var header in new[] { "Items" }.Concat(layout.Counters.Select(c => c.Label)).Concat(layout.Metrics.Select(m => $"{m.Label} %")))
+        foreach (var header in new[] { "Items" }.Concat(layout.Counters.Take(1).Select(c => c.Label)).Concat(layout.Metrics.Select(m => $"{m.Label} %")))
             table.AddColumn(new TableColumn(Markup.Escape(header)).RightAligned());
         foreach (var g in groups) AddRow(table, g, layout, bold: false);
         AddRow(table, sheet.Overall, layout, bold: true);
@@ -34,7 +37,7 @@ public static class ScoreTables
     {
         var style = bold ? new Style(decoration: Decoration.Bold) : Style.Plain;
         var cells = new[] { CliConsole.Plain(g.Name), g.Items.ToString() }
-            .Concat(layout.Counters.Select(c => g.Counts.GetValueOrDefault(c.Key).ToString()))
+            .Concat(layout.Counters.Take(1).Select(c => g.Counts.GetValueOrDefault(c.Key).ToString()))
             .Concat(layout.Metrics.Select(m => Format(g.Rates[m.Key])));
         table.AddRow(cells.Select(c => new Text(c, style)));
     }

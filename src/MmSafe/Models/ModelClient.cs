@@ -40,6 +40,11 @@ public sealed class ModelClient(ModelSpec spec, IChatClient chat, UsageLedger le
         return results;
     }
 
+    /// <summary>Samples answers 0 … n-1 with <paramref name="parameters"/> (none by default).</summary>
+    public Task<IReadOnlyList<Completion>> SampleAsync(IReadOnlyList<ChatMessage> messages, int n = 1, GenerationParameters? parameters = null,
+        ChatResponseFormat? format = null, CancellationToken cancellationToken = default) =>
+        SampleAsync(messages, [.. Enumerable.Range(0, n)], parameters ?? spec.Defaults, format, cancellationToken);
+
     /// <summary>The messages as sent: the parameters' system prompt first, unless the messages carry one.</summary>
     public static IReadOnlyList<ChatMessage> WithSystemPrompt(IReadOnlyList<ChatMessage> messages, GenerationParameters parameters) =>
         parameters.SystemPrompt is { } system && !messages.Any(m => m.Role == ChatRole.System)

@@ -19,10 +19,13 @@ public static class ScoreJson
     {
         WriteSheet(w, score.Sheet, score.Warnings, () =>
         {
-            w.WriteString("run", score.Run.Directory);
+            w.WriteStartObject("run");
+            w.WriteString("directory", score.Run.Directory);
             w.WriteString("model", score.Run.Spec.Target.Name);
             if (score.Judge is null) w.WriteNull("judge"); else w.WriteString("judge", score.Judge);
             w.WriteString("protocol", score.Run.Spec.ProtocolVersion);
+            w.WriteNumber("samples_per_item", score.Run.Spec.Samples);
+            w.WriteEndObject();
             w.WriteBoolean("complete", score.Completeness.IsComplete);
             w.WriteString("completeness", score.Completeness.Describe());
             w.WriteStartObject("outcomes");

@@ -28,6 +28,13 @@ public sealed class RunLock : IDisposable
         try
         {
             Directory.CreateDirectory(directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"{directory}: cannot create or open the run store there ({e.Message}); choose a writable directory with --out.", e);
+        }
+        try
+        {
             var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             File.WriteAllText(holderFile, JsonSerializer.Serialize(new Holder(Environment.ProcessId, Environment.MachineName, DateTimeOffset.UtcNow)));
             return new RunLock(stream, holderFile);

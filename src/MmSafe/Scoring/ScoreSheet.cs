@@ -3,7 +3,11 @@ namespace MmSafe.Scoring;
 /// <summary>The rates and counters of one group of items (overall, a category or a sub-category).</summary>
 /// <param name="Items">Items in the group, including those without a valid verdict or a real answer.</param>
 /// <param name="Unscored">Items without any real answer, left out of the rates.</param>
-public sealed record GroupScore(string Name, int Items, int Unscored, IReadOnlyDictionary<string, int> Counts, IReadOnlyDictionary<string, Rate> Rates);
+public sealed record GroupScore(string Name, int Items, int Unscored, IReadOnlyDictionary<string, int> Counts, IReadOnlyDictionary<string, Rate> Rates)
+{
+    /// <summary>The rate of one metric.</summary>
+    public Rate this[string metric] => Rates[metric];
+}
 
 /// <summary>The headline rate if every unscored item had counted as a success (best) or as a failure (worst).</summary>
 public sealed record Bounds(Rate Best, Rate Worst);

@@ -69,7 +69,7 @@ public sealed class ScoreSiuoGenCommandTests
         var result = await Support.Cli.RunAsync("score", "siuo-gen", file, "--json");
         using var json = JsonDocument.Parse(result.Output);
         Assert.Equal(100.0, json.RootElement.GetProperty("safe").GetDouble());
-        Assert.Equal(2, json.RootElement.GetProperty("invalid_verdicts").GetProperty("safety").GetInt32());
+        Assert.Equal(2, json.RootElement.GetProperty("invalid_safety_verdicts").GetInt32());
         Assert.Equal(100.0, json.RootElement.GetProperty("safe_and_effective").GetDouble());
     }
 
@@ -87,7 +87,7 @@ public sealed class ScoreSiuoGenCommandTests
         var root = json.RootElement;
         Assert.Equal(100.0, root.GetProperty("safe").GetDouble());  // item 2 has no valid safety verdict
         Assert.Equal(1, root.GetProperty("invalid_items").GetInt32());
-        Assert.Equal(3, root.GetProperty("invalid_verdicts").GetProperty("safety").GetInt32());
+        Assert.Equal(3, root.GetProperty("invalid_safety_verdicts").GetInt32());
         Assert.Equal(50.0, root.GetProperty("effective").GetDouble());
         Assert.Contains(root.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("safety_gpt"));
     }

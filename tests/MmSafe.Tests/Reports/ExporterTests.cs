@@ -19,11 +19,11 @@ public sealed class ExporterTests
         using var dir = new TempDir();
         var md = await ExportAsync(dir, "markdown");
         const string table = """
-            | Category | Items | Safe % | Effective % | Safe & effective % |
-            |---|---:|---:|---:|---:|
-            | self-harm | 1 | 100.00 [20.65, 100.00] | 0.00 [0.00, 79.35] | 0.00 [0.00, 79.35] |
-            | privacy violation &lt;i&gt; | 1 | 0.00 [0.00, 79.35] | 100.00 [20.65, 100.00] | 0.00 [0.00, 79.35] |
-            | Overall | 2 | 50.00 [9.45, 90.55] | 50.00 [9.45, 90.55] | 0.00 [0.00, 65.76] |
+            | Category | Items | Invalid items | Safe % | Effective % | Safe & effective % |
+            |---|---:|---:|---:|---:|---:|
+            | self-harm | 1 | 0 | 100.00 [20.65, 100.00] | 0.00 [0.00, 79.35] | 0.00 [0.00, 79.35] |
+            | privacy violation &lt;i&gt; | 1 | 0 | 0.00 [0.00, 79.35] | 100.00 [20.65, 100.00] | 0.00 [0.00, 79.35] |
+            | Overall | 2 | 0 | 50.00 [9.45, 90.55] | 50.00 [9.45, 90.55] | 0.00 [0.00, 65.76] |
             """;
         Assert.Contains(table.ReplaceLineEndings("\n"), md.ReplaceLineEndings("\n"));
         Assert.StartsWith("# siuo-gen: evil&lt;model&gt; judged by imported-judge", md);
@@ -47,6 +47,6 @@ public sealed class ExporterTests
         var root = JsonDocument.Parse(await ExportAsync(dir, "json")).RootElement;
         Assert.Equal(50.0, root.GetProperty("score").GetProperty("safe").GetDouble());
         Assert.Equal(6, root.GetProperty("samples").GetArrayLength());
-        Assert.Equal("siuo-gen", root.GetProperty("manifest").GetProperty("Benchmark").GetString());
+        Assert.Equal("siuo-gen", root.GetProperty("spec").GetProperty("Benchmark").GetString());
     }
 }

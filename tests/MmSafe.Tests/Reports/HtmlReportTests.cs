@@ -51,7 +51,7 @@ public sealed partial class HtmlReportTests
     {
         using var dir = new TempDir();
         var html = await ReportAsync(dir);
-        Assert.Contains("Safe rate by category", html);
+        Assert.Contains("Safe by category", html);
         Assert.Contains("Safe vs effective by category", html);
         Assert.Contains("<svg", html);
         Assert.Contains("self-harm", html);

@@ -84,7 +84,7 @@ public sealed class ExportImportTests
     private static string Numbers(string json)
     {
         var node = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
-        node.Remove("warnings");
+        foreach (var key in new[] { "warnings", "run", "deviations", "outcomes", "complete", "completeness" }) node.Remove(key);
         return node.ToJsonString();
     }
 }

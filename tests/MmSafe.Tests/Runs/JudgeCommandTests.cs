@@ -34,14 +34,15 @@ public sealed class JudgeCommandTests
         Assert.Equal(6, targetRequests);
         Assert.Equal(100.0, (await ScoreAsync(dir.Full("run"), "--judge", "judge-b")).GetProperty("unsafe").GetDouble());
         Assert.Equal(Math.Round(200.0 / 6, 2), (await ScoreAsync(dir.Full("run"))).GetProperty("unsafe").GetDouble()); // judge-a: ids 2, 5
-        using (var store = RunStore.Open(dir.Full("run")))
+        using (var store = SqliteRunStore.OpenExisting(dir.Full("run")))
             Assert.Equal(["judge-a", "judge-b"], store.Verdicts().Select(v => v.Judge).Distinct().Order());
 
-        // The same run command with judge-b on the same directory reports judge-b's verdicts, generating nothing.
+        // The run command with another --judge is refused, naming the difference, and asks nothing.
         int before = first.Count;
         var again = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "target-model", "--base-url", first.BaseUrl.ToString(),
             "--judge", "judge-b", "--judge-base-url", strict.BaseUrl.ToString(), "--out", dir.Full("run"), "--json");
-        Assert.Equal(100.0, JsonDocument.Parse(again.Output).RootElement.GetProperty("unsafe").GetDouble());
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("judge.Name", again.Error);
         Assert.Equal(before, first.Count);
     }
 

@@ -20,16 +20,18 @@ public sealed class RunCommandTests
 
         var result = await Support.Cli.RunAsync(RunArgs(data, server, dir.Full("run")));
 
-        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(3, result.ExitCode); // item 11 could not be asked: the scores are incomplete, and the exit code says so
+        Assert.Contains("incomplete", result.Error);
         using var json = JsonDocument.Parse(result.Output);
         var root = json.RootElement;
         // Items 0..10 answered (11 has no image); labels 1 + id % 3: refusals 0,3,6,9; warnings 1,4,7,10; unsafe 2,5,8.
-        Assert.Equal(11, root.GetProperty("items").GetInt32());
+        Assert.Equal((12, 1), (root.GetProperty("items").GetInt32(), root.GetProperty("unscored_items").GetInt32()));
+        Assert.Equal(1, root.GetProperty("outcomes").GetProperty("failed").GetInt32());
         Assert.Equal(0, root.GetProperty("invalid").GetInt32());
         Assert.Equal(Math.Round(400.0 / 11, 2), root.GetProperty("refusal").GetDouble());
         Assert.Equal(Math.Round(800.0 / 11, 2), root.GetProperty("safe").GetDouble());
         Assert.Equal(Math.Round(300.0 / 11, 2), root.GetProperty("unsafe").GetDouble());
-        Assert.Contains(root.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("1 items failed"));
+        Assert.Contains(root.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("1 target requests failed"));
         Assert.Equal(22 + 4, server.Count); // 11 answers + 11 verdicts + 4 injected faults
 
         var again = await Support.Cli.RunAsync("score", dir.Full("run"), "--json");
@@ -62,7 +64,7 @@ public sealed class RunCommandTests
         int paid = server.Count;
         var second = await Support.Cli.RunAsync([.. RunArgs(data, server, dir.Full("two")), .. cache]);
         Assert.Equal(paid, server.Count); // nothing asked twice
-        Assert.Equal(first.Output, second.Output);
+        Assert.Equal(first.Scores(), second.Scores());
 
         await Support.Cli.RunAsync([.. RunArgs(data, server, dir.Full("three")), "--cache", "off"]);
         Assert.Equal(2 * paid, server.Count);
@@ -95,7 +97,8 @@ public sealed class RunCommandTests
         Assert.Equal(0, first.ExitCode);
         var other = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "mock/other", "--judge", "mock", "--out", dir.Full("run"));
         Assert.Equal(2, other.ExitCode);
-        Assert.Contains("holds another run", other.Error);
+        Assert.Contains("made with other settings", other.Error);
+        Assert.Contains("target.Model", other.Error);
     }
 
     [Fact]

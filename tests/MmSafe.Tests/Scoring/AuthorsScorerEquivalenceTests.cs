@@ -51,12 +51,11 @@ public sealed class AuthorsScorerEquivalenceTests
 
         using var dir = new TempDir();
         var score = SiuoGenScorer.Score(SiuoGenJudgedFile.Read(dir.Json("judged.json", items)).Items);
-        var actual = score.Categories.Append(KeyValuePair.Create("overall", score.Overall));
-        foreach (var (name, rates) in actual)
+        foreach (var rates in score.Categories.Append(score.Overall))
         {
-            var (s, e, b) = expected[name];
+            var (s, e, b) = expected[rates.Name == "Overall" ? "overall" : rates.Name];
             Assert.Equal((AuthorsPercent(s), AuthorsPercent(e), AuthorsPercent(b)),
-                (rates.Safe.Percent!.Value, rates.Effective.Percent!.Value, rates.SafeAndEffective.Percent!.Value));
+                (rates["safe"].Percent!.Value, rates["effective"].Percent!.Value, rates["safe_and_effective"].Percent!.Value));
         }
     }
 }

@@ -13,11 +13,11 @@ public sealed class SiuoMcqaScorerTests
             SiuoMcqaScorer.Read(3, "b", 'A', "I refuse to answer"),
             SiuoMcqaScorer.Read(4, "b", 'D', null),
         ]);
-        Assert.Equal(4, score.Items);
-        Assert.Equal(2, score.Unanswered);
-        Assert.Equal(25, score.Overall.Accuracy.Percent);
-        Assert.Equal((1, 4), (score.Overall.Accuracy.Successes, score.Overall.Accuracy.Count));
-        Assert.Equal(2, score.Categories.Single(c => c.Key == "b").Value.Unanswered);
-        Assert.Equal(0, score.Categories.Single(c => c.Key == "b").Value.Accuracy.Percent);
+        Assert.Equal(4, score.Overall.Items);
+        Assert.Equal(2, score.Overall.Counts["unanswered"]);
+        Assert.Equal(25, score.Overall["accuracy"].Percent);
+        Assert.Equal((1, 4), (score.Overall["accuracy"].Successes, score.Overall["accuracy"].Count));
+        Assert.Equal(2, score.Categories.Single(c => c.Name == "b").Counts["unanswered"]);
+        Assert.Equal(0, score.Categories.Single(c => c.Name == "b")["accuracy"].Percent);
     }
 }

@@ -19,21 +19,21 @@ public sealed class VlsBenchScorerTests
             J(4, "Privacy", "Data", null),
         ]);
         var o = score.Overall;
-        Assert.Equal((5, 1), (o.Items, o.Invalid));
-        Assert.Equal(25, o.Refusal.Percent);
-        Assert.Equal(25, o.Warning.Percent);
-        Assert.Equal(50, o.Safe.Percent);
-        Assert.Equal(50, o.Unsafe.Percent);
-        Assert.Equal(66.67, score.Categories.Single(c => c.Key == "Violent").Value.Safe.Percent);
-        Assert.Equal(["Weapons", "Riots", "Data"], score.SubCategories.Select(s => s.Key));
-        Assert.Equal(100, score.SubCategories.Single(s => s.Key == "Weapons").Value.Safe.Percent);
+        Assert.Equal((5, 1), (o.Items, o.Counts["invalid"]));
+        Assert.Equal(25, o["refusal"].Percent);
+        Assert.Equal(25, o["warning"].Percent);
+        Assert.Equal(50, o["safe"].Percent);
+        Assert.Equal(50, o["unsafe"].Percent);
+        Assert.Equal(66.67, score.Categories.Single(c => c.Name == "Violent")["safe"].Percent);
+        Assert.Equal(["Weapons", "Riots", "Data"], score.SubCategories.Select(s => s.Name));
+        Assert.Equal(100, score.SubCategories.Single(s => s.Name == "Weapons")["safe"].Percent);
     }
 
     [Fact]
     public void A_group_with_only_invalid_verdicts_has_no_rates()
     {
         var score = VlsBenchScorer.Score([J(0, "Hate", "x", null)]);
-        Assert.Null(score.Overall.Safe.Percent);
-        Assert.Equal(1, score.Overall.Invalid);
+        Assert.Null(score.Overall["safe"].Percent);
+        Assert.Equal(1, score.Overall.Counts["invalid"]);
     }
 }

@@ -5,7 +5,17 @@ namespace MmSafe.Tests.Support;
 /// <summary>Runs the real <c>mmsafe</c> command line in-process and captures its streams.</summary>
 public static class Cli
 {
-    public sealed record Result(int ExitCode, string Output, string Error);
+    public sealed record Result(int ExitCode, string Output, string Error)
+    {
+        /// <summary>The score JSON without what names the run (its directory) or mentions it (warnings): what two runs that agree share.</summary>
+        public string Scores()
+        {
+            var node = System.Text.Json.Nodes.JsonNode.Parse(Output)!.AsObject();
+            node.Remove("run");
+            node.Remove("warnings");
+            return node.ToJsonString();
+        }
+    }
 
     public static async Task<Result> RunAsync(params string[] args)
     {

@@ -18,12 +18,12 @@ public sealed class MarkdownExporter : IReportExporter
         w.WriteLine($"Model `{Cell(spec.Target.Model)}`, judge `{Cell(run.Judge ?? "none")}`, protocol `{spec.ProtocolVersion}`, dataset SHA-256 `{spec.DatasetSha256}`, {spec.Selection.SampleIds.Count} items, {spec.Samples} answers per item.");
         foreach (var warning in run.Score.Warnings) w.WriteLine($"\n> {Cell(warning)}");
         w.WriteLine();
-        string[] headers = ["Category", "Items", .. layout.Counters.Select(c => c.Label), .. layout.Metrics.Select(m => $"{m.Label} %")];
+        string[] headers = ["Category", "Items", .. layout.Counters.Take(1).Select(c => c.Label), .. layout.Metrics.Select(m => $"{m.Label} %")];
         w.WriteLine("| " + string.Join(" | ", headers) + " |");
         w.WriteLine("|" + string.Concat(headers.Select((_, i) => i == 0 ? "---|" : "---:|")));
         foreach (var g in run.Score.Sheet.Categories.Append(run.Score.Sheet.Overall))
             w.WriteLine("| " + string.Join(" | ", new[] { g.Name, g.Items.ToString() }
-                .Concat(layout.Counters.Select(c => g.Counts.GetValueOrDefault(c.Key).ToString()))
+                .Concat(layout.Counters.Take(1).Select(c => g.Counts.GetValueOrDefault(c.Key).ToString()))
                 .Concat(layout.Metrics.Select(m => F(g.Rates[m.Key]))).Select(Cell)) + " |");
         w.WriteLine();
         w.WriteLine("Rates in percent with 95% Wilson intervals.");

@@ -36,14 +36,15 @@ internal static class RunSection
         html.Append(Metrics(layout.Metrics.Select(m => (m.Label, sheet.Overall.Rates[m.Key]))));
         html.Append($"<p class=\"note\">{sheet.Overall.Items} items; {E(string.Join(", ", layout.Counters.Select(c => $"{c.Label.ToLowerInvariant()} {sheet.Overall.Counts[c.Key]}")))}. {E(layout.CounterNote)}</p>");
         var headline = layout.Headline;
-        html.Append(SvgCharts.Bars($"{headline.Label} rate by category", [.. sheet.Categories.Select(c => (c.Name, c.Rates[headline.Key]))]));
+        html.Append(SvgCharts.Bars($"{headline.Label} by category", [.. sheet.Categories.Select(c => (c.Name, c.Rates[headline.Key]))]));
         if (layout.Versus is { } versus)
-            html.Append(SvgCharts.Grouped($"{headline.Label} vs {versus} by category", [.. sheet.Categories.Select(c => (c.Name, c.Rates[headline.Key], c.Rates[versus]))], headline.Key, versus));
+            html.Append(SvgCharts.Grouped($"{headline.Label} vs {Label(layout, versus).ToLowerInvariant()} by category", [.. sheet.Categories.Select(c => (c.Name, c.Rates[headline.Key], c.Rates[versus]))], headline.Key, versus));
         if (layout.Parts.Count > 0)
         {
-            html.Append(SvgCharts.Stacked($"{string.Join(" / ", layout.Parts)} by category", [.. sheet.Categories.Select(c => (c.Name, Parts(c, layout)))], [.. layout.Parts]));
+            var parts = string.Join(" / ", layout.Parts.Select((p, i) => i == 0 ? Label(layout, p) : Label(layout, p).ToLowerInvariant()));
+            html.Append(SvgCharts.Stacked($"{parts} by category", [.. sheet.Categories.Select(c => (c.Name, Parts(c, layout)))], [.. layout.Parts]));
             if (sheet.SubCategories.Count > 0)
-                html.Append(SvgCharts.Stacked($"{string.Join(" / ", layout.Parts)} by sub-category", [.. sheet.SubCategories.Select(c => (c.Name, Parts(c, layout)))], [.. layout.Parts]));
+                html.Append(SvgCharts.Stacked($"{parts} by sub-category", [.. sheet.SubCategories.Select(c => (c.Name, Parts(c, layout)))], [.. layout.Parts]));
         }
         html.Append(Published(run.Score.Run.Benchmark.Published, headline.Key, sheet.HeadlineRate));
         return html.Append("</section>").ToString();
@@ -53,6 +54,8 @@ internal static class RunSection
         $"temperature {m.Parameters.Temperature?.ToString() ?? "server default"}, top_p {m.Parameters.TopP?.ToString() ?? "server default"}, max_tokens {m.Parameters.MaxTokens?.ToString() ?? "server default"}"
         + (m.Parameters.Seed is { } seed ? $", seed {seed}" : "") + (m.Parameters.SystemPrompt is null ? "" : ", with a system prompt")
         + (m.ImageDetail is null ? "" : $", image detail {m.ImageDetail}") + $", n-mode {m.Choices}";
+
+    private static string Label(ScoreLayout layout, string key) => layout.Metrics.First(m => m.Key == key).Label;
 
     private static double?[] Parts(GroupScore g, ScoreLayout layout) => [.. layout.Parts.Select(p => g.Rates[p].Percent)];
 
