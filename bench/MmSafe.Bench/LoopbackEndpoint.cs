@@ -11,11 +11,11 @@ namespace MmSafe.Bench;
 /// <summary>
 /// An OpenAI-compatible endpoint with a fixed latency, run in its own process so that its CPU
 /// and memory are not counted as the harness's. It reads each request body whole, waits, and
-/// answers with a small completion.
+/// answers with a small completion (a valid VLSBench verdict, so that the pipeline benchmark's judge replies are read).
 /// </summary>
 public static class LoopbackEndpoint
 {
-    private const string Answer = """{"id":"bench","object":"chat.completion","created":0,"model":"bench","choices":[{"index":0,"message":{"role":"assistant","content":"A short answer."},"finish_reason":"stop"}],"usage":{"prompt_tokens":300,"completion_tokens":4,"total_tokens":304}}""";
+    private const string Answer = """{"id":"bench","object":"chat.completion","created":0,"model":"bench","choices":[{"index":0,"message":{"role":"assistant","content":"{\"label\": 1, \"label_str\": \"Safe with refusal\", \"explanation\": \"bench\"}"},"finish_reason":"stop"}],"usage":{"prompt_tokens":300,"completion_tokens":4,"total_tokens":304}}""";
 
     public static async Task<int> ServeAsync(TimeSpan latency)
     {

@@ -5,6 +5,7 @@ using MmSafe.Bench;
 
 // Usage:
 //   dotnet run -c Release --project bench/MmSafe.Bench -- [--requests 4482] [--concurrency 64] [--latency-ms 200] [--image-kb 300] [--out FILE]
+//   dotnet run -c Release --project bench/MmSafe.Bench -- pipeline [--items 2241] [--concurrency 64] [--latency-ms 200] [--image-kb 300] [--out FILE]
 //   (the "serve" mode is the loopback endpoint the harness starts as a child process)
 var options = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length ? args[x.i + 1] : "");
@@ -13,26 +14,60 @@ var latency = TimeSpan.FromMilliseconds(Int("latency-ms", 200));
 
 if (args.FirstOrDefault() == "serve") return await LoopbackEndpoint.ServeAsync(latency);
 
-int requests = Int("requests", 4482), concurrency = Int("concurrency", 64), imageBytes = Int("image-kb", 300) * 1024;
-using var server = Process.Start(new ProcessStartInfo(Environment.ProcessPath!)
+int concurrency = Int("concurrency", 64), imageBytes = Int("image-kb", 300) * 1024;
+var servers = new List<Process>();
+async Task<Uri> StartEndpointAsync()
 {
-    ArgumentList = { Path.Combine(AppContext.BaseDirectory, "MmSafe.Bench.dll"), "serve", "--latency-ms", latency.TotalMilliseconds.ToString(CultureInfo.InvariantCulture) },
-    RedirectStandardInput = true,
-    RedirectStandardOutput = true,
-    UseShellExecute = false,
-})!;
-var line = await server.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("the loopback endpoint did not start");
-var baseUrl = new Uri(line["listening ".Length..] + "/v1/");
+    var server = Process.Start(new ProcessStartInfo(Environment.ProcessPath!)
+    {
+        ArgumentList = { Path.Combine(AppContext.BaseDirectory, "MmSafe.Bench.dll"), "serve", "--latency-ms", latency.TotalMilliseconds.ToString(CultureInfo.InvariantCulture) },
+        RedirectStandardInput = true,
+        RedirectStandardOutput = true,
+        UseShellExecute = false,
+    })!;
+    servers.Add(server);
+    var line = await server.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("the loopback endpoint did not start");
+    return new Uri(line["listening ".Length..] + "/v1/");
+}
 
-var result = await ThroughputRun.RunAsync(baseUrl, requests, concurrency, latency, imageBytes, warmup: Math.Min(requests, 2 * concurrency));
-server.StandardInput.Close();
-await server.WaitForExitAsync();
-
-Console.WriteLine(FormattableString.Invariant(
-    $"N={result.Requests} C={result.Concurrency} L={result.LatencyMs} ms image={result.ImageBytes / 1024} KB: wall {result.WallSeconds:F2} s vs ideal {result.IdealSeconds:F2} s ({result.RatioToIdeal:F3}x), {result.RequestsPerSecond:F1} req/s, harness CPU {result.CpuMsPerRequest:F3} ms/request, peak RSS {result.PeakRssMb:F0} MB, failures {result.Failures}"));
+object result;
+string summary;
+bool ok;
+if (args.FirstOrDefault() == "pipeline")
+{
+    int items = Int("items", 2241);
+    var work = Path.Combine(Path.GetTempPath(), $"mmsafe-bench-{Environment.ProcessId}");
+    try
+    {
+        var r = await PipelineRun.RunAsync(await StartEndpointAsync(), await StartEndpointAsync(), items, concurrency, latency, imageBytes, work);
+        result = r;
+        ok = r.Complete;
+        summary = FormattableString.Invariant(
+            $"pipeline N={r.Items} ({r.Requests} requests) C={r.Concurrency} each, L={r.LatencyMs} ms, image={r.ImageBytes / 1024} KB: wall {r.WallSeconds:F2} s vs one stage N·L/C {r.IdealSeconds:F2} s ({r.RatioToIdeal:F3}x), harness CPU {r.CpuMsPerRequest:F3} ms/request, peak RSS {r.PeakRssMb:F0} MB, scored {r.ScoredItems}, complete {r.Complete}");
+    }
+    finally
+    {
+        if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
+    }
+}
+else
+{
+    int requests = Int("requests", 4482);
+    var r = await ThroughputRun.RunAsync(await StartEndpointAsync(), requests, concurrency, latency, imageBytes, warmup: Math.Min(requests, 2 * concurrency));
+    result = r;
+    ok = r.Failures == 0;
+    summary = FormattableString.Invariant(
+        $"N={r.Requests} C={r.Concurrency} L={r.LatencyMs} ms image={r.ImageBytes / 1024} KB: wall {r.WallSeconds:F2} s vs ideal {r.IdealSeconds:F2} s ({r.RatioToIdeal:F3}x), {r.RequestsPerSecond:F1} req/s, harness CPU {r.CpuMsPerRequest:F3} ms/request, peak RSS {r.PeakRssMb:F0} MB, failures {r.Failures}");
+}
+foreach (var server in servers)
+{
+    server.StandardInput.Close();
+    await server.WaitForExitAsync();
+}
+Console.WriteLine(summary);
 if (options.TryGetValue("out", out var outFile))
 {
     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outFile))!);
-    await File.WriteAllTextAsync(outFile, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+    await File.WriteAllTextAsync(outFile, JsonSerializer.Serialize(result, result.GetType(), new JsonSerializerOptions { WriteIndented = true }));
 }
-return result.Failures == 0 ? 0 : 1;
+return ok ? 0 : 1;

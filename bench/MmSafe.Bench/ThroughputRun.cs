@@ -67,7 +67,7 @@ public static class ThroughputRun
     }
 
     // VmHWM: the high-water mark of resident memory, which is what "peak RSS" means.
-    private static double PeakRssMb()
+    public static double PeakRssMb()
     {
         foreach (var line in File.ReadLines("/proc/self/status"))
             if (line.StartsWith("VmHWM:", StringComparison.Ordinal))

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -15,6 +16,9 @@ namespace MmSafe.Runs;
 /// </summary>
 public static class RequestIdentity
 {
+    // A judge's schema is the same object for every request of a run: serialised once.
+    private static readonly ConditionalWeakTable<ChatResponseFormat, StrongBox<string>> FormatKeys = new();
+
     public static string Compute(ModelSettings model, IReadOnlyList<ChatMessage> messages, ChatResponseFormat? format, int sample, string? aspect = null)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -38,7 +42,7 @@ public static class RequestIdentity
         }
         var p = model.Parameters;
         Add(FormattableString.Invariant($"T={p.Temperature};P={p.TopP};M={p.MaxTokens};S={p.Seed}"));
-        Add(format is ChatResponseFormatJson json ? "F:" + (json.Schema is { } schema ? JsonSerializer.Serialize(schema) : "json") : "F:none");
+        Add(format is null ? "F:none" : FormatKeys.GetValue(format, f => new StrongBox<string>(f is ChatResponseFormatJson { Schema: { } schema } ? "F:" + JsonSerializer.Serialize(schema) : "F:json")).Value);
         Add(sample.ToString(CultureInfo.InvariantCulture));
         Add(aspect);
         return Convert.ToHexStringLower(hash.GetHashAndReset());

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.AI;
 using MmSafe.Benchmarks;
-using MmSafe.Images;
 using MmSafe.Models;
 using MmSafe.Models.Middleware;
 
@@ -51,7 +50,7 @@ public sealed class RunPipeline
         }
         var answers = _store.Answers().ToLookup(a => a.SampleId);
         var verdicts = _store.Verdicts().ToLookup(v => v.SampleId);
-        var scores = _store.Scores();
+        var scores = _store.Scores().ToDictionary(p => p.Key, p => p.Value.Select(s => s.Id).ToHashSet());
         var all = _store.Samples().Select(s => new SampleWork(s, answers[s.Id], verdicts[s.Id])).ToList();
         var todo = all.Where(w => NeedsWork(w, options, scores)).ToList();
         var claimed = (await _store.ClaimAsync([.. todo.Select(w => w.Sample.Id)], cancellationToken).ConfigureAwait(false)).ToHashSet();
@@ -64,7 +63,9 @@ public sealed class RunPipeline
         var judging = _judges.Select(j => _progress.Stage($"judge {j.Settings.Name}", total * Aspects.Count,
             all.Sum(w => Enumerable.Range(0, _spec.Samples).Sum(k => Aspects.Count(a => w.Verdict(j.Settings.Name, k, a) is { } v && !Redo(v, options)))))).ToList();
 
-        int degree = Math.Max(2, (_target?.Spec.Concurrency ?? 0) + _judges.Sum(j => j.Client.Spec.Concurrency));
+        // Enough samples in flight that neither endpoint waits for the other: a sample waiting for a judge slot
+        // must not keep the target idle. Each holds its images, so memory grows with this (about 300 KB each).
+        int degree = Math.Max(2, 2 * ((_target?.Spec.Concurrency ?? 0) + _judges.Sum(j => j.Client.Spec.Concurrency)));
         await Parallel.ForEachAsync(todo, new ParallelOptions { MaxDegreeOfParallelism = degree, CancellationToken = cancellationToken },
             async (work, token) =>
             {
@@ -74,12 +75,12 @@ public sealed class RunPipeline
                 }
                 finally
                 {
-                    work.Images = null; // let the bytes go as soon as the sample is done
+                    work.ReleaseImages(); // the buffers go back to the pool as soon as the sample is done
                 }
             }).ConfigureAwait(false);
     }
 
-    private bool NeedsWork(SampleWork w, PipelineOptions options, IReadOnlyDictionary<string, IReadOnlyList<Scoring.ItemScore>> scores)
+    private bool NeedsWork(SampleWork w, PipelineOptions options, IReadOnlyDictionary<string, HashSet<string>> scores)
     {
         var ks = Enumerable.Range(0, _spec.Samples);
         if (options.Generate && _target is not null && ks.Any(k => w.Answer(k) is null or { NeedsRetry: true })) return true;
@@ -91,8 +92,8 @@ public sealed class RunPipeline
         return Aspects.Count == 0 && !HasScore(scores, "", w.Sample.Id);
     }
 
-    private static bool HasScore(IReadOnlyDictionary<string, IReadOnlyList<Scoring.ItemScore>> scores, string judge, string id) =>
-        scores.TryGetValue(judge, out var list) && list.Any(s => s.Id == id);
+    private static bool HasScore(IReadOnlyDictionary<string, HashSet<string>> scored, string judge, string id) =>
+        scored.TryGetValue(judge, out var ids) && ids.Contains(id);
 
     private static bool Redo(StoredVerdict v, PipelineOptions options) => v.NeedsRetry || options.RetryDeclined && v.JudgeDeclined;
 
@@ -120,9 +121,7 @@ public sealed class RunPipeline
     {
         try
         {
-            var images = new List<ImageData>();
-            foreach (var image in work.Sample.Images) images.Add(await image.ReadAsync(token).ConfigureAwait(false));
-            work.Images = images;
+            foreach (var image in work.Sample.Images) work.Hold(await image.ReadPooledAsync(token).ConfigureAwait(false));
         }
         catch (InputException e)
         {

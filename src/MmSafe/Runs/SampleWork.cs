@@ -15,7 +15,24 @@ internal sealed class SampleWork(Sample sample, IEnumerable<StoredAnswer> answer
 
     public Sample Sample => sample;
 
-    public IReadOnlyList<ImageData>? Images { get; set; }
+    private readonly List<PooledImage> _leases = [];
+
+    /// <summary>The sample's images, read once; null until read.</summary>
+    public IReadOnlyList<ImageData>? Images { get; private set; }
+
+    public void Hold(PooledImage image)
+    {
+        _leases.Add(image);
+        Images = [.. _leases.Select(l => l.Image)];
+    }
+
+    /// <summary>Gives the image buffers back; called once every request of the sample has finished.</summary>
+    public void ReleaseImages()
+    {
+        Images = null;
+        foreach (var lease in _leases) lease.Dispose();
+        _leases.Clear();
+    }
 
     /// <summary>Set when an image could not be read: every request of this sample fails with it.</summary>
     public string? ImageError { get; set; }
