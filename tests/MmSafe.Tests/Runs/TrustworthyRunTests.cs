@@ -240,8 +240,8 @@ public sealed class TrustworthyRunTests
         dir.Json("siuo/siuo_mcqa.json", Enumerable.Range(1, 2).Select(i => Fixtures.SiuoMcqa(i)).ToArray());
         for (int i = 1; i <= 2; i++) dir.File($"siuo/images/S-{i:00}.png", MmSafe.Images.TinyPng.Solid(4, 4, 9, 9, 9));
         await using var server = await FakeModelServer.StartAsync();
-        int n = 0;
-        server.Responder = _ => FakeReply.Ok(Interlocked.Increment(ref n) % 3 == 0 ? "(B)" : "(A)");
+        var asked = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        server.Responder = body => FakeReply.Ok(asked.AddOrUpdate(body!["messages"]!.ToJsonString(), 1, (_, n) => n + 1) == 3 ? "(B)" : "(A)");
         var three = await Support.Cli.RunAsync("run", "siuo-mcqa", "--data", dir.Full("siuo"), "--model", "t", "--base-url", server.BaseUrl.ToString(),
             "--samples", "3", "--out", dir.Full("mcqa"), "--json", "--cache", "off");
         Assert.Equal(0, three.ExitCode);
