@@ -321,4 +321,41 @@ public sealed class TrustworthyRunTests
         Assert.Equal(0, export.ExitCode);
         Assert.Equal(3, JsonDocument.Parse(File.ReadAllText(dir.Full("official/vlsbench-mock.json"))).RootElement.GetProperty("logs").GetArrayLength());
     }
+
+    [Fact]
+    public async Task The_store_and_the_cache_know_a_request_by_one_identity_that_tells_samples_and_aspects_apart()
+    {
+        using var dir = new TempDir();
+        var data = WriteSiuo(dir, items: 1);
+        await using var server = await FakeModelServer.StartAsync();
+        server.Responder = body => IsJudge(body) ? SiuoJudge(body) : FakeReply.Ok($"Reply {Guid.NewGuid()}");
+        var result = await Support.Cli.RunAsync(SiuoArgs(data, server, dir.Full("run"), "--cache", dir.Full("cache.db")));
+        Assert.Equal(0, result.ExitCode);
+        var run = Read(dir.Full("run"));
+        var identities = run.Answers.Select(a => a.Identity).Concat(run.Verdicts.Select(v => v.Identity)).ToList();
+        Assert.Equal(3 + 6, identities.Distinct().Count()); // 3 answers, each judged on 2 aspects: all different
+        using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={dir.Full("cache.db")};Mode=ReadOnly;Pooling=False");
+        db.Open();
+        using var command = db.CreateCommand();
+        command.CommandText = "SELECT identity FROM answers";
+        var cached = new List<string>();
+        using (var reader = command.ExecuteReader()) while (reader.Read()) cached.Add(reader.GetString(0));
+        Assert.Equal(identities.Order(), cached.Order());
+    }
+
+    [Fact]
+    public async Task Compare_and_the_report_flag_runs_made_with_other_settings()
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 3);
+        var official = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "mock", "--judge", "mock", "--out", dir.Full("a"), "--json");
+        var changed = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "mock", "--judge", "mock", "--out", dir.Full("b"), "--json", "--max-tokens", "999");
+        Assert.Equal((0, 0), (official.ExitCode, changed.ExitCode));
+        Assert.Contains("target max_tokens 999 (protocol: 128)", changed.Error); // said before the run starts
+        var compare = await Support.Cli.RunAsync("compare", dir.Full("a"), dir.Full("b"), "--format", "markdown");
+        Assert.Contains("runs use different target settings", compare.Output);
+        Assert.Contains("not the official protocol (target max_tokens 999 (protocol: 128))", compare.Output);
+        await Support.Cli.RunAsync("report", dir.Full("b"), "--out", dir.Full("b.html"));
+        Assert.Contains("target max_tokens 999 (protocol: 128)", File.ReadAllText(dir.Full("b.html")));
+    }
 }
