@@ -74,8 +74,9 @@ public static class RunCommand
                 return ExitCodes.Success;
             }
             using var run = RunDirectory.Start(outDir, requested, selected);
-            var spec2 = run.Spec;
-            return await ExecuteAsync(console, parse, run, Recorded(spec2, spec2.Target, null), spec2.Judge is { } rj ? Recorded(spec2, rj, null) : null, cache, json, cancellationToken);
+            var recorded = run.Spec;
+            return await ExecuteAsync(console, parse, run, Recorded(recorded, recorded.Target, null),
+                recorded.Judge is { } rj ? Recorded(recorded, rj, null) : null, cache, json, cancellationToken);
         });
         return command;
     }
@@ -101,7 +102,6 @@ public static class RunCommand
 
     private static List<string>? Split(string? list) =>
         list is null ? null : [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
-
 
     private static void ShowPlan(CliConsole console, RunPlan plan, RunSpec spec, string outDir)
     {

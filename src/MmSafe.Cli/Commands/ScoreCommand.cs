@@ -1,6 +1,5 @@
 using System.CommandLine;
-using MmSafe.Benchmarks.Siuo;
-using MmSafe.Benchmarks.VlsBench;
+using MmSafe.Benchmarks;
 using MmSafe.Cli.Output;
 using MmSafe.Interchange;
 using MmSafe.Reports;
@@ -11,14 +10,11 @@ namespace MmSafe.Cli.Commands;
 /// <summary><c>mmsafe score BENCHMARK FILE</c>: scores judged results without calling any model.</summary>
 public static class ScoreCommand
 {
-    /// <summary>A score ready to print either way.</summary>
-    private sealed record Scored(Func<string> Json, Action Table);
-
     public static Command Build(CliConsole console)
     {
         var data = new Option<string>("--data")
         {
-            Description = "The VLSBench data root (or its data.json), to add categories to results that lack them.",
+            Description = "The benchmark's data root, to add what the results file lacks (VLSBench: categories, joined by id).",
         };
         var runDir = new Argument<string?>("DIR") { Description = "A run directory (from mmsafe run) to score from its store.", Arity = ArgumentArity.ZeroOrOne };
         var runJson = new Option<bool>("--json") { Description = "Print machine-readable JSON instead of a table." };
@@ -28,30 +24,8 @@ public static class ScoreCommand
             runDir,
             runJson,
             judgeName,
-            Define(console, "siuo-gen", "Score SIUO generation: safe, effective and safe-and-effective rates.",
-                "A judged SIUO file: items with safety_evaluation / effectiveness_evaluation (or safety_gpt / effectiveness_gpt).",
-                (_, file) =>
-                {
-                    var imported = SiuoGenJudgedFile.Read(file);
-                    return Sheet(console, file, SiuoGenScorer.Score(imported.Items), imported.Warnings);
-                }),
-            Define(console, "siuo-mcqa", "Score SIUO multiple choice: accuracy, with unanswered items counted.",
-                "A SIUO multiple-choice results file: items with response_mcqa and correct_option.",
-                (_, file) =>
-                {
-                    var imported = SiuoMcqaResponsesFile.Read(file);
-                    return Sheet(console, file, SiuoMcqaScorer.Score(imported.Items), imported.Warnings);
-                }),
-            Define(console, "vlsbench", "Score VLSBench: safe (refusal + warning) and unsafe rates.",
-                "VLSBench results: the authors' {stats, logs} file, or items with safe_label or a judge text.",
-                (parse, file) =>
-                {
-                    var dataset = parse.GetValue(data) is { } root ? VlsBenchDataset.Load(root) : null;
-                    var imported = VlsBenchResultsFile.Read(file, dataset);
-                    return Sheet(console, file, VlsBenchScorer.Score(imported.Items), imported.Warnings);
-                },
-                data),
         };
+        foreach (var benchmark in BenchmarkRegistry.All) command.Subcommands.Add(Define(console, benchmark, data));
         command.SetAction(parse =>
         {
             var dir = parse.GetValue(runDir) ?? throw new InputException("expected a run directory (mmsafe score DIR) or a benchmark (mmsafe score siuo-gen FILE).");
@@ -64,21 +38,17 @@ public static class ScoreCommand
         return command;
     }
 
-    private static Scored Sheet(CliConsole console, string file, MmSafe.Scoring.ScoreSheet sheet, IReadOnlyList<string> warnings) =>
-        new(() => ScoreJson.Write(sheet, warnings), () => ScoreTables.Show(console, file, sheet, warnings));
-
-    private static Command Define(CliConsole console, string name, string description, string fileHelp,
-        Func<ParseResult, string, Scored> score, params Option[] extra)
+    private static Command Define(CliConsole console, IBenchmark benchmark, Option<string> data)
     {
-        var file = new Argument<string>("FILE") { Description = fileHelp };
+        var file = new Argument<string>("FILE") { Description = benchmark.ResultsFileHelp };
         var json = new Option<bool>("--json") { Description = "Print machine-readable JSON instead of a table." };
-        var command = new Command(name, description) { file, json };
-        foreach (var option in extra) command.Options.Add(option);
+        var command = new Command(benchmark.Name, benchmark.Description) { file, json, data };
         command.SetAction(parse =>
         {
-            var scored = score(parse, parse.GetRequiredValue(file));
-            if (parse.GetValue(json)) console.WriteRaw(scored.Json());
-            else scored.Table();
+            var path = parse.GetRequiredValue(file);
+            var (sheet, warnings) = benchmark.ScoreResultsFile(path, parse.GetValue(data));
+            if (parse.GetValue(json)) console.WriteRaw(ScoreJson.Write(sheet, warnings));
+            else ScoreTables.Show(console, path, sheet, warnings);
             return ExitCodes.Success;
         });
         return command;

@@ -50,6 +50,14 @@ public interface IBenchmark
     /// <summary>The version of this benchmark's protocol as implemented here, recorded in every run.</summary>
     string ProtocolVersion { get; }
 
+    /// <summary>What <c>mmsafe score NAME FILE</c> does, and what FILE must hold.</summary>
+    string Description { get; }
+
+    string ResultsFileHelp { get; }
+
+    /// <summary>Scores results made elsewhere in the authors' file format; <paramref name="data"/> (the data root) adds what the file lacks.</summary>
+    (ScoreSheet Sheet, IReadOnlyList<string> Warnings) ScoreResultsFile(string file, string? data);
+
     /// <summary>What <c>--data</c> must hold, for messages.</summary>
     string DataDescription { get; }
 

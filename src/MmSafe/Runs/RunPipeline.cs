@@ -122,6 +122,7 @@ public sealed class RunPipeline
         try
         {
             foreach (var image in work.Sample.Images) work.Hold(await image.ReadPooledAsync(token).ConfigureAwait(false));
+            work.ImagesRead();
         }
         catch (InputException e)
         {

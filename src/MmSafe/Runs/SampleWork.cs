@@ -20,11 +20,10 @@ internal sealed class SampleWork(Sample sample, IEnumerable<StoredAnswer> answer
     /// <summary>The sample's images, read once; null until read.</summary>
     public IReadOnlyList<ImageData>? Images { get; private set; }
 
-    public void Hold(PooledImage image)
-    {
-        _leases.Add(image);
-        Images = [.. _leases.Select(l => l.Image)];
-    }
+    public void Hold(PooledImage image) => _leases.Add(image);
+
+    /// <summary>Every image is read (a sample may have none).</summary>
+    public void ImagesRead() => Images = [.. _leases.Select(l => l.Image)];
 
     /// <summary>Gives the image buffers back; called once every request of the sample has finished.</summary>
     public void ReleaseImages()

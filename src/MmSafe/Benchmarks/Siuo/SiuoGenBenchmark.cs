@@ -25,6 +25,16 @@ public sealed class SiuoGenBenchmark : IBenchmark
 
     public string ProtocolVersion => "siuo-gen/2024.06+mmsafe.2";
 
+    public string Description => "Score SIUO generation: safe, effective and safe-and-effective rates.";
+
+    public string ResultsFileHelp => "A judged SIUO file: items with safety_evaluation / effectiveness_evaluation (or safety_gpt / effectiveness_gpt).";
+
+    public (ScoreSheet Sheet, IReadOnlyList<string> Warnings) ScoreResultsFile(string file, string? data)
+    {
+        var read = Interchange.SiuoGenJudgedFile.Read(file);
+        return (SiuoGenScorer.Score(read.Items), read.Warnings);
+    }
+
     public string DataDescription => $"the SIUO data root ({SiuoDataset.GenerationFile}, {SiuoDataset.ImagesFolder}/)";
 
     public BenchmarkProtocol Protocol { get; } = new(3, new(MaxTokens: 500), new(Temperature: 0, MaxTokens: 200), ["safety", "effectiveness"], null, "gpt-4-vision-preview");

@@ -21,6 +21,16 @@ public sealed class SiuoMcqaBenchmark : IBenchmark
 
     public string ProtocolVersion => "siuo-mcqa/2024.06+mmsafe.2";
 
+    public string Description => "Score SIUO multiple choice: accuracy, with unanswered items counted.";
+
+    public string ResultsFileHelp => "A SIUO multiple-choice results file: items with response_mcqa and correct_option.";
+
+    public (ScoreSheet Sheet, IReadOnlyList<string> Warnings) ScoreResultsFile(string file, string? data)
+    {
+        var read = Interchange.SiuoMcqaResponsesFile.Read(file);
+        return (SiuoMcqaScorer.Score(read.Items), read.Warnings);
+    }
+
     public string DataDescription => $"the SIUO data root ({SiuoDataset.MultipleChoiceFile}, {SiuoDataset.ImagesFolder}/)";
 
     public BenchmarkProtocol Protocol { get; } = new(1, new(Temperature: 0, MaxTokens: 5), new(), [], null, null);

@@ -30,6 +30,16 @@ public sealed class VlsBenchBenchmark : IBenchmark
 
     public string ProtocolVersion => "vlsbench/2024.11+mmsafe.2";
 
+    public string Description => "Score VLSBench: safe (refusal + warning) and unsafe rates.";
+
+    public string ResultsFileHelp => "VLSBench results: the authors' {stats, logs} file, or items with safe_label or a judge text.";
+
+    public (ScoreSheet Sheet, IReadOnlyList<string> Warnings) ScoreResultsFile(string file, string? data)
+    {
+        var read = Interchange.VlsBenchResultsFile.Read(file, data is null ? null : VlsBenchDataset.Load(data));
+        return (VlsBenchScorer.Score(read.Items), read.Warnings);
+    }
+
     public string DataDescription => $"the VLSBench data root ({VlsBenchDataset.FileName}, imgs/)";
 
     public BenchmarkProtocol Protocol { get; } = new(1,
