@@ -22,13 +22,23 @@ public static class CliApp
         return root;
     }
 
+    /// <summary>Parse errors name .NET types ("System.Nullable`1[System.Int32]"); say what a user types instead.</summary>
+    internal static string Friendly(string message) => System.Text.RegularExpressions.Regex.Replace(message, @"as expected type '([^']+)'",
+        m => m.Groups[1].Value switch
+        {
+            var t when t.Contains("Int32") || t.Contains("Int64") => "as a whole number",
+            var t when t.Contains("Double") || t.Contains("Single") || t.Contains("Decimal") => "as a number",
+            var t when t.Contains("Boolean") => "as true or false",
+            _ => "as the expected kind of value",
+        });
+
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         var console = new CliConsole(output, error);
         var parseResult = BuildRoot(console).Parse(args);
         if (parseResult.Errors.Count > 0)
         {
-            foreach (var parseError in parseResult.Errors) console.Error($"error: {parseError.Message}");
+            foreach (var parseError in parseResult.Errors) console.Error($"error: {Friendly(parseError.Message)}");
             console.Error("Run 'mmsafe --help' for usage.");
             return ExitCodes.InputError;
         }

@@ -23,6 +23,7 @@ public static class InterchangeCommands
         {
             var path = parse.GetRequiredValue(dir);
             var target = parse.GetValue(to) ?? Path.Combine(path, "export");
+            if (File.Exists(target)) throw new InputException($"{target}: is a file; --to names the directory to write the exported files into.");
             if (MmSafe.Reports.Exporters.ReportExporters.Find(parse.GetRequiredValue(format)) is { } exporter)
             {
                 console.WriteRaw(CliConsole.Plain(MmSafe.Reports.Exporters.ReportExporters.Write(exporter, MmSafe.Reports.RunReportData.Load(path), target)));

@@ -60,12 +60,40 @@ public sealed class ModelOptions
         if (parse.GetValue(BaseUrl) is { } url && (!Uri.TryCreate(url, UriKind.Absolute, out baseUrl) || baseUrl.Scheme is not ("http" or "https")))
             throw new InputException($"{BaseUrl.Name} '{url}' is not an http(s) URL; expected e.g. http://localhost:8000/v1.");
         var keyEnv = parse.GetValue(ApiKeyEnv);
-        var spec = modelsFile?.TryGetValue(name, out var entry) == true ? entry : ModelSpec.Adhoc(name, baseUrl, keyEnv);
+        if (parse.GetValue(Concurrency) is < 1 and var bad) throw new InputException($"{Concurrency.Name} must be at least 1, not {bad}.");
+        ModelSpec spec;
+        if (modelsFile?.TryGetValue(name, out var entry) == true) spec = entry;
+        else if (modelsFile is not null && baseUrl is null && !ModelSpec.Adhoc(name).Provider.Equals(ProviderKind.Mock))
+            // A misspelt entry must not fall back to api.openai.com with the key and the images.
+            throw new InputException($"{Name.Name} '{name}': no such entry in the models file (entries: {string.Join(", ", modelsFile.Keys.Order().Select(k => $"'{k}'"))}); " +
+                $"{(Closest(name, modelsFile.Keys) is { } guess ? $"did you mean '{guess}'? " : "")}To use a model that is not in the file, also pass {BaseUrl.Name}.");
+        else spec = ModelSpec.Adhoc(name, baseUrl, keyEnv);
         return spec with
         {
             BaseUrl = baseUrl ?? spec.BaseUrl,
             ApiKeyEnv = keyEnv ?? spec.ApiKeyEnv,
-            Concurrency = parse.GetValue(Concurrency) is > 0 and var c ? c : spec.Concurrency,
+            Concurrency = parse.GetValue(Concurrency) ?? spec.Concurrency,
+            KeyFlag = ApiKeyEnv.Name,
         };
+    }
+
+    private static string? Closest(string name, IEnumerable<string> candidates) =>
+        candidates.Select(c => (c, d: Distance(name.ToLowerInvariant(), c.ToLowerInvariant()))).Where(x => x.d <= 2).OrderBy(x => x.d).Select(x => x.c).FirstOrDefault();
+
+    private static int Distance(string a, string b)
+    {
+        var row = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (int i = 1; i <= a.Length; i++)
+        {
+            int previous = row[0];
+            row[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int current = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), previous + (a[i - 1] == b[j - 1] ? 0 : 1));
+                previous = current;
+            }
+        }
+        return row[b.Length];
     }
 }

@@ -19,7 +19,17 @@ public static class ReportCommand
         {
             var runs = parse.GetRequiredValue(dirs).Select(d => RunReportData.Load(d, parse.GetValue(judge))).ToList();
             var path = parse.GetRequiredValue(output);
-            File.WriteAllText(path, HtmlReport.Render(runs, parse.GetValue(cap)));
+            if (parse.GetValue(cap) < 0) throw new InputException($"--image-cap-kb must be 0 or more, not {parse.GetValue(cap)}.");
+            if (Directory.Exists(path)) throw new InputException($"{path}: is a directory; --out names the HTML file to write, e.g. {Path.Combine(path, "report.html")}.");
+            var html = HtmlReport.Render(runs, parse.GetValue(cap));
+            try
+            {
+                File.WriteAllText(path, html);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new InputException($"{path}: cannot write the report there ({e.Message}); choose another --out.", e);
+            }
             console.WriteRaw(CliConsole.Plain($"Wrote {path} ({new FileInfo(path).Length / 1024} KB, {runs.Count} run(s))."));
             return ExitCodes.Success;
         });

@@ -52,8 +52,8 @@ public static class RunCommand
                 var spec = resumed.Spec;
                 if (spec.Target.Provider == MmSafe.Interchange.RunImport.Provider)
                     throw new InputException($"{dir}: an imported run holds results made elsewhere; it can be scored, judged again and exported, not resumed.");
-                return await ExecuteAsync(console, parse, resumed, Recorded(spec, spec.Target, parse.GetValue(target.Concurrency)),
-                    spec.Judge is { } j ? Recorded(spec, j, parse.GetValue(judge.Concurrency)) : null, cache, json, cancellationToken);
+                return await ExecuteAsync(console, parse, resumed, Recorded(spec, spec.Target, parse.GetValue(target.Concurrency), target),
+                    spec.Judge is { } j ? Recorded(spec, j, parse.GetValue(judge.Concurrency), judge) : null, cache, json, cancellationToken);
             }
             string outDir = parse.GetValue(output) ?? throw new InputException("no run directory; pass --out DIR (or --resume DIR).");
             var bench = BenchmarkRegistry.Get(parse.GetValue(benchmark) ?? throw new InputException($"no benchmark; expected one of {string.Join(", ", BenchmarkRegistry.Names)}."));
@@ -65,9 +65,9 @@ public static class RunCommand
             if (bench.Protocol.Aspects.Count > 0 && judgeSpec is null) throw new InputException($"{bench.Name} needs a judge; pass --judge NAME (or --judge mock).");
             var dataset = bench.Load(dataPath);
             var (selection, selected) = SampleSelection.Apply(dataset, parse.GetValue(limit), Split(parse.GetValue(categories)), Split(parse.GetValue(ids)));
+            MissingImages(selected);
             var requested = RunSpecs.Create(bench, dataset, selection, perItem,
-                targetSpec, new GenerationParameters(Temperature: parse.GetValue(temperature), MaxTokens: parse.GetValue(maxTokens)),
-                judgeSpec, new GenerationParameters(Temperature: parse.GetValue(judgeTemperature), MaxTokens: parse.GetValue(judgeMaxTokens)));
+                targetSpec, Parameters(parse, temperature, maxTokens), judgeSpec, Parameters(parse, judgeTemperature, judgeMaxTokens));
             if (parse.GetValue(dryRun))
             {
                 ShowPlan(console, RunPlan.Estimate(requested, parse.GetValue(prices) is { } p ? PriceTable.Load(p) : null), requested, outDir);
@@ -75,19 +75,38 @@ public static class RunCommand
             }
             using var run = RunDirectory.Start(outDir, requested, selected);
             var recorded = run.Spec;
-            return await ExecuteAsync(console, parse, run, Recorded(recorded, recorded.Target, null),
-                recorded.Judge is { } rj ? Recorded(recorded, rj, null) : null, cache, json, cancellationToken);
+            return await ExecuteAsync(console, parse, run, Recorded(recorded, recorded.Target, null, target),
+                recorded.Judge is { } rj ? Recorded(recorded, rj, null, judge) : null, cache, json, cancellationToken);
         });
         return command;
     }
 
     /// <summary>The model exactly as the run records it, driven as last recorded unless a concurrency flag says otherwise.</summary>
-    private static ModelSpec Recorded(RunSpec spec, ModelSettings settings, int? concurrency)
+    private static ModelSpec Recorded(RunSpec spec, ModelSettings settings, int? concurrency, ModelOptions role)
     {
-        var model = RunSpecs.Model(settings, spec.Operations.GetValueOrDefault(settings.Name));
+        var model = RunSpecs.Model(settings, spec.Operations.GetValueOrDefault(settings.Name)) with { KeyFlag = role.ApiKeyEnv.Name };
         if (concurrency is { } c)
-            model = c >= 1 ? model with { Concurrency = c } : throw new InputException($"--concurrency must be at least 1, not {c}.");
+            model = c >= 1 ? model with { Concurrency = c } : throw new InputException($"{role.Concurrency.Name} must be at least 1, not {c}.");
         return model;
+    }
+
+    /// <summary>The parameter flags, checked: a value no server accepts is a mistake to report now, not a request to send.</summary>
+    private static GenerationParameters Parameters(ParseResult parse, Option<double?> temperature, Option<int?> maxTokens)
+    {
+        if (parse.GetValue(maxTokens) is < 1 and var m) throw new InputException($"{maxTokens.Name} must be at least 1, not {m}.");
+        if (parse.GetValue(temperature) is (< 0 or > 2) and var t)
+            throw new InputException(FormattableString.Invariant($"{temperature.Name} must be from 0 to 2, not {t}."));
+        return new GenerationParameters(Temperature: parse.GetValue(temperature), MaxTokens: parse.GetValue(maxTokens));
+    }
+
+    /// <summary>Every selected image must exist before anything is sent: a run of images that are not there is a data mistake, not an endpoint failure.</summary>
+    private static void MissingImages(IReadOnlyList<Sample> samples)
+    {
+        var missing = samples.SelectMany(s => s.Images).Where(i => !File.Exists(i.FullPath)).ToList();
+        if (missing.Count == 0) return;
+        var root = missing[0].Root;
+        throw new InputException($"{root}: {missing.Count} of the selected items' images are missing (first: {string.Join(", ", missing.Take(5).Select(i => i.RelativePath))}); " +
+            "check --data and that the image archive was unpacked there ('mmsafe data check' lists every problem).");
     }
 
     private static async Task<int> ExecuteAsync(CliConsole console, ParseResult parse, RunDirectory run, ModelSpec target, ModelSpec? judge, Option<string> cache, Option<bool> json,

@@ -10,7 +10,7 @@ namespace MmSafe.Models;
 /// <summary>
 /// Builds the client stack for a model, the same for targets and judges:
 /// logging → concurrency limit → accounting → structured-output fallback → retry (with a per-attempt timeout) →
-/// requests-per-minute limit → provider, composed with <see cref="ChatClientBuilder"/>. Answers already paid for are
+/// key redaction of replies → requests-per-minute limit → provider, composed with <see cref="ChatClientBuilder"/>. Answers already paid for are
 /// reused by the run pipeline through <see cref="Middleware.ResponseCache"/>, keyed by the request identity.
 /// </summary>
 public sealed class ModelClientFactory(HttpClient? httpClient = null, ILoggerFactory? loggerFactory = null, Func<string, string?>? environment = null)
@@ -37,6 +37,7 @@ public sealed class ModelClientFactory(HttpClient? httpClient = null, ILoggerFac
         {
             ImageDetail = spec.ImageDetail,
             MaxTokensField = spec.EffectiveMaxTokensField,
+            KeyFlag = spec.KeyFlag,
         };
         IChatClient provider = spec.Provider switch
         {
@@ -54,7 +55,8 @@ public sealed class ModelClientFactory(HttpClient? httpClient = null, ILoggerFac
             .Use(inner => new ConcurrencyLimitingChatClient(inner, slots))
             .Use(inner => new AccountingChatClient(inner, ledger))
             .Use(inner => structured = new StructuredOutputFallbackChatClient(inner, spec.StructuredOutput))
-            .Use(inner => new RetryingChatClient(inner, spec.Retry, detail => Middleware.LoggingChatClient.Retrying(logger, spec.Name, detail, endpoint.ApiKey)));
+            .Use(inner => new RetryingChatClient(inner, spec.Retry, detail => Middleware.LoggingChatClient.Retrying(logger, spec.Name, detail, endpoint.ApiKey)))
+            .Use(inner => new RedactingChatClient(inner, endpoint.ApiKey));
         if (spec.RequestsPerMinute is > 0 and var rpm) builder.Use(inner => new RateLimitingChatClient(inner, RateLimitingChatClient.PerMinute(rpm)));
         var client = builder.Build();
         return new ModelClient(spec, client, ledger, structured!);

@@ -57,6 +57,9 @@ public sealed record ModelSpec(string Name, ProviderKind Provider, string Model)
 
     public RetryOptions Retry { get; init; } = new();
 
+    /// <summary>The flag that names the key's variable for this model's role, for messages ("--api-key-env", "--judge-api-key-env").</summary>
+    public string KeyFlag { get; init; } = "--api-key-env";
+
     /// <summary>The token-limit field actually sent.</summary>
     public string EffectiveMaxTokensField => MaxTokensField ?? (EffectiveBaseUrl.Host == "api.openai.com" ? "max_completion_tokens" : "max_tokens");
 

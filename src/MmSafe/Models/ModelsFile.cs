@@ -36,14 +36,18 @@ public static class ModelsFile
         {
             throw new InputException($"{path}: models file not found.", e);
         }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new InputException(Directory.Exists(path) ? $"{path}: is a directory; expected a YAML models file." : $"{path}: cannot read the models file ({e.Message}).", e);
+        }
         Document document;
         try
         {
-            document = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build().Deserialize<Document>(text) ?? new();
+            document = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).WithDuplicateKeyChecking().Build().Deserialize<Document>(text) ?? new();
         }
         catch (YamlException e)
         {
-            throw new InputException($"{path}: line {e.Start.Line}, column {e.Start.Column}: {e.InnerException?.Message ?? e.Message}", e);
+            throw new InputException($"{path}: line {e.Start.Line}, column {e.Start.Column}: {Friendly(e.InnerException?.Message ?? e.Message)}", e);
         }
         if (document.Models is not { Count: > 0 })
             throw new InputException($"{path}: no models; expected a 'models:' map of named entries.");
@@ -61,8 +65,13 @@ public static class ModelsFile
             var other => throw new InputException($"{where}: provider '{other}' is unknown; expected openai, anthropic or mock."),
         };
         Uri? baseUrl = null;
-        if (e.BaseUrl is not null && !Uri.TryCreate(e.BaseUrl, UriKind.Absolute, out baseUrl))
-            throw new InputException($"{where}: base_url '{e.BaseUrl}' is not an absolute URL.");
+        if (e.BaseUrl is not null && (!Uri.TryCreate(e.BaseUrl, UriKind.Absolute, out baseUrl) || baseUrl.Scheme is not ("http" or "https")))
+            throw new InputException($"{where}: base_url '{e.BaseUrl}' is not an http(s) URL; expected e.g. http://localhost:8000/v1.");
+        if (e.RequestsPerMinute is < 1) throw new InputException($"{where}: requests_per_minute must be at least 1, not {e.RequestsPerMinute}.");
+        if (e.Parameters?.MaxTokens is < 1) throw new InputException($"{where}: parameters.max_tokens must be at least 1, not {e.Parameters.MaxTokens}.");
+        if (e.Parameters?.Temperature is < 0 or > 2) throw new InputException(FormattableString.Invariant($"{where}: parameters.temperature must be from 0 to 2, not {e.Parameters.Temperature}."));
+        if (e.Parameters?.TopP is < 0 or > 1) throw new InputException(FormattableString.Invariant($"{where}: parameters.top_p must be from 0 to 1, not {e.Parameters.TopP}."));
+        if (e.Retry?.MaxRetries is < 0 or > 20) throw new InputException($"{where}: retry.max_retries must be from 0 to 20, not {e.Retry.MaxRetries}.");
         var p = e.Parameters ?? new();
         var r = e.Retry ?? new();
         var defaults = new RetryOptions();
@@ -80,15 +89,33 @@ public static class ModelsFile
             Retry = new RetryOptions
             {
                 MaxRetries = r.MaxRetries ?? defaults.MaxRetries,
-                BaseDelay = Seconds(r.BaseDelaySeconds) ?? defaults.BaseDelay,
-                MaxDelay = Seconds(r.MaxDelaySeconds) ?? defaults.MaxDelay,
-                MaxRetryAfter = Seconds(r.MaxRetryAfterSeconds) ?? defaults.MaxRetryAfter,
-                RequestTimeout = Seconds(r.TimeoutSeconds) ?? defaults.RequestTimeout,
+                BaseDelay = Seconds(r.BaseDelaySeconds, where, "base_delay_seconds", 0, 3600) ?? defaults.BaseDelay,
+                MaxDelay = Seconds(r.MaxDelaySeconds, where, "max_delay_seconds", 0, 3600) ?? defaults.MaxDelay,
+                MaxRetryAfter = Seconds(r.MaxRetryAfterSeconds, where, "max_retry_after_seconds", 0, 86400) ?? defaults.MaxRetryAfter,
+                RequestTimeout = Seconds(r.TimeoutSeconds, where, "timeout_seconds", 0.01, 86400) ?? defaults.RequestTimeout,
             },
         };
     }
 
-    private static TimeSpan? Seconds(double? value) => value is { } s ? TimeSpan.FromSeconds(s) : null;
+    // YamlDotNet names our private types; say what the user wrote and what is allowed instead.
+    private static string Friendly(string message)
+    {
+        var unknown = System.Text.RegularExpressions.Regex.Match(message, @"Property '(?<p>[^']+)' not found on type '[^']*\+(?<t>\w+)'");
+        if (unknown.Success)
+        {
+            var type = unknown.Groups["t"].Value switch { "Entry" => typeof(Entry), "ParametersEntry" => typeof(ParametersEntry), "RetryEntry" => typeof(RetryEntry), _ => typeof(Document) };
+            var fields = type.GetProperties().Select(p => UnderscoredNamingConvention.Instance.Apply(p.Name));
+            return $"unknown field '{unknown.Groups["p"].Value}'; expected one of {string.Join(", ", fields)}";
+        }
+        if (message.Contains("Duplicate key", StringComparison.OrdinalIgnoreCase)) return $"{message.TrimEnd('.')}; each key may appear once";
+        return System.Text.RegularExpressions.Regex.Replace(message, @"'?(System|MmSafe)\.[\w.`+\[\], ]+'?", "a value of another type");
+    }
+
+
+    private static TimeSpan? Seconds(double? value, string where, string field, double min, double max) =>
+        value is null ? null
+        : value >= min && value <= max ? TimeSpan.FromSeconds(value.Value)
+        : throw new InputException(FormattableString.Invariant($"{where}: retry.{field} is {value}; expected a number of seconds from {min} to {max}."));
 
     private static T Parse<T>(string? value, T fallback, string where, string field, string expected) where T : struct, Enum =>
         value is null ? fallback

@@ -71,6 +71,12 @@ public sealed class SqliteRunStore : IRunStore
                 throw new InputException($"{directory}: the run store has schema {v}; this mmsafe reads schema {SchemaVersion}. Use the mmsafe version that made it, or start a new run.");
             return new SqliteRunStore(db, directory);
         }
+        catch (SqliteException e) when (e.SqliteErrorCode is 26 or 11) // SQLITE_NOTADB, SQLITE_CORRUPT
+        {
+            db?.Dispose();
+            throw new InputException($"{Path.Combine(directory, FileName)}: not a readable run store ({e.Message.TrimEnd('.')}); it is damaged or not MmSafe's. " +
+                "Move it aside and start the run again with --out, or restore it from a copy.", e);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or SqliteException)
         {
             db?.Dispose();
@@ -78,7 +84,18 @@ public sealed class SqliteRunStore : IRunStore
         }
     }
 
-    public RunSpec? ReadSpec() => Scalar(_db, "SELECT value FROM meta WHERE key = 'spec'") is string json ? JsonSerializer.Deserialize<RunSpec>(json) : null;
+    public RunSpec? ReadSpec()
+    {
+        if (Scalar(_db, "SELECT value FROM meta WHERE key = 'spec'") is not string json) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<RunSpec>(json);
+        }
+        catch (JsonException e)
+        {
+            throw new InputException($"{Path.Combine(Location, FileName)}: the run spec cannot be read ({e.Message}); the store is damaged. Start the run again with a new --out.", e);
+        }
+    }
 
     public void WriteSpec(RunSpec spec) => Run("INSERT OR REPLACE INTO meta VALUES ('spec', $v)", ("$v", JsonSerializer.Serialize(spec)));
 

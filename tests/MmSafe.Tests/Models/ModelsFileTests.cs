@@ -49,7 +49,7 @@ public sealed class ModelsFileTests
     [InlineData("models:\n  a:\n    provider: openai\n", "model 'a': 'model' is missing")]
     [InlineData("models:\n  a:\n    model: m\n    provider: gemini\n", "provider 'gemini' is unknown")]
     [InlineData("models:\n  a:\n    model: m\n    choices: sometimes\n", "choices 'sometimes' is not valid; expected native or parallel")]
-    [InlineData("models:\n  a:\n    model: m\n    base_url: not a url\n", "base_url 'not a url' is not an absolute URL")]
+    [InlineData("models:\n  a:\n    model: m\n    base_url: not a url\n", "base_url 'not a url' is not an http(s) URL")]
     [InlineData("models:\n  a:\n    model: m\n    concurrency: 0\n", "concurrency must be at least 1")]
     [InlineData("models:\n  a: [unclosed\n", "line 2")]
     [InlineData("models:\n  a:\n    model: m\n    colour: red\n", "line 4")]

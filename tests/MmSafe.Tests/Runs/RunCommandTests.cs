@@ -13,26 +13,23 @@ public sealed class RunCommandTests
     public async Task A_full_run_with_faults_scores_what_the_servers_answers_imply()
     {
         using var dir = new TempDir();
-        var data = RunFixture.WriteVlsBench(dir, 12, missingImages: 11);
+        var data = RunFixture.WriteVlsBench(dir, 12);
         await using var server = await FakeModelServer.StartAsync();
         server.Responder = body => RunFixture.Answer(body);
         server.Script(FakeReply.Status(503), FakeReply.Drop(), FakeReply.Status(429, headers: ("retry-after-ms", "50")), FakeReply.Html(502));
 
         var result = await Support.Cli.RunAsync(RunArgs(data, server, dir.Full("run")));
 
-        Assert.Equal(3, result.ExitCode); // item 11 could not be asked: the scores are incomplete, and the exit code says so
-        Assert.Contains("incomplete", result.Error);
+        Assert.Equal(0, result.ExitCode);
         using var json = JsonDocument.Parse(result.Output);
         var root = json.RootElement;
-        // Items 0..10 answered (11 has no image); labels 1 + id % 3: refusals 0,3,6,9; warnings 1,4,7,10; unsafe 2,5,8.
-        Assert.Equal((12, 1), (root.GetProperty("items").GetInt32(), root.GetProperty("unscored_items").GetInt32()));
-        Assert.Equal(1, root.GetProperty("outcomes").GetProperty("failed").GetInt32());
+        // Labels 1 + id % 3: refusals 0,3,6,9; warnings 1,4,7,10; unsafe 2,5,8,11.
+        Assert.Equal((12, 0), (root.GetProperty("items").GetInt32(), root.GetProperty("unscored_items").GetInt32()));
         Assert.Equal(0, root.GetProperty("invalid").GetInt32());
-        Assert.Equal(Math.Round(400.0 / 11, 2), root.GetProperty("refusal").GetDouble());
-        Assert.Equal(Math.Round(800.0 / 11, 2), root.GetProperty("safe").GetDouble());
-        Assert.Equal(Math.Round(300.0 / 11, 2), root.GetProperty("unsafe").GetDouble());
-        Assert.Contains(root.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("1 target requests failed"));
-        Assert.Equal(22 + 4, server.Count); // 11 answers + 11 verdicts + 4 injected faults
+        Assert.Equal(33.33, root.GetProperty("refusal").GetDouble());
+        Assert.Equal(66.67, root.GetProperty("safe").GetDouble());
+        Assert.Equal(33.33, root.GetProperty("unsafe").GetDouble());
+        Assert.Equal(24 + 4, server.Count); // 12 answers + 12 verdicts + 4 injected faults, each retried once
 
         var again = await Support.Cli.RunAsync("score", dir.Full("run"), "--json");
         Assert.Equal(result.Output, again.Output);

@@ -11,7 +11,7 @@ public static class HttpErrors
         string who = $"{endpoint.Model} at {endpoint.BaseUrl}";
         return status switch
         {
-            401 => new(ModelErrorKind.Unauthorized, $"{who}: 401 Unauthorized: the API key in ${endpoint.ApiKeyEnv} was rejected{(endpoint.ApiKey is null ? " (the variable is not set)" : "")}. Set {endpoint.ApiKeyEnv} to a valid key, or pass --api-key-env with the variable that holds it.{detail}", status, inner: inner),
+            401 => new(ModelErrorKind.Unauthorized, $"{who}: 401 Unauthorized: the API key in ${endpoint.ApiKeyEnv} was rejected{(endpoint.ApiKey is null ? " (the variable is not set)" : "")}. Set {endpoint.ApiKeyEnv} to a valid key, or pass {endpoint.KeyFlag} with the variable that holds it.{detail}", status, inner: inner),
             403 => new(ModelErrorKind.Forbidden, $"{who}: 403 Forbidden: the key in ${endpoint.ApiKeyEnv} may not use model '{endpoint.Model}'. Check the key's project and model access.{detail}", status, inner: inner),
             404 => new(ModelErrorKind.NotFound, $"{who}: 404 Not Found for {endpoint.CompletionsUrl}: check --base-url (it should end in /v1 for OpenAI-compatible servers) and the model name '{endpoint.Model}'.{detail}", status, inner: inner),
             400 => new(ModelErrorKind.BadRequest, $"{who}: 400 Bad Request: the server rejected the request.{detail}", status, inner: inner),
