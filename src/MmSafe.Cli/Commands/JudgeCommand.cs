@@ -51,9 +51,10 @@ public static class JudgeCommand
             if (spec.Target.Provider == MmSafe.Interchange.RunImport.Provider && requested is null)
                 throw new InputException($"{path}: an imported run's judge cannot be asked again; pass --judge NAME for a new judge.");
             using var responses = ModelOptions.OpenCache(parse, cache);
-            var client = new ModelClientFactory().Create(model);
+            var notices = new RetryNotices();
+            var client = new ModelClientFactory(notices: notices).Create(model with { KeyFlag = judge.ApiKeyEnv.Name });
             return await RunSession.ExecuteAsync(console, run, null, [client], responses, new PipelineOptions(Generate: false, RetryDeclined: parse.GetValue(retry)),
-                settings.Name, parse.GetValue(json), cancellationToken);
+                settings.Name, parse.GetValue(json), notices, cancellationToken);
         });
         return command;
     }

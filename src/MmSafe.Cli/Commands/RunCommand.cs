@@ -113,10 +113,11 @@ public static class RunCommand
         CancellationToken cancellationToken)
     {
         using var responses = ModelOptions.OpenCache(parse, cache);
-        var factory = new ModelClientFactory();
+        var notices = new RetryNotices();
+        var factory = new ModelClientFactory(notices: notices);
         var targetClient = factory.Create(target);
         var judges = judge is null ? [] : new[] { factory.Create(judge) };
-        return await RunSession.ExecuteAsync(console, run, targetClient, judges, responses, new PipelineOptions(), judge?.Name, parse.GetValue(json), cancellationToken);
+        return await RunSession.ExecuteAsync(console, run, targetClient, judges, responses, new PipelineOptions(), judge?.Name, parse.GetValue(json), notices, cancellationToken);
     }
 
     private static List<string>? Split(string? list) =>

@@ -10,32 +10,35 @@ namespace MmSafe.Cli.Commands;
 internal static class RunSession
 {
     public static async Task<int> ExecuteAsync(CliConsole console, RunDirectory run, ModelClient? target, IReadOnlyList<ModelClient> judges, ResponseCache? cache,
-        PipelineOptions options, string? judge, bool json, CancellationToken cancellationToken)
+        PipelineOptions options, string? judge, bool json, RetryNotices? notices, CancellationToken cancellationToken)
     {
         var spec = run.Spec;
         var deviations = spec.Deviations();
         if (deviations.Count > 0) console.Error($"note: this run departs from the official {spec.Benchmark} protocol: {string.Join("; ", deviations)}.");
         // With --json, stdout carries the JSON alone.
         if (json) await new RunPipeline(run.Store, spec, target, judges, cache).RunAsync(options, cancellationToken);
-        else await SpectreRunProgress.RunAsync(console, progress => new RunPipeline(run.Store, spec, target, judges, cache, progress).RunAsync(options, cancellationToken));
-        var score = RunScoring.Score(run.Store.Read(), judge);
+        else await SpectreRunProgress.RunAsync(console, progress => new RunPipeline(run.Store, spec, target, judges, cache, progress).RunAsync(options, cancellationToken), notices);
+        var contents = run.Store.Read();
+        var score = RunScoring.Score(contents, judge);
         ScorePrinter.Print(console, score, json);
-        if (!json) ShowUsage(console, target, judges);
+        if (!json) ShowUsage(console, target, judges, contents);
         if (score.Completeness.IsComplete) return ExitCodes.Success;
         console.Error($"error: the scores are incomplete: {score.Completeness.Describe()} (the answers not scored are listed with their reasons). " +
             $"What was received is stored; 'mmsafe run --resume {run.Store.Location}' asks again for the rest.");
         return ExitCodes.ModelUnavailable;
     }
 
-    private static void ShowUsage(CliConsole console, ModelClient? target, IReadOnlyList<ModelClient> judges)
+    private static void ShowUsage(CliConsole console, ModelClient? target, IReadOnlyList<ModelClient> judges, RunContents run)
     {
         var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle("Requests this session") };
-        foreach (var header in new[] { "Role", "Model", "Requests", "Failures", "Tokens in", "Tokens out", "Mean latency" }) table.AddColumn(header);
-        var rows = (target is null ? [] : new[] { ("target", target) }).Concat(judges.Select(j => ("judge", j)));
-        foreach (var (role, client) in rows)
+        foreach (var header in new[] { "Role", "Model", "Requests", "Failures", "Tokens in", "Tokens out", "Mean latency", "In the run from the cache" }) table.AddColumn(header);
+        var rows = (target is null ? [] : new[] { ("target", target, run.Answers.Count(a => a.Cached)) })
+            .Concat(judges.Select(j => ("judge", j, run.Verdicts.Count(v => v.Cached && v.Judge == j.Spec.Name))));
+        foreach (var (role, client, cached) in rows)
         {
             var u = client.Usage.Snapshot();
-            table.AddRow(role, Markup.Escape(CliConsole.Plain(u.Model)), u.Requests.ToString(), u.Failures.ToString(), u.InputTokens.ToString("N0"), u.OutputTokens.ToString("N0"), $"{u.MeanLatency.TotalMilliseconds:F0} ms");
+            table.AddRow(role, Markup.Escape(CliConsole.Plain(u.Model)), u.Requests.ToString(), u.Failures.ToString(), u.InputTokens.ToString("N0"),
+                u.OutputTokens.ToString("N0"), $"{u.MeanLatency.TotalMilliseconds:F0} ms", cached.ToString("N0"));
         }
         console.Out.Write(table);
     }

@@ -4,8 +4,9 @@ using Spectre.Console;
 namespace MmSafe.Cli.Output;
 
 /// <summary>
-/// The command's output streams: a Spectre console for tables on stdout, and plain one-line
-/// messages on stderr. Text from files and models is made safe for a terminal before it is shown.
+/// The command's output streams: a Spectre console for tables on stdout, another for progress on stderr (so stdout
+/// stays clean for <c>--json</c> and pipes), and plain one-line messages on stderr. Text from files and models is made
+/// safe for a terminal before it is shown. <c>NO_COLOR</c> turns colour off; <c>COLUMNS</c> sets the width when piped.
 /// </summary>
 public sealed class CliConsole
 {
@@ -16,19 +17,30 @@ public sealed class CliConsole
     {
         _output = output;
         _error = error;
-        bool isTerminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
-        Out = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(output),
-            Ansi = isTerminal ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = isTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Interactive = isTerminal ? InteractionSupport.Detect : InteractionSupport.No,
-        });
-        if (!isTerminal) Out.Profile.Width = 160;
+        Out = Create(output, ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected);
+        Err = Create(error, ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected);
     }
 
-    /// <summary>For tables and rich output.</summary>
+    private static IAnsiConsole Create(TextWriter writer, bool isTerminal)
+    {
+        bool noColor = Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 };
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = isTerminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = isTerminal && !noColor ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = isTerminal ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        // Piped output has no terminal width: the user's COLUMNS, else wide enough that score tables do not wrap.
+        if (!isTerminal) console.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns >= 40 ? columns : 160;
+        return console;
+    }
+
+    /// <summary>For tables and rich output (stdout).</summary>
     public IAnsiConsole Out { get; }
+
+    /// <summary>For progress displays (stderr).</summary>
+    public IAnsiConsole Err { get; }
 
     /// <summary>Writes raw text (JSON) to stdout.</summary>
     public void WriteRaw(string text) => _output.WriteLine(text);

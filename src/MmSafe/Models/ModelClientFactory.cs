@@ -13,7 +13,8 @@ namespace MmSafe.Models;
 /// key redaction of replies → requests-per-minute limit → provider, composed with <see cref="ChatClientBuilder"/>. Answers already paid for are
 /// reused by the run pipeline through <see cref="Middleware.ResponseCache"/>, keyed by the request identity.
 /// </summary>
-public sealed class ModelClientFactory(HttpClient? httpClient = null, ILoggerFactory? loggerFactory = null, Func<string, string?>? environment = null)
+public sealed class ModelClientFactory(HttpClient? httpClient = null, ILoggerFactory? loggerFactory = null, Func<string, string?>? environment = null,
+    RetryNotices? notices = null)
 {
     private readonly HttpClient _http = httpClient ?? CreateHttpClient();
     private readonly ILoggerFactory _loggers = loggerFactory ?? NullLoggerFactory.Instance;
@@ -55,7 +56,11 @@ public sealed class ModelClientFactory(HttpClient? httpClient = null, ILoggerFac
             .Use(inner => new ConcurrencyLimitingChatClient(inner, slots))
             .Use(inner => new AccountingChatClient(inner, ledger))
             .Use(inner => structured = new StructuredOutputFallbackChatClient(inner, spec.StructuredOutput))
-            .Use(inner => new RetryingChatClient(inner, spec.Retry, detail => Middleware.LoggingChatClient.Retrying(logger, spec.Name, detail, endpoint.ApiKey)))
+            .Use(inner => new RetryingChatClient(inner, spec.Retry, detail =>
+            {
+                Middleware.LoggingChatClient.Retrying(logger, spec.Name, detail, endpoint.ApiKey);
+                notices?.Record(spec.Name, Secrets.Redact(detail, endpoint.ApiKey));
+            }))
             .Use(inner => new RedactingChatClient(inner, endpoint.ApiKey));
         if (spec.RequestsPerMinute is > 0 and var rpm) builder.Use(inner => new RateLimitingChatClient(inner, RateLimitingChatClient.PerMinute(rpm)));
         var client = builder.Build();

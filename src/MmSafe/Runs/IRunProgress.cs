@@ -3,8 +3,8 @@ namespace MmSafe.Runs;
 /// <summary>Receives progress of a run's stages (a progress bar in the CLI, nothing in tests).</summary>
 public interface IRunProgress
 {
-    /// <summary>A stage of <paramref name="total"/> requests, of which <paramref name="done"/> were already in the store.</summary>
-    IRunStage Stage(string name, int total, int done);
+    /// <summary>A stage of <paramref name="total"/> requests to <paramref name="model"/>, of which <paramref name="done"/> were already in the store.</summary>
+    IRunStage Stage(string name, string model, int total, int done);
 }
 
 public interface IRunStage
@@ -19,7 +19,7 @@ public sealed class NoProgress : IRunProgress, IRunStage
 {
     public static readonly NoProgress Instance = new();
 
-    public IRunStage Stage(string name, int total, int done) => this;
+    public IRunStage Stage(string name, string model, int total, int done) => this;
 
     public void Advance(bool failed)
     {

@@ -58,9 +58,9 @@ public sealed class RunPipeline
 
         int total = all.Count * _spec.Samples;
         var generate = options.Generate && _target is not null
-            ? _progress.Stage($"target {_spec.Target.Name}", total, all.Sum(w => Enumerable.Range(0, _spec.Samples).Count(k => w.Answer(k) is { NeedsRetry: false })))
+            ? _progress.Stage($"target {_spec.Target.Name}", _spec.Target.Name, total, all.Sum(w => Enumerable.Range(0, _spec.Samples).Count(k => w.Answer(k) is { NeedsRetry: false })))
             : null;
-        var judging = _judges.Select(j => _progress.Stage($"judge {j.Settings.Name}", total * Aspects.Count,
+        var judging = _judges.Select(j => _progress.Stage($"judge {j.Settings.Name}", j.Settings.Name, total * Aspects.Count,
             all.Sum(w => Enumerable.Range(0, _spec.Samples).Sum(k => Aspects.Count(a => w.Verdict(j.Settings.Name, k, a) is { } v && !Redo(v, options)))))).ToList();
 
         // Enough samples in flight that neither endpoint waits for the other: a sample waiting for a judge slot

@@ -4,7 +4,8 @@ namespace MmSafe.Models.Middleware;
 public sealed record RetryOptions
 {
     /// <summary>Retries after the first attempt (so at most MaxRetries + 1 requests).</summary>
-    public int MaxRetries { get; init; } = 5;
+    /// <remarks>With the timeout below, a server that never answers holds a request for at most 4 × 60 s plus backoff.</remarks>
+    public int MaxRetries { get; init; } = 3;
 
     /// <summary>The first backoff; it doubles per retry, with jitter.</summary>
     public TimeSpan BaseDelay { get; init; } = TimeSpan.FromSeconds(1);
@@ -16,5 +17,5 @@ public sealed record RetryOptions
     public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(120);
 
     /// <summary>Each attempt is cancelled after this long and counts as a transient failure.</summary>
-    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(120);
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }
