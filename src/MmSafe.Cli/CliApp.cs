@@ -32,6 +32,8 @@ public static class CliApp
             _ => "as the expected kind of value",
         });
 
+    private const int MaxListed = 20;
+
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         var console = new CliConsole(output, error);
@@ -46,6 +48,15 @@ public static class CliApp
         {
             var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
             return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MmSafe.Datasets.DatasetException e) when (e.Problems.Count > 1)
+        {
+            // Every problem once, so that one pass over the file fixes them all.
+            var distinct = e.Problems.Select(p => p.ToString()).Distinct().ToList();
+            console.Error($"error: {distinct.Count} problems in the dataset; fix them and run the command again:");
+            foreach (var problem in distinct.Take(MaxListed)) console.Error($"  {problem}");
+            if (distinct.Count > MaxListed) console.Error($"  … and {distinct.Count - MaxListed} more ('mmsafe data check DIR' lists them all)");
+            return ExitCodes.InputError;
         }
         catch (InputException e)
         {

@@ -37,11 +37,25 @@ public static class DataCommand
             Uri? baseUrl = parse.GetValue(source) is { } s ? new Uri(s.EndsWith('/') ? s : s + "/") : null;
             var plan = MmSafe.Datasets.Fetch.DatasetSources.For(parse.GetRequiredValue(which), baseUrl, pinned: !parse.GetValue(allowChanged));
             var root = parse.GetRequiredValue(to);
+            bool existed = Directory.Exists(root);
             using var http = MmSafe.Models.ModelClientFactory.CreateHttpClient();
             var downloader = new MmSafe.Datasets.Fetch.Downloader(http);
             foreach (var file in plan.Files)
             {
-                var hash = await downloader.FetchAsync(file, root, cancellationToken: cancellationToken);
+                string hash;
+                try
+                {
+                    hash = await downloader.FetchAsync(file, root, cancellationToken: cancellationToken);
+                }
+                catch (InputException e) when (e.InnerException is HttpRequestException)
+                {
+                    // Offline or blocked: leave nothing behind that looks like a data root, and say how else to get the files.
+                    if (!existed && Directory.Exists(root) && !Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories).Any(File.Exists))
+                        Directory.Delete(root, recursive: true);
+                    throw new InputException($"{e.Message} If this machine cannot reach it, download the files elsewhere and pass --source URL of a mirror " +
+                        $"that serves {string.Join(" and ", plan.Files.Select(f => f.RelativePath))}{(plan.ImagesArchive is { } a ? $" (and {a.RelativePath})" : "")} at its top level, " +
+                        $"or copy them into {root} yourself and run 'mmsafe data check {root}'.", e);
+                }
                 console.Out.Write(new Text(CliConsole.Plain($"{file.RelativePath}: ok (SHA-256 {hash[..16]}…)") + "\n"));
             }
             if (!parse.GetValue(noImages))
@@ -78,9 +92,10 @@ public static class DataCommand
             throw new InputException($"{root}: no {SiuoDataset.GenerationFile}, {SiuoDataset.MultipleChoiceFile} or {VlsBenchDataset.FileName} here; expected a SIUO or VLSBench data root.");
 
         var table = new Table { Border = TableBorder.Rounded };
-        foreach (var header in new[] { "Dataset", "Items", "Categories", "Sub-categories", "Images", "SHA-256" }) table.AddColumn(header);
+        foreach (var header in new[] { "Dataset", "Items", "Categories", "Sub-categories", "Images", "SHA-256", "Question file" }) table.AddColumn(header);
         foreach (var s in summaries)
-            table.AddRow(s.Name, s.Items.ToString(), s.Categories.ToString(), s.SubCategories?.ToString() ?? "-", s.Images, s.Sha256[..12] + "…");
+            table.AddRow(s.Name, s.Items.ToString(), s.Categories.ToString(), s.SubCategories?.ToString() ?? "-", s.Images, s.Sha256[..12] + "…",
+                MmSafe.Datasets.Fetch.DatasetSources.Provenance(s.Sha256));
         console.Out.Write(table);
         foreach (var note in summaries.SelectMany(s => s.Notes)) console.Error($"note: {note}");
         var problems = summaries.SelectMany(s => s.ImageProblems).ToList();

@@ -16,6 +16,10 @@ public static class DatasetSources
     private const string SiuoMcqaSha = "91f51da54b92d8bb2c2fa61215d0ed8c77113192d4f909854dd561eaa5953022";
     private const string VlsBenchSha = "a42245e79ab67fc9a08e4e35d3a4eba5ae85151d5ca5cd45821c53b22b175fdf";
 
+    /// <summary>Whether a question file is the one the authors published: "published" or "not the published file".</summary>
+    public static string Provenance(string sha256) =>
+        sha256 is SiuoGenSha or SiuoMcqaSha or VlsBenchSha ? "published" : "not the published file";
+
     /// <param name="source">A base URL that replaces the default (a mirror, or a test server).</param>
     /// <param name="pinned">False accepts question files whose hash differs from the published one (it is still recorded).</param>
     public static FetchPlan For(string benchmark, Uri? source = null, bool pinned = true)
