@@ -46,7 +46,12 @@ public static class CliApp
         }
         try
         {
-            var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+            // Ctrl+C: the run stops starting requests and lets those in flight finish and be stored (RunPipeline's grace period).
+            var configuration = new InvocationConfiguration
+            {
+                Output = output, Error = error, EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = MmSafe.Runs.PipelineOptions.DefaultGracePeriod + TimeSpan.FromSeconds(5),
+            };
             return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
         }
         catch (MmSafe.Datasets.DatasetException e) when (e.Problems.Count > 1)
@@ -71,7 +76,7 @@ public static class CliApp
         catch (OperationCanceledException)
         {
             // Ctrl+C cancels System.CommandLine's own token; every finished result is already stored.
-            console.Error("cancelled; finished results are kept, and the same command continues the run");
+            console.Error("cancelled; every answer received is kept (requests in flight were given time to finish), and the same command continues the run");
             return ExitCodes.Cancelled;
         }
     }

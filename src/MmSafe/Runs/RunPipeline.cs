@@ -6,7 +6,11 @@ using MmSafe.Models.Middleware;
 namespace MmSafe.Runs;
 
 /// <summary>What a pipeline session does: generate missing answers (or only judge), and whether to ask declined judges again.</summary>
-public sealed record PipelineOptions(bool Generate = true, bool RetryDeclined = false);
+/// <param name="GracePeriod">After cancellation, how long requests already sent may still finish and be stored (no new ones start).</param>
+public sealed record PipelineOptions(bool Generate = true, bool RetryDeclined = false, TimeSpan? GracePeriod = null)
+{
+    public static readonly TimeSpan DefaultGracePeriod = TimeSpan.FromSeconds(15);
+}
 
 /// <summary>
 /// A run's data path: for each sample still to do, read its images once, ask the target for each missing answer
@@ -66,12 +70,15 @@ public sealed class RunPipeline
         // Enough samples in flight that neither endpoint waits for the other: a sample waiting for a judge slot
         // must not keep the target idle. Each holds its images, so memory grows with this (about 300 KB each).
         int degree = Math.Max(2, 2 * ((_target?.Spec.Concurrency ?? 0) + _judges.Sum(j => j.Client.Spec.Concurrency)));
+        // Cancelling stops new samples at once; requests already in flight get a grace period to answer and be stored.
+        using var abort = new CancellationTokenSource();
+        using var registration = cancellationToken.Register(() => abort.CancelAfter(options.GracePeriod ?? PipelineOptions.DefaultGracePeriod));
         await Parallel.ForEachAsync(todo, new ParallelOptions { MaxDegreeOfParallelism = degree, CancellationToken = cancellationToken },
-            async (work, token) =>
+            async (work, _) =>
             {
                 try
                 {
-                    await ProcessAsync(work, options, generate, judging, token).ConfigureAwait(false);
+                    await ProcessAsync(work, options, generate, judging, abort.Token).ConfigureAwait(false);
                 }
                 finally
                 {

@@ -40,6 +40,41 @@ public sealed class SqliteRunStore : IRunStore
         throw new InputException($"{directory}: the run has no spec; start it again with mmsafe run --out.");
     }
 
+    /// <summary>
+    /// Opens an existing run for reading only (score, report, compare, export): nothing is written, so a run on a
+    /// read-only disk, or one another process is writing, can be read.
+    /// </summary>
+    public static SqliteRunStore OpenReadOnly(string directory)
+    {
+        if (!Exists(directory)) throw new InputException($"{directory}: not a run directory (no {FileName}); create one with mmsafe run --out.");
+        var path = Path.Combine(directory, FileName);
+        SqliteConnection? db = null;
+        try
+        {
+            db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+            db.Open();
+            Execute(db, "PRAGMA busy_timeout = 5000;");
+            var schema = Scalar(db, "SELECT value FROM meta WHERE key = 'schema'") as string;
+            if (schema != SchemaVersion.ToString(CultureInfo.InvariantCulture))
+                throw new InputException($"{directory}: the run store has schema {schema ?? "none"}; this mmsafe reads schema {SchemaVersion}. Use the mmsafe version that made it, or start a new run.");
+            var store = new SqliteRunStore(db, directory);
+            if (store.ReadSpec() is null) throw new InputException($"{directory}: the run has no spec; start it again with mmsafe run --out.");
+            return store;
+        }
+        catch (SqliteException e)
+        {
+            db?.Dispose();
+            throw new InputException(e.SqliteErrorCode is 26 or 11
+                ? $"{path}: not a readable run store ({e.Message.TrimEnd('.')}); it is damaged or not MmSafe's. Move it aside and start the run again with --out, or restore it from a copy."
+                : $"{path}: cannot read the run store ({e.Message.TrimEnd('.')}).", e);
+        }
+        catch
+        {
+            db?.Dispose();
+            throw;
+        }
+    }
+
     public static SqliteRunStore Open(string directory)
     {
         SqliteConnection? db = null;
