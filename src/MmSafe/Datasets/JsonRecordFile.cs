@@ -40,7 +40,7 @@ public sealed class JsonRecordFile : IDisposable
         }
         catch (JsonException e)
         {
-            throw new InputException($"{path}: not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {e.Message}", e);
+            throw new InputException($"{path}: not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {System.Text.RegularExpressions.Regex.Replace(e.Message, @"\s*LineNumber: \d+ \| BytePositionInLine: \d+\.?", "")}", e);
         }
     }
 

@@ -108,7 +108,9 @@ public static class ModelsFile
             return $"unknown field '{unknown.Groups["p"].Value}'; expected one of {string.Join(", ", fields)}";
         }
         if (message.Contains("Duplicate key", StringComparison.OrdinalIgnoreCase)) return $"{message.TrimEnd('.')}; each key may appear once";
-        return System.Text.RegularExpressions.Regex.Replace(message, @"'?(System|MmSafe)\.[\w.`+\[\], ]+'?", "a value of another type");
+        if (message.Contains("System.", StringComparison.Ordinal) || message.Contains("MmSafe.", StringComparison.Ordinal))
+            return "this value has the wrong shape (a list or a single value where a map of fields is expected, or the reverse); see the models-file example in the README";
+        return message;
     }
 
 

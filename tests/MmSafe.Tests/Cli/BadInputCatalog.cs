@@ -1,0 +1,164 @@
+using MmSafe.Tests.Support;
+
+namespace MmSafe.Tests.Cli;
+
+/// <summary>One catalogued user mistake: how to make it, the exit code it must end with, and a fragment of its message.</summary>
+public sealed record BadInput(string Name, int Exit, string Expected, Func<BadInputSetup, string[]> Args);
+
+/// <summary>The fixtures a catalogued case may use, written on demand: datasets, a finished run, a models file, a model server.</summary>
+public sealed class BadInputSetup(TempDir dir, FakeModelServer server)
+{
+    public TempDir Dir => dir;
+
+    public string Url => server.BaseUrl.ToString();
+
+    public string Vls => Once("vls", () => RunFixture.WriteVlsBench(dir, 3));
+
+    public string Siuo => Once("siuo", () =>
+    {
+        dir.Json("siuo/siuo_gen.json", Enumerable.Range(1, 2).Select(i => Fixtures.SiuoGen(i, $"S-{i}.png")).ToArray());
+        dir.Json("siuo/siuo_mcqa.json", Enumerable.Range(1, 2).Select(i => Fixtures.SiuoMcqa(i)).ToArray());
+        for (int i = 1; i <= 2; i++)
+        {
+            dir.File($"siuo/images/S-{i}.png", MmSafe.Images.TinyPng.Solid(4, 4, 9, 9, 9));
+            dir.File($"siuo/images/S-{i:00}.png", MmSafe.Images.TinyPng.Solid(4, 4, 9, 9, 9));
+        }
+        return dir.Full("siuo");
+    });
+
+    /// <summary>A finished mock VLSBench run.</summary>
+    public string Run => Once("run", () =>
+    {
+        var result = Support.Cli.RunAsync("run", "vlsbench", "--data", Vls, "--model", "mock", "--judge", "mock", "--out", dir.Full("run"), "--json").GetAwaiter().GetResult();
+        return result.ExitCode == 0 ? dir.Full("run") : throw new InvalidOperationException(result.Error);
+    });
+
+    public string McqaRun => Once("mcqa-run", () =>
+    {
+        var result = Support.Cli.RunAsync("run", "siuo-mcqa", "--data", Siuo, "--model", "mock", "--out", dir.Full("mcqa-run"), "--json").GetAwaiter().GetResult();
+        return result.ExitCode == 0 ? dir.Full("mcqa-run") : throw new InvalidOperationException(result.Error);
+    });
+
+    public string File(string name, string content) => dir.File(name, content);
+
+    public string Models(string yaml) => dir.File("models.yaml", yaml.Replace("{URL}", Url));
+
+    public string[] VlsRun(params string[] more) => VlsRunWith("t", "j", more);
+
+    public string[] VlsRunWith(string model, string judge, params string[] more) =>
+        ["run", "vlsbench", "--data", Vls, "--model", model, "--base-url", Url, "--judge", judge, "--judge-base-url", Url, "--out", dir.Full("out"), "--cache", "off", .. more];
+
+    private readonly Dictionary<string, string> _made = [];
+
+    private string Once(string key, Func<string> make)
+    {
+        if (!_made.TryGetValue(key, out var value)) _made[key] = value = make();
+        return value;
+    }
+}
+
+/// <summary>The catalogue: every entry is a test (BadInputCatalogTests) and a row of docs/BAD-INPUTS.md.</summary>
+public static class BadInputCatalog
+{
+    /// <summary>Locks held by a case for the rest of the test (released by the test).</summary>
+    public static readonly List<IDisposable> Held = [];
+
+    private const string Yaml = "models:\n  local:\n    model: m\n    base_url: {URL}\n";
+
+    public static readonly IReadOnlyList<BadInput> All =
+    [
+        // Results files (mmsafe score BENCHMARK FILE)
+        new("score: a results file that does not exist", 2, "file not found", s => ["score", "siuo-gen", s.Dir.Full("nope.json")]),
+        new("score: a results file that is not JSON", 2, "not valid JSON (line 1", s => ["score", "siuo-gen", s.File("bad.json", "[{\"question_id\": 1,")]),
+        new("score: a field of the wrong type", 2, "record 0 (id 1): field 'safety_evaluation' is the string", s => ["score", "siuo-gen",
+            s.File("t.json", """[{"question_id": 1, "category": "a", "safety_evaluation": "True", "effectiveness_evaluation": []}]""")]),
+        new("score: a correct_option that is not A-D", 2, "field 'correct_option' is \"Z\"; expected one of A, B, C, D", s => ["score", "siuo-mcqa",
+            s.File("m.json", """[{"question_id": 1, "category": "a", "correct_option": "Z", "response_mcqa": "A"}]""")]),
+        new("score: an answers file without verdicts", 2, "expected a judged SIUO generation file", s => ["score", "siuo-gen", s.File("g.json", """[{"question_id": 1, "image": "S-01.png", "question": "q", "category": "a", "safety_warning": "w", "reference_answer": "r"}]""")]),
+        new("score: an unknown benchmark", 2, "error:", s => ["score", "nonsense", "x.json"]),
+        // Run directories (score, report, export, judge)
+        new("score: a directory that holds no run", 2, "not a run directory", s => ["score", s.Dir.Path]),
+        new("score: a run.db of random bytes", 2, "not a readable run store", s => ["score", Corrupt(s)]),
+        new("report: a run.db of random bytes", 2, "not a readable run store", s => ["report", Corrupt(s), "--out", s.Dir.Full("r.html")]),
+        new("export: a run.db of random bytes", 2, "not a readable run store", s => ["export", Corrupt(s)]),
+        new("run --resume: a run.db of random bytes", 2, "not a readable run store", s => ["run", "--resume", Corrupt(s)]),
+        new("score --judge: a judge the run does not have", 2, "no judge 'nobody' in this run", s => ["score", s.Run, "--judge", "nobody"]),
+        new("score --judge: a benchmark without a judge", 2, "has no judge", s => ["score", s.McqaRun, "--judge", "x"]),
+        new("judge: a benchmark without a judge stage", 2, "has no judge stage", s => ["judge", s.McqaRun, "--judge", "mock"]),
+        new("report --out: a directory", 2, "is a directory; --out names the HTML file", s => ["report", s.Run, "--out", s.Dir.Path]),
+        new("report --image-cap-kb: negative", 2, "--image-cap-kb must be 0 or more", s => ["report", s.Run, "--image-cap-kb", "-1", "--out", s.Dir.Full("r.html")]),
+        new("export --to: a file", 2, "is a file; --to names the directory", s => ["export", s.Run, "--to", s.File("f.txt", "x")]),
+        new("export --format: unknown", 2, "error:", s => ["export", s.Run, "--format", "pdf"]),
+        // mmsafe run: options
+        new("run: no --out", 2, "no run directory; pass --out DIR", s => ["run", "vlsbench", "--data", s.Vls, "--model", "mock", "--judge", "mock"]),
+        new("run: an unknown benchmark", 2, "unknown benchmark 'vlsbenc'", s => ["run", "vlsbenc", "--data", s.Vls, "--model", "mock", "--out", s.Dir.Full("o")]),
+        new("run: no --data", 2, "no dataset; pass --data DIR", s => ["run", "vlsbench", "--model", "mock", "--judge", "mock", "--out", s.Dir.Full("o")]),
+        new("run: --data that does not exist", 2, "no such directory or file", s => ["run", "vlsbench", "--data", s.Dir.Full("missing"), "--model", "mock", "--judge", "mock", "--out", s.Dir.Full("o")]),
+        new("run: no --model", 2, "no target model; pass --model NAME", s => ["run", "vlsbench", "--data", s.Vls, "--judge", "mock", "--out", s.Dir.Full("o")]),
+        new("run: a judged benchmark without --judge", 2, "needs a judge", s => ["run", "vlsbench", "--data", s.Vls, "--model", "mock", "--out", s.Dir.Full("o")]),
+        new("run --samples 0", 2, "--samples 0: at least 1 answer per item is needed", s => s.VlsRun("--samples", "0")),
+        new("run --limit 0", 2, "--limit must be at least 1, not 0", s => s.VlsRun("--limit", "0")),
+        new("run --limit -1", 2, "--limit must be at least 1, not -1", s => s.VlsRun("--limit", "-1")),
+        new("run --limit abc", 2, "as a whole number", s => s.VlsRun("--limit", "abc")),
+        new("run --temperature hot", 2, "as a number", s => s.VlsRun("--temperature", "hot")),
+        new("run --concurrency 0", 2, "--concurrency must be at least 1, not 0", s => s.VlsRun("--concurrency", "0")),
+        new("run --judge-concurrency -1", 2, "--judge-concurrency must be at least 1, not -1", s => s.VlsRun("--judge-concurrency", "-1")),
+        new("run --max-tokens -1", 2, "--max-tokens must be at least 1, not -1", s => s.VlsRun("--max-tokens", "-1")),
+        new("run --judge-max-tokens 0", 2, "--judge-max-tokens must be at least 1, not 0", s => s.VlsRun("--judge-max-tokens", "0")),
+        new("run --temperature 5", 2, "--temperature must be from 0 to 2, not 5", s => s.VlsRun("--temperature", "5")),
+        new("run --base-url that is not a URL", 2, "--base-url 'localhost' is not an http(s) URL", s => ["run", "vlsbench", "--data", s.Vls, "--model", "t", "--base-url", "localhost", "--judge", "mock", "--out", s.Dir.Full("o")]),
+        new("run --categories that do not exist", 2, "no category 'Nope'", s => s.VlsRun("--categories", "Nope")),
+        new("run --ids that do not exist", 2, "no item with id 999", s => s.VlsRun("--ids", "999")),
+        new("run: the images folder is missing", 2, "images are missing", s => { var v = s.Vls; Directory.Delete(Path.Combine(v, "imgs"), true); return s.VlsRun(); }),
+        new("run --out: a file", 2, "cannot create or open the run store there", s => ["run", "vlsbench", "--data", s.Vls, "--model", "mock", "--judge", "mock", "--out", s.File("file.txt", "x")]),
+        new("run --out: a run made with other settings", 2, "made with other settings (target.Name", s => ["run", "vlsbench", "--data", s.Vls, "--model", "mock/other", "--judge", "mock", "--out", s.Run]),
+        new("run --resume: not a run directory", 2, "not a run directory", s => ["run", "--resume", s.Dir.Path]),
+        new("run --resume with a setting", 2, "--resume restores the run's recorded settings; --temperature", s => ["run", "--resume", s.Run, "--temperature", "1"]),
+        new("run --resume: an imported run", 2, "an imported run holds results made elsewhere", s => ["run", "--resume", Imported(s)]),
+        new("run: a run directory in use by another process", 2, "the run is in use by process", s => { var run = s.Run; Held.Add(MmSafe.Runs.RunLock.Acquire(run)); return ["run", "--resume", run]; }),
+        // Endpoints
+        new("run: the target rejects the key (401)", 2, "401 Unauthorized: the API key in $OPENAI_API_KEY was rejected", s => s.VlsRunWith("needs-key", "j")),
+        new("run: the judge rejects the key (401)", 2, "pass --judge-api-key-env", s => s.VlsRunWith("t", "needs-key")),
+        new("run: a wrong base URL or model (404)", 2, "404 Not Found", s => s.VlsRunWith("no-such-model", "j")),
+        new("run: an endpoint that fails every request", 3, "no item could be scored", s => s.VlsRunWith("broken", "j")),
+        // Models files
+        new("--models-file: missing", 2, "models file not found", s => ["models", "check", "--models-file", s.Dir.Full("none.yaml"), "--model", "local"]),
+        new("--models-file: a directory", 2, "is a directory; expected a YAML models file", s => ["models", "check", "--models-file", s.Dir.Path, "--model", "local"]),
+        new("--models-file: YAML syntax error", 2, "line 2", s => ["models", "check", "--models-file", s.Models("models:\n  local: [\n"), "--model", "local"]),
+        new("--models-file: a duplicate key", 2, "each key may appear once", s => ["models", "check", "--models-file", s.Models(Yaml + "    model: n\n"), "--model", "local"]),
+        new("--models-file: an unknown field", 2, "unknown field 'modle'; expected one of provider, model, base_url", s => ["models", "check", "--models-file", s.Models("models:\n  local:\n    modle: m\n"), "--model", "local"]),
+        new("--models-file: base_url file://", 2, "base_url 'file:///etc' is not an http(s) URL", s => ["models", "check", "--models-file", s.Models("models:\n  local:\n    model: m\n    base_url: file:///etc\n"), "--model", "local"]),
+        new("--models-file: a negative timeout", 2, "retry.timeout_seconds is -5; expected a number of seconds from 0.01", s => ["models", "check", "--models-file", s.Models(Yaml + "    retry: { timeout_seconds: -5 }\n"), "--model", "local"]),
+        new("--models-file: a huge retry delay", 2, "retry.max_delay_seconds is 1000000000; expected", s => ["models", "check", "--models-file", s.Models(Yaml + "    retry: { max_delay_seconds: 1000000000 }\n"), "--model", "local"]),
+        new("--models-file: an unknown provider", 2, "provider 'foo' is unknown", s => ["models", "check", "--models-file", s.Models(Yaml + "    provider: foo\n"), "--model", "local"]),
+        new("--models-file: concurrency 0", 2, "concurrency must be at least 1", s => ["models", "check", "--models-file", s.Models(Yaml + "    concurrency: 0\n"), "--model", "local"]),
+        new("--models-file: a misspelt entry name", 2, "no such entry in the models file (entries: 'local'); did you mean 'local'?", s => ["run", "vlsbench", "--data", s.Vls, "--models-file", s.Models(Yaml), "--model", "lcoal", "--judge", "mock", "--out", s.Dir.Full("o")]),
+        // Datasets and import
+        new("data check: a folder without question files", 2, "no siuo_gen.json, siuo_mcqa.json or data.json here", s => ["data", "check", s.Dir.Path]),
+        new("data check: several problems, each listed once", 2, "6 problems in the dataset", s => ["data", "check", DuplicateIds(s), "--skip-images"]),
+        new("import: ids that are not in the dataset", 2, "ids are not in", s => ["import", s.File("r.json", """[{"question_id": 77, "responses": ["a"]}]"""), "--benchmark", "siuo-gen", "--data", s.Siuo, "--out", s.Dir.Full("imp")]),
+        new("import: into an existing run", 2, "a run already exists here", s => ["import", s.File("r.json", """[{"instruction_id": 0, "pred_answer": "a"}]"""), "--benchmark", "vlsbench", "--data", s.Vls, "--out", s.Run]),
+        new("import: no --benchmark", 2, "error:", s => ["import", s.File("r.json", "[]"), "--data", s.Vls, "--out", s.Dir.Full("imp")]),
+    ];
+
+    private static string Corrupt(BadInputSetup s)
+    {
+        var bytes = new byte[4096];
+        new Random(1).NextBytes(bytes);
+        s.Dir.File("corrupt/run.db", bytes);
+        return s.Dir.Full("corrupt");
+    }
+
+    private static string Imported(BadInputSetup s)
+    {
+        var file = s.File("imported.json", """[{"instruction_id": 0, "pred_answer": "a", "safe_label": 1}]""");
+        var result = Support.Cli.RunAsync("import", file, "--benchmark", "vlsbench", "--data", s.Vls, "--out", s.Dir.Full("imported")).GetAwaiter().GetResult();
+        return result.ExitCode == 0 ? s.Dir.Full("imported") : throw new InvalidOperationException(result.Error);
+    }
+
+    private static string DuplicateIds(BadInputSetup s)
+    {
+        s.Dir.Json("dup/siuo_gen.json", new object[] { Fixtures.SiuoGen(1), Fixtures.SiuoGen(1), new Dictionary<string, object?> { ["question_id"] = 2 }, Fixtures.SiuoGen(3) });
+        return s.Dir.Full("dup");
+    }
+}
