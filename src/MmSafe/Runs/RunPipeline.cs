@@ -28,6 +28,7 @@ public sealed class RunPipeline
     private readonly IReadOnlyList<(ModelSettings Settings, ModelClient Client)> _judges;
     private readonly ResponseCache? _cache;
     private readonly IRunProgress _progress;
+    private CancellationToken _stopping;
 
     public RunPipeline(IRunStore store, RunSpec spec, ModelClient? target, IReadOnlyList<ModelClient> judges, ResponseCache? cache = null, IRunProgress? progress = null)
     {
@@ -70,7 +71,8 @@ public sealed class RunPipeline
         // Enough samples in flight that neither endpoint waits for the other: a sample waiting for a judge slot
         // must not keep the target idle. Each holds its images, so memory grows with this (about 300 KB each).
         int degree = Math.Max(2, 2 * ((_target?.Spec.Concurrency ?? 0) + _judges.Sum(j => j.Client.Spec.Concurrency)));
-        // Cancelling stops new samples at once; requests already in flight get a grace period to answer and be stored.
+        // Cancelling stops new requests at once; requests already in flight get a grace period to answer and be stored.
+        _stopping = cancellationToken;
         using var abort = new CancellationTokenSource();
         using var registration = cancellationToken.Register(() => abort.CancelAfter(options.GracePeriod ?? PipelineOptions.DefaultGracePeriod));
         await Parallel.ForEachAsync(todo, new ParallelOptions { MaxDegreeOfParallelism = degree, CancellationToken = cancellationToken },
@@ -156,6 +158,7 @@ public sealed class RunPipeline
         }
         // Native n: one request for all of them. Parallel: one request per answer, each judged as soon as it is stored.
         var batches = _target!.Spec.Choices == ChoicesMode.Native ? [uncached] : uncached.Select(k => new List<int> { k }).ToList();
+        if (_stopping.IsCancellationRequested) batches.Clear();
         judgeTasks.AddRange(batches.Where(b => b.Count > 0).Select(async batch =>
         {
             try
@@ -201,7 +204,7 @@ public sealed class RunPipeline
     private Task JudgeAnswerAsync(SampleWork work, int k, PipelineOptions options, IReadOnlyList<IRunStage> judging, CancellationToken token)
     {
         var answer = work.Answer(k);
-        if (answer is not { IsAnswer: true }) return Task.CompletedTask;
+        if (answer is not { IsAnswer: true } || _stopping.IsCancellationRequested) return Task.CompletedTask;
         return Task.WhenAll(_judges.SelectMany((j, index) => Aspects
             .Where(a => work.Verdict(j.Settings.Name, k, a) is not { } v || Redo(v, options))
             .Select(a => JudgeOneAsync(work, answer, a, j.Settings, j.Client, judging[index], token))));
