@@ -54,6 +54,21 @@ public sealed class SqliteRunStore : IRunStore
             db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
             db.Open();
             Execute(db, "PRAGMA busy_timeout = 5000;");
+            try
+            {
+                Scalar(db, "SELECT COUNT(*) FROM meta");
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode is 8 or 14 && !File.Exists(path + "-wal"))
+            {
+                // A WAL database in a directory we may not write (no -shm can be made): with no -wal file, every row
+                // is in run.db itself, so it can be read as an immutable file.
+                db.Dispose();
+                db = new SqliteConnection(new SqliteConnectionStringBuilder
+                {
+                    DataSource = new Uri(Path.GetFullPath(path)).AbsoluteUri + "?immutable=1", Mode = SqliteOpenMode.ReadOnly, Pooling = false,
+                }.ToString());
+                db.Open();
+            }
             var schema = Scalar(db, "SELECT value FROM meta WHERE key = 'schema'") as string;
             if (schema != SchemaVersion.ToString(CultureInfo.InvariantCulture))
                 throw new InputException($"{directory}: the run store has schema {schema ?? "none"}; this mmsafe reads schema {SchemaVersion}. Use the mmsafe version that made it, or start a new run.");
