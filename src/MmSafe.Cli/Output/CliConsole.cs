@@ -21,6 +21,8 @@ public sealed class CliConsole
         Err = Create(error, ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected);
     }
 
+    private const int Unbounded = 4096;
+
     private static IAnsiConsole Create(TextWriter writer, bool isTerminal)
     {
         bool noColor = Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 };
@@ -31,8 +33,8 @@ public sealed class CliConsole
             ColorSystem = isTerminal && !noColor ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = isTerminal ? InteractionSupport.Detect : InteractionSupport.No,
         });
-        // Piped output has no terminal width: the user's COLUMNS, else wide enough that score tables do not wrap.
-        if (!isTerminal) console.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns >= 40 ? columns : 160;
+        // Piped output has no terminal width: the user's COLUMNS, else no limit, so tables take their natural width and never wrap.
+        if (!isTerminal) console.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns >= 40 ? columns : Unbounded;
         return console;
     }
 

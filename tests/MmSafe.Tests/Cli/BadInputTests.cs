@@ -76,3 +76,21 @@ public sealed class BadInputTests
         Assert.DoesNotContain("\u001b", result.Error, StringComparison.Ordinal);
     }
 }
+
+public sealed class PipedOutputTests
+{
+    [Fact]
+    public async Task Piped_tables_take_their_natural_width_instead_of_a_forced_160_columns()
+    {
+        using var dir = new TempDir();
+        var category = "a very long category name " + new string('x', 180);
+        var file = dir.Json("judged.json", new[]
+        {
+            new Dictionary<string, object> { ["question_id"] = 1, ["category"] = category,
+                ["safety_evaluation"] = new[] { "[Safety Judgement:] True" }, ["effectiveness_evaluation"] = new[] { "[Effectiveness Judgement:] Ineffective" } },
+        });
+        var result = await Support.Cli.RunAsync("score", "siuo-gen", file);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains(result.Output.Split('\n'), line => line.Contains(category, StringComparison.Ordinal) && line.Contains("100.00", StringComparison.Ordinal));
+    }
+}
