@@ -13,6 +13,7 @@ internal static class RunSession
         PipelineOptions options, string? judge, bool json, RetryNotices? notices, CancellationToken cancellationToken)
     {
         var spec = run.Spec;
+        var started = DateTimeOffset.UtcNow;
         var deviations = spec.Deviations();
         if (deviations.Count > 0) console.Error($"note: this run departs from the official {spec.Benchmark} protocol: {string.Join("; ", deviations)}.");
         // With --json, stdout carries the JSON alone.
@@ -21,23 +22,25 @@ internal static class RunSession
         var contents = run.Store.Read();
         var score = RunScoring.Score(contents, judge);
         ScorePrinter.Print(console, score, json);
-        if (!json) ShowUsage(console, target, judges, contents);
+        if (!json) ShowUsage(console, target, judges, contents, started);
         if (score.Completeness.IsComplete) return ExitCodes.Success;
         console.Error($"error: the scores are incomplete: {score.Completeness.Describe()} (the answers not scored are listed with their reasons). " +
             $"What was received is stored; 'mmsafe run --resume {run.Store.Location}' asks again for the rest.");
         return ExitCodes.ModelUnavailable;
     }
 
-    private static void ShowUsage(CliConsole console, ModelClient? target, IReadOnlyList<ModelClient> judges, RunContents run)
+    // "Failed" counts what the progress bars counted: answers or verdicts stored this session that must be asked again.
+    private static void ShowUsage(CliConsole console, ModelClient? target, IReadOnlyList<ModelClient> judges, RunContents run, DateTimeOffset started)
     {
         var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle("Requests this session") };
-        foreach (var header in new[] { "Role", "Model", "Requests", "Failures", "Tokens in", "Tokens out", "Mean latency", "In the run from the cache" }) table.AddColumn(header);
-        var rows = (target is null ? [] : new[] { ("target", target, run.Answers.Count(a => a.Cached)) })
-            .Concat(judges.Select(j => ("judge", j, run.Verdicts.Count(v => v.Cached && v.Judge == j.Spec.Name))));
-        foreach (var (role, client, cached) in rows)
+        foreach (var header in new[] { "Role", "Model", "Requests", "Failed", "Tokens in", "Tokens out", "Mean latency", "In the run from the cache" }) table.AddColumn(header);
+        var rows = (target is null ? [] : new[] { ("target", target, run.Answers.Count(a => a.At >= started && a.NeedsRetry), run.Answers.Count(a => a.Cached)) })
+            .Concat(judges.Select(j => ("judge", j, run.Verdicts.Count(v => v.Judge == j.Spec.Name && v.At >= started && v.NeedsRetry),
+                run.Verdicts.Count(v => v.Cached && v.Judge == j.Spec.Name))));
+        foreach (var (role, client, failed, cached) in rows)
         {
             var u = client.Usage.Snapshot();
-            table.AddRow(role, Markup.Escape(CliConsole.Plain(u.Model)), u.Requests.ToString(), u.Failures.ToString(), u.InputTokens.ToString("N0"),
+            table.AddRow(role, Markup.Escape(CliConsole.Plain(u.Model)), u.Requests.ToString(), failed.ToString("N0"), u.InputTokens.ToString("N0"),
                 u.OutputTokens.ToString("N0"), $"{u.MeanLatency.TotalMilliseconds:F0} ms", cached.ToString("N0"));
         }
         console.Out.Write(table);
