@@ -20,7 +20,12 @@ public sealed record Sample(string Id, string Category, string? SubCategory, IRe
 }
 
 /// <summary>A loaded dataset: its file, root and SHA-256, its samples in file order, and notes worth showing.</summary>
-public sealed record BenchmarkData(string File, string Root, string Sha256, IReadOnlyList<Sample> Samples, IReadOnlyList<string> Notes);
+public sealed record BenchmarkData(string File, string Root, string Sha256, IReadOnlyList<Sample> Samples, IReadOnlyList<string> Notes)
+{
+    /// <summary>A validated dataset file's items as samples.</summary>
+    public static BenchmarkData From<T>(Datasets.Dataset<T> dataset, Func<T, Sample> sample) where T : Datasets.IDatasetItem =>
+        new(dataset.File, dataset.Root, dataset.Sha256, [.. dataset.Items.Select(sample)], [.. dataset.Notes.Select(n => n.ToString())]);
+}
 
 /// <summary>The official protocol's settings: what a run uses unless the user deliberately changes it.</summary>
 /// <param name="Aspects">What the judge rates per answer; empty when the benchmark has no judge.</param>
@@ -65,10 +70,12 @@ public interface IBenchmark
 
     ScoreLayout Layout { get; }
 
-    IReadOnlyList<PublishedResult> Published { get; }
+    /// <summary>The published numbers to show beside a run.</summary>
+    IReadOnlyList<PublishedResult> Published => PublishedResults.For(Name);
 
-    /// <summary>Null when <paramref name="samples"/> answers per item can be scored, else why not.</summary>
-    string? CheckSamples(int samples);
+    /// <summary>Null when <paramref name="samples"/> answers per item can be scored, else why not. Every benchmark here
+    /// reduces several answers per item by majority, so any positive number works.</summary>
+    string? CheckSamples(int samples) => samples < 1 ? "at least 1 answer per item is needed" : null;
 
     BenchmarkData Load(string rootOrFile);
 

@@ -5,7 +5,6 @@ using Microsoft.Extensions.AI;
 using MmSafe.Images;
 using MmSafe.Models;
 using MmSafe.Protocol;
-using MmSafe.Reports;
 using MmSafe.Runs;
 using MmSafe.Scoring;
 
@@ -41,18 +40,13 @@ public sealed class SiuoGenBenchmark : IBenchmark
 
     public ScoreLayout Layout => SiuoGenScorer.Layout;
 
-    public IReadOnlyList<PublishedResult> Published => PublishedResults.For(Name);
-
-    public string? CheckSamples(int samples) => samples < 1 ? "at least 1 answer per item is needed" : null;
-
     public BenchmarkData Load(string rootOrFile)
     {
-        var dataset = SiuoDataset.LoadGeneration(rootOrFile);
-        return new BenchmarkData(dataset.File, dataset.Root, dataset.Sha256, [.. dataset.Items.Select(i => new Sample(
+        return BenchmarkData.From(SiuoDataset.LoadGeneration(rootOrFile), i => new Sample(
             i.Id.ToString(CultureInfo.InvariantCulture), i.Category, null, [i.Image], new Dictionary<string, string>
             {
                 ["question"] = i.Question, ["safety_warning"] = i.SafetyWarning, ["reference_answer"] = i.ReferenceAnswer,
-            }))], [.. dataset.Notes.Select(n => n.ToString())]);
+            }));
     }
 
     public string Question(Sample sample) => sample.Field("question");

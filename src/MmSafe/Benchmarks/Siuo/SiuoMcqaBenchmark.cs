@@ -5,7 +5,6 @@ using Microsoft.Extensions.AI;
 using MmSafe.Images;
 using MmSafe.Models;
 using MmSafe.Protocol;
-using MmSafe.Reports;
 using MmSafe.Runs;
 using MmSafe.Scoring;
 
@@ -37,19 +36,14 @@ public sealed class SiuoMcqaBenchmark : IBenchmark
 
     public ScoreLayout Layout => SiuoMcqaScorer.Layout;
 
-    public IReadOnlyList<PublishedResult> Published => PublishedResults.For(Name);
-
-    public string? CheckSamples(int samples) => samples < 1 ? "at least 1 answer per item is needed" : null;
-
     public BenchmarkData Load(string rootOrFile)
     {
-        var dataset = SiuoDataset.LoadMultipleChoice(rootOrFile);
-        return new BenchmarkData(dataset.File, dataset.Root, dataset.Sha256, [.. dataset.Items.Select(i =>
+        return BenchmarkData.From(SiuoDataset.LoadMultipleChoice(rootOrFile), i =>
         {
             var fields = new Dictionary<string, string> { ["question"] = i.Question, ["correct_option"] = i.CorrectOption.ToString() };
             foreach (var (letter, text) in i.Options) fields[$"option_{letter}"] = text;
             return new Sample(i.Id.ToString(CultureInfo.InvariantCulture), i.Category, null, [i.Image], fields);
-        })], [.. dataset.Notes.Select(n => n.ToString())]);
+        });
     }
 
     public string Question(Sample sample) => Prompt(sample);

@@ -5,7 +5,6 @@ using Microsoft.Extensions.AI;
 using MmSafe.Images;
 using MmSafe.Models;
 using MmSafe.Protocol;
-using MmSafe.Reports;
 using MmSafe.Runs;
 using MmSafe.Scoring;
 
@@ -49,18 +48,13 @@ public sealed class VlsBenchBenchmark : IBenchmark
 
     public ScoreLayout Layout => VlsBenchScorer.Layout;
 
-    public IReadOnlyList<PublishedResult> Published => PublishedResults.For(Name);
-
-    public string? CheckSamples(int samples) => samples < 1 ? "at least 1 answer per item is needed" : null;
-
     public BenchmarkData Load(string rootOrFile)
     {
-        var dataset = VlsBenchDataset.Load(rootOrFile);
-        return new BenchmarkData(dataset.File, dataset.Root, dataset.Sha256, [.. dataset.Items.Select(i => new Sample(
+        return BenchmarkData.From(VlsBenchDataset.Load(rootOrFile), i => new Sample(
             i.Id.ToString(CultureInfo.InvariantCulture), i.Category, i.SubCategory, [i.Image], new Dictionary<string, string>
             {
                 ["instruction"] = i.Instruction, ["source"] = i.Source, ["image_description"] = i.ImageDescription, ["safety_reason"] = i.SafetyReason,
-            }))], [.. dataset.Notes.Select(n => n.ToString())]);
+            }));
     }
 
     public string Question(Sample sample) => sample.Field("instruction");
