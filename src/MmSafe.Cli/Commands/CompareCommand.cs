@@ -28,6 +28,8 @@ public static class CompareCommand
         return command;
     }
 
+    private static string F(double value, string format) => value.ToString(format, System.Globalization.CultureInfo.InvariantCulture);
+
     private static void Show(CliConsole console, Comparison c)
     {
         var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle("Leaderboard") };
@@ -39,11 +41,20 @@ public static class CompareCommand
         if (c.Tests.Count > 0)
         {
             var tests = new Table { Border = TableBorder.Rounded, Title = new TableTitle("Paired exact McNemar tests") };
-            foreach (var h in new[] { "Run A", "Run B", "Items", "Only A", "Only B", "p" }) tests.AddColumn(h);
+            foreach (var h in new[] { "Run A", "Run B", "Items", "Only A", "Only B", "p", "MDD (pp)" }) tests.AddColumn(h);
             foreach (var t in c.Tests)
-                tests.AddRow([.. new[] { t.First, t.Second, t.Items.ToString(), t.OnlyFirst.ToString(), t.OnlySecond.ToString(), t.PValue.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture) }
+                tests.AddRow([.. new[] { t.First, t.Second, t.Items.ToString(), t.OnlyFirst.ToString(), t.OnlySecond.ToString(), F(t.PValue, "0.0000"), F(t.MinimumDetectable, "F2") }
                     .Select(text => new Text(CliConsole.Plain(text)))]);
             console.Out.Write(tests);
+        }
+        if (c.Gaps.Count > 0)
+        {
+            var gaps = new Table { Border = TableBorder.Rounded, Title = new TableTitle("Cross-modal gap (A minus B, percentage points; McNemar p, Holm across categories)") };
+            foreach (var h in new[] { "Conditions", "Category", "Items", "Gap", "95% CI", "p", "p (Holm)", "MDD" }) gaps.AddColumn(h);
+            foreach (var g in c.Gaps)
+                gaps.AddRow([.. new[] { $"{g.FirstCondition} - {g.SecondCondition}", g.Category, g.Items.ToString(), F(g.Difference, "F2"), $"[{F(g.Low, "F2")}, {F(g.High, "F2")}]",
+                    F(g.PValue, "0.0000"), F(g.HolmP, "0.0000"), F(g.MinimumDetectable, "F2") }.Select(text => new Text(CliConsole.Plain(text)))]);
+            console.Out.Write(gaps);
         }
         foreach (var flag in c.Flags) console.Out.Write(new Text(CliConsole.Plain("Note: " + flag) + "\n", new Style(Color.Yellow)));
     }

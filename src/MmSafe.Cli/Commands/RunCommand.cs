@@ -27,6 +27,11 @@ public static class RunCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (requests, tokens, cost with --prices) and stop." };
         var prices = new Option<string>("--prices") { Description = "YAML: model id -> {input, output} USD per million tokens, for --dry-run." };
         var json = new Option<bool>("--json") { Description = "Print the final score as JSON." };
+        var condition = new Option<string>("--condition")
+        {
+            Description = "What the target is shown: official (image + text, the default), text-only, image-only, or caption (the image's description; VLSBench).",
+            DefaultValueFactory = _ => Conditions.Official,
+        };
         var target = ModelOptions.Target();
         var judge = ModelOptions.Judge();
         var modelsFile = ModelOptions.ModelsFileOption();
@@ -34,7 +39,7 @@ public static class RunCommand
         var command = new Command("run", "Run a benchmark end to end: generate, judge, score.")
         {
             benchmark, data, output, resume, limit, categories, ids, maxTokens, temperature, judgeMaxTokens, judgeTemperature, samples,
-            dryRun, prices, json, modelsFile, cache,
+            dryRun, prices, json, modelsFile, cache, condition,
         };
         target.AddTo(command);
         judge.AddTo(command);
@@ -44,7 +49,7 @@ public static class RunCommand
             if (parse.GetValue(resume) is { } dir)
             {
                 // Everything that shapes the results comes from the record; only how hard to drive the models may change.
-                var changing = new Option[] { data, output, limit, categories, ids, maxTokens, temperature, judgeMaxTokens, judgeTemperature, samples, target.Name, judge.Name, target.BaseUrl, judge.BaseUrl }
+                var changing = new Option[] { data, output, condition, limit, categories, ids, maxTokens, temperature, judgeMaxTokens, judgeTemperature, samples, target.Name, judge.Name, target.BaseUrl, judge.BaseUrl }
                     .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
                 if (changing.Count > 0 || parse.GetValue(benchmark) is not null)
                     throw new InputException($"--resume restores the run's recorded settings; {string.Join(", ", changing.DefaultIfEmpty("BENCHMARK"))} cannot be given with it. Start a new run with --out to change them.");
@@ -66,8 +71,10 @@ public static class RunCommand
             var dataset = bench.Load(dataPath);
             var (selection, selected) = SampleSelection.Apply(dataset, parse.GetValue(limit), Split(parse.GetValue(categories)), Split(parse.GetValue(ids)));
             MissingImages(selected);
+            var shown = parse.GetRequiredValue(condition);
+            if (Conditions.Check(bench, selected, shown) is { } notHere) throw new InputException($"--condition {shown}: {notHere}.");
             var requested = RunSpecs.Create(bench, dataset, selection, perItem,
-                targetSpec, Parameters(parse, temperature, maxTokens), judgeSpec, Parameters(parse, judgeTemperature, judgeMaxTokens));
+                targetSpec, Parameters(parse, temperature, maxTokens), judgeSpec, Parameters(parse, judgeTemperature, judgeMaxTokens), shown);
             if (parse.GetValue(dryRun))
             {
                 ShowPlan(console, RunPlan.Estimate(requested, parse.GetValue(prices) is { } p ? PriceTable.Load(p) : null), requested, outDir);

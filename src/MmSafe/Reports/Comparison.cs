@@ -5,11 +5,19 @@ namespace MmSafe.Reports;
 /// <summary>One row of the leaderboard.</summary>
 public sealed record LeaderboardRow(string Run, string Benchmark, string Model, string? Judge, string Metric, Rate Rate);
 
-/// <summary>A paired test of two runs on the items both answered.</summary>
-public sealed record PairedTest(string First, string Second, int Items, int OnlyFirst, int OnlySecond, double PValue);
+/// <summary>A paired test of two runs on the items both answered, with the smallest difference a comparison of this size can detect.</summary>
+public sealed record PairedTest(string First, string Second, int Items, int OnlyFirst, int OnlySecond, double PValue, double MinimumDetectable);
 
-/// <summary>Runs side by side: a leaderboard with intervals, paired McNemar tests, and what makes runs not comparable.</summary>
-public sealed record Comparison(IReadOnlyList<LeaderboardRow> Rows, IReadOnlyList<PairedTest> Tests, IReadOnlyList<string> Flags)
+/// <summary>
+/// The cross-modal gap between two runs of one model on one benchmark under two modality conditions, in one category
+/// ("Overall" for all items): the paired difference of the headline rate (first minus second, percentage points) with
+/// its interval, the exact McNemar p-value and, for categories, the Holm-corrected one.
+/// </summary>
+public sealed record ModalityGap(string First, string Second, string FirstCondition, string SecondCondition, string Category, int Items,
+    double Difference, double Low, double High, double PValue, double HolmP, double MinimumDetectable);
+
+/// <summary>Runs side by side: a leaderboard with intervals, paired McNemar tests, cross-modal gaps, and what makes runs not comparable.</summary>
+public sealed record Comparison(IReadOnlyList<LeaderboardRow> Rows, IReadOnlyList<PairedTest> Tests, IReadOnlyList<string> Flags, IReadOnlyList<ModalityGap> Gaps)
 {
     public static Comparison Of(IReadOnlyList<RunReportData> runs)
     {
@@ -41,7 +49,34 @@ public sealed record Comparison(IReadOnlyList<LeaderboardRow> Rows, IReadOnlyLis
                 for (int b = a + 1; b < list.Count; b++)
                     tests.Add(Paired(list[a], list[b]));
         }
-        return new Comparison(rows, tests, flags);
+        var gaps = runs.GroupBy(r => (r.Spec.Benchmark, r.Spec.DatasetSha256, r.Spec.Target.Model)).SelectMany(g =>
+        {
+            var list = g.ToList();
+            return Enumerable.Range(0, list.Count).SelectMany(a => Enumerable.Range(a + 1, list.Count - a - 1)
+                .Where(b => list[a].Spec.Condition != list[b].Spec.Condition).SelectMany(b => GapsBetween(list[a], list[b])));
+        }).ToList();
+        return new Comparison(rows, tests, flags, gaps);
+    }
+
+    private static IEnumerable<ModalityGap> GapsBetween(RunReportData a, RunReportData b)
+    {
+        var x = Outcomes(a);
+        var y = Outcomes(b);
+        var categories = a.Score.Sheet.Items.Where(i => i.Category is not null).ToDictionary(i => i.Id, i => i.Category!);
+        ModalityGap Gap(string category, IReadOnlyList<string> ids, double holm)
+        {
+            int onlyA = ids.Count(id => x[id] && !y[id]), onlyB = ids.Count(id => !x[id] && y[id]);
+            var (d, low, high) = PairedDifference.Of(onlyA, onlyB, ids.Count);
+            double rate = ids.Count == 0 ? 50 : 100.0 * ids.Count(id => x[id]) / ids.Count;
+            return new ModalityGap(a.Directory, b.Directory, a.Spec.Condition, b.Spec.Condition, category, ids.Count, d, low, high,
+                McNemar.ExactP(onlyA, onlyB), holm, PairedDifference.MinimumDetectable(rate, ids.Count));
+        }
+        var shared = x.Keys.Intersect(y.Keys).ToList();
+        var byCategory = shared.Where(categories.ContainsKey).GroupBy(id => categories[id]).Select(g => (g.Key, Ids: (IReadOnlyList<string>)[.. g])).ToList();
+        var raw = byCategory.Select(c => Gap(c.Key, c.Ids, 1)).ToList();
+        var holm = PairedDifference.Holm([.. raw.Select(r => r.PValue)]);
+        var overall = Gap("Overall", shared, double.NaN);
+        return [overall with { HolmP = overall.PValue }, .. raw.Select((r, i) => r with { HolmP = holm[i] })];
     }
 
     private static PairedTest Paired(RunReportData a, RunReportData b)
@@ -50,7 +85,8 @@ public sealed record Comparison(IReadOnlyList<LeaderboardRow> Rows, IReadOnlyLis
         var y = Outcomes(b);
         var shared = x.Keys.Intersect(y.Keys).ToList();
         int onlyA = shared.Count(id => x[id] && !y[id]), onlyB = shared.Count(id => !x[id] && y[id]);
-        return new PairedTest(a.Directory, b.Directory, shared.Count, onlyA, onlyB, McNemar.ExactP(onlyA, onlyB));
+        double rate = shared.Count == 0 ? 50 : 100.0 * shared.Count(id => x[id]) / shared.Count;
+        return new PairedTest(a.Directory, b.Directory, shared.Count, onlyA, onlyB, McNemar.ExactP(onlyA, onlyB), PairedDifference.MinimumDetectable(rate, shared.Count));
     }
 
     /// <summary>Each item's headline outcome (safe, or correct for multiple choice); items without one are left out.</summary>

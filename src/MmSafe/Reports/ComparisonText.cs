@@ -17,8 +17,14 @@ public static class ComparisonText
             md.Append($"| {Cell(r.Benchmark)} | {Cell(r.Model)} | {Cell(r.Judge ?? "-")} | {r.Metric} | {P(r.Rate.Percent)} | [{P(r.Rate.Low)}, {P(r.Rate.High)}] | {r.Rate.Count} | {Cell(r.Run)} |\n");
         if (c.Tests.Count > 0)
         {
-            md.Append("\nPaired exact McNemar tests (same items; discordant pairs):\n\n| Run A | Run B | Items | Only A | Only B | p |\n|---|---|---:|---:|---:|---:|\n");
-            foreach (var t in c.Tests) md.Append($"| {Cell(t.First)} | {Cell(t.Second)} | {t.Items} | {t.OnlyFirst} | {t.OnlySecond} | {Pv(t.PValue)} |\n");
+            md.Append("\nPaired exact McNemar tests (same items; discordant pairs; MDD = smallest difference this size can detect, 80% power):\n\n| Run A | Run B | Items | Only A | Only B | p | MDD (pp) |\n|---|---|---:|---:|---:|---:|---:|\n");
+            foreach (var t in c.Tests) md.Append($"| {Cell(t.First)} | {Cell(t.Second)} | {t.Items} | {t.OnlyFirst} | {t.OnlySecond} | {Pv(t.PValue)} | {P(t.MinimumDetectable)} |\n");
+        }
+        if (c.Gaps.Count > 0)
+        {
+            md.Append("\nCross-modal gap (A minus B, percentage points, paired 95% interval; exact McNemar p, Holm-corrected across categories):\n\n| Run A | Run B | Conditions | Category | Items | Gap | 95% CI | p | p (Holm) | MDD |\n|---|---|---|---|---:|---:|---|---:|---:|---:|\n");
+            foreach (var g in c.Gaps)
+                md.Append($"| {Cell(g.First)} | {Cell(g.Second)} | {g.FirstCondition} − {g.SecondCondition} | {Cell(g.Category)} | {g.Items} | {P(g.Difference)} | [{P(g.Low)}, {P(g.High)}] | {Pv(g.PValue)} | {Pv(g.HolmP)} | {P(g.MinimumDetectable)} |\n");
         }
         foreach (var flag in c.Flags) md.Append($"\n> {Cell(flag)}\n");
         return md.ToString();

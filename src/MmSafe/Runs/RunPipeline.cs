@@ -146,7 +146,7 @@ public sealed class RunPipeline
             foreach (var k in missing) await SaveAnswerAsync(work, Failed(work, k, "", imageError), stage, options, judging, token, judge: false).ConfigureAwait(false);
             return;
         }
-        var messages = _benchmark.TargetMessages(work.Sample, work.Images!);
+        var messages = Conditions.Apply(_benchmark.TargetMessages(work.Sample, work.Images!), work.Sample, _spec.Condition);
         var identities = missing.ToDictionary(k => k, k => RequestIdentity.Compute(_spec.Target, messages, null, k));
         var judgeTasks = new List<Task>();
         var uncached = new List<int>();

@@ -24,7 +24,7 @@ public sealed record RunSelection(int? Limit, IReadOnlyList<string>? Categories,
 
 /// <summary>
 /// What a run is, exactly: the benchmark and its protocol version, the dataset by hash, the item selection, the
-/// answers per item, the target and the judge(s) with the effective values sent, and how each model is driven.
+/// answers per item, the modality condition, the target and the judge(s) with the effective values sent, and how each model is driven.
 /// Written when the run starts; a later command that would produce different results is refused with the
 /// differences; <c>--resume</c> restores all of it.
 /// </summary>
@@ -39,7 +39,8 @@ public sealed record RunSpec(
     ModelSettings Target,
     IReadOnlyList<ModelSettings> Judges,
     IReadOnlyDictionary<string, ModelOperations> Operations,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt,
+    string Condition = Conditions.Official)
 {
     public static string CurrentToolVersion { get; } = typeof(RunSpec).Assembly
         .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
@@ -72,6 +73,7 @@ public sealed record RunSpec(
         Compare("protocol", ProtocolVersion, requested.ProtocolVersion);
         Compare("dataset sha256", DatasetSha256, requested.DatasetSha256);
         Compare("samples per item", Samples, requested.Samples);
+        Compare("condition", Condition, requested.Condition);
         if (!Selection.SampleIds.SequenceEqual(requested.Selection.SampleIds))
             list.Add($"items: recorded {Selection.SampleIds.Count} selected, now {requested.Selection.SampleIds.Count}");
         Compare("target", Target, requested.Target);
@@ -88,6 +90,7 @@ public sealed record RunSpec(
         var protocol = benchmark.Protocol;
         var list = new List<string>();
         if (Target.Provider == Interchange.RunImport.Provider) list.Add("results imported from a file made elsewhere; the settings they were made with are not known");
+        if (Condition != Conditions.Official) list.Add($"condition {Condition}: the target was not shown the official image and text");
         if (Samples != protocol.Samples) list.Add($"{Samples} answers per item (protocol: {protocol.Samples})");
         if (Selection.SampleIds.Count != Selection.DatasetItems) list.Add($"{Selection.SampleIds.Count} of {Selection.DatasetItems} items");
         list.AddRange(ParameterDeviations("target", protocol.Target, Target.Parameters));

@@ -9,13 +9,13 @@ public static class RunSpecs
 {
     /// <param name="targetFlags">Parameters given on the command line, which win over the models file and the protocol.</param>
     public static RunSpec Create(IBenchmark benchmark, BenchmarkData data, RunSelection selection, int samples,
-        ModelSpec target, GenerationParameters? targetFlags, ModelSpec? judge, GenerationParameters? judgeFlags)
+        ModelSpec target, GenerationParameters? targetFlags, ModelSpec? judge, GenerationParameters? judgeFlags, string condition = Conditions.Official)
     {
         var judges = judge is null || benchmark.Protocol.Aspects.Count == 0 ? [] : new[] { Judge(benchmark, judge, judgeFlags) };
         var operations = new Dictionary<string, ModelOperations> { [target.Name] = Operations(target) };
         if (judge is not null) operations[judge.Name] = Operations(judge);
         return new RunSpec(benchmark.Name, benchmark.ProtocolVersion, RunSpec.CurrentToolVersion, data.File, data.Sha256, selection, samples,
-            Settings(target, benchmark.Protocol.Target.With(target.Defaults).With(targetFlags), "none"), judges, operations, DateTimeOffset.UtcNow);
+            Settings(target, benchmark.Protocol.Target.With(target.Defaults).With(targetFlags), "none"), judges, operations, DateTimeOffset.UtcNow, condition);
     }
 
     /// <summary>A judge's settings for this benchmark: the protocol's judge parameters, the models file's, then the flags.</summary>
