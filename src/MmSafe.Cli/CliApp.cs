@@ -15,6 +15,8 @@ public static class CliApp
         root.Subcommands.Add(ScoreCommand.Build(console));
         root.Subcommands.Add(ReportCommand.Build(console));
         root.Subcommands.Add(CompareCommand.Build(console));
+        root.Subcommands.Add(PanelCommands.Agreement(console));
+        root.Subcommands.Add(PanelCommands.Labels(console));
         root.Subcommands.Add(InterchangeCommands.Export(console));
         root.Subcommands.Add(InterchangeCommands.Import(console));
         root.Subcommands.Add(DataCommand.Build(console));

@@ -14,10 +14,14 @@ public static class JudgeCommand
         var dir = new Argument<string>("DIR") { Description = "A run directory made by mmsafe run." };
         var retry = new Option<bool>("--retry-failed") { Description = "Ask again where the judge failed, declined or was filtered." };
         var json = new Option<bool>("--json") { Description = "Print the score with this judge as JSON." };
+        var withoutImage = new Option<bool>("--without-image")
+        {
+            Description = "Judge without showing the judge the image (recorded as judge NAME-no-image), to measure how much the judge's verdicts depend on it.",
+        };
         var judge = ModelOptions.Judge();
         var modelsFile = ModelOptions.ModelsFileOption();
         var cache = ModelOptions.CacheOption();
-        var command = new Command("judge", "Judge a run's answers (again) without generating again.") { dir, retry, json, modelsFile, cache };
+        var command = new Command("judge", "Judge a run's answers (again) without generating again.") { dir, retry, json, withoutImage, modelsFile, cache };
         judge.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -28,6 +32,9 @@ public static class JudgeCommand
             if (benchmark.Protocol.Aspects.Count == 0) throw new InputException($"{spec.Benchmark} has no judge stage.");
             var file = parse.GetValue(modelsFile) is { } f ? ModelsFile.Load(f) : null;
             var requested = judge.Resolve(parse, file);
+            bool blind = parse.GetValue(withoutImage);
+            if (blind && requested is null) throw new InputException("--without-image needs --judge NAME: the judge to ask without the image.");
+            if (blind) requested = requested! with { Name = $"{requested.Name}-no-image" };
             ModelSettings settings;
             ModelSpec model;
             if (requested is null)
@@ -37,7 +44,7 @@ public static class JudgeCommand
             }
             else
             {
-                settings = RunSpecs.Judge(benchmark, requested, null);
+                settings = RunSpecs.Judge(benchmark, requested, null, seesImage: !blind);
                 model = requested;
                 if (spec.FindJudge(settings.Name) is { } known && known.Model != settings.Model)
                     throw new InputException($"{path}: a judge named '{settings.Name}' already judged this run with model {known.Model}; name the new judge differently.");

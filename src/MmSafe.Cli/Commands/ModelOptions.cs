@@ -15,13 +15,17 @@ public sealed class ModelOptions
     {
         string prefix = role is null ? "" : role + "-";
         string who = role ?? "target model";
-        Name = new Option<string>(role is null ? "--model" : $"--{role}") { Description = $"The {who}: a models-file entry, a model id, or 'mock'." };
+        Name = new Option<string[]>(role is null ? "--model" : $"--{role}")
+        {
+            Description = role is null ? $"The {who}: a models-file entry, a model id, or 'mock'."
+                : $"The {who}: a models-file entry, a model id, or 'mock'. Give it more than once for a panel of judges.",
+        };
         BaseUrl = new Option<string>($"--{prefix}base-url") { Description = $"The {who}'s OpenAI-compatible base URL (default {ModelSpec.OpenAIBaseUrl})." };
         ApiKeyEnv = new Option<string>($"--{prefix}api-key-env") { Description = $"The environment variable holding the {who}'s API key (default OPENAI_API_KEY)." };
         Concurrency = new Option<int?>($"--{prefix}concurrency") { Description = $"Requests in flight at once to the {who}'s endpoint." };
     }
 
-    public Option<string> Name { get; }
+    public Option<string[]> Name { get; }
 
     public Option<string> BaseUrl { get; }
 
@@ -52,10 +56,28 @@ public sealed class ModelOptions
         command.Options.Add(Concurrency);
     }
 
-    /// <summary>The spec the flags describe, or null when the model flag was not given.</summary>
+    /// <summary>The spec the flags describe, or null when the model flag was not given; one model only.</summary>
     public ModelSpec? Resolve(ParseResult parse, IReadOnlyDictionary<string, ModelSpec>? modelsFile)
     {
-        if (parse.GetValue(Name) is not { } name) return null;
+        var all = ResolveAll(parse, modelsFile);
+        return all.Count switch
+        {
+            0 => null,
+            1 => all[0],
+            _ => throw new InputException($"{Name.Name} was given {all.Count} times; this command takes one."),
+        };
+    }
+
+    /// <summary>Every model the flag names, in order (a judge panel); the URL, key and concurrency flags apply to each.</summary>
+    public IReadOnlyList<ModelSpec> ResolveAll(ParseResult parse, IReadOnlyDictionary<string, ModelSpec>? modelsFile)
+    {
+        var names = parse.GetValue(Name) ?? [];
+        if (names.Distinct(StringComparer.Ordinal).Count() != names.Length) throw new InputException($"{Name.Name}: each model may be named once.");
+        return [.. names.Select(name => ResolveOne(parse, modelsFile, name))];
+    }
+
+    private ModelSpec ResolveOne(ParseResult parse, IReadOnlyDictionary<string, ModelSpec>? modelsFile, string name)
+    {
         Uri? baseUrl = null;
         if (parse.GetValue(BaseUrl) is { } url && (!Uri.TryCreate(url, UriKind.Absolute, out baseUrl) || baseUrl.Scheme is not ("http" or "https")))
             throw new InputException($"{BaseUrl.Name} '{url}' is not an http(s) URL; expected e.g. http://localhost:8000/v1.");

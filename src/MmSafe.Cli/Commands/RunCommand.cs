@@ -58,7 +58,7 @@ public static class RunCommand
                 if (spec.Target.Provider == MmSafe.Interchange.RunImport.Provider)
                     throw new InputException($"{dir}: an imported run holds results made elsewhere; it can be scored, judged again and exported, not resumed.");
                 return await ExecuteAsync(console, parse, resumed, Recorded(spec, spec.Target, parse.GetValue(target.Concurrency), target),
-                    spec.Judge is { } j ? Recorded(spec, j, parse.GetValue(judge.Concurrency), judge) : null, cache, json, cancellationToken);
+                    [.. spec.Judges.Select(j => Recorded(spec, j, parse.GetValue(judge.Concurrency), judge))], cache, json, cancellationToken);
             }
             string outDir = parse.GetValue(output) ?? throw new InputException("no run directory; pass --out DIR (or --resume DIR).");
             var bench = BenchmarkRegistry.Get(parse.GetValue(benchmark) ?? throw new InputException($"no benchmark; expected one of {string.Join(", ", BenchmarkRegistry.Names)}."));
@@ -66,15 +66,15 @@ public static class RunCommand
             int perItem = parse.GetValue(samples) ?? bench.Protocol.Samples;
             if (bench.CheckSamples(perItem) is { } why) throw new InputException($"--samples {perItem}: {why} for {bench.Name}.");
             var targetSpec = target.Resolve(parse, file) ?? throw new InputException("no target model; pass --model NAME (or --model mock for an offline dry run).");
-            var judgeSpec = judge.Resolve(parse, file);
-            if (bench.Protocol.Aspects.Count > 0 && judgeSpec is null) throw new InputException($"{bench.Name} needs a judge; pass --judge NAME (or --judge mock).");
+            var judgeSpecs = judge.ResolveAll(parse, file);
+            if (bench.Protocol.Aspects.Count > 0 && judgeSpecs.Count == 0) throw new InputException($"{bench.Name} needs a judge; pass --judge NAME (or --judge mock).");
             var dataset = bench.Load(dataPath);
             var (selection, selected) = SampleSelection.Apply(dataset, parse.GetValue(limit), Split(parse.GetValue(categories)), Split(parse.GetValue(ids)));
             MissingImages(selected);
             var shown = parse.GetRequiredValue(condition);
             if (Conditions.Check(bench, selected, shown) is { } notHere) throw new InputException($"--condition {shown}: {notHere}.");
             var requested = RunSpecs.Create(bench, dataset, selection, perItem,
-                targetSpec, Parameters(parse, temperature, maxTokens), judgeSpec, Parameters(parse, judgeTemperature, judgeMaxTokens), shown);
+                targetSpec, Parameters(parse, temperature, maxTokens), judgeSpecs, Parameters(parse, judgeTemperature, judgeMaxTokens), shown);
             if (parse.GetValue(dryRun))
             {
                 ShowPlan(console, RunPlan.Estimate(requested, parse.GetValue(prices) is { } p ? PriceTable.Load(p) : null), requested, outDir);
@@ -83,7 +83,7 @@ public static class RunCommand
             using var run = RunDirectory.Start(outDir, requested, selected);
             var recorded = run.Spec;
             return await ExecuteAsync(console, parse, run, Recorded(recorded, recorded.Target, null, target),
-                recorded.Judge is { } rj ? Recorded(recorded, rj, null, judge) : null, cache, json, cancellationToken);
+                [.. recorded.Judges.Select(j => Recorded(recorded, j, null, judge))], cache, json, cancellationToken);
         });
         return command;
     }
@@ -116,15 +116,15 @@ public static class RunCommand
             "check --data and that the image archive was unpacked there ('mmsafe data check' lists every problem).");
     }
 
-    private static async Task<int> ExecuteAsync(CliConsole console, ParseResult parse, RunDirectory run, ModelSpec target, ModelSpec? judge, Option<string> cache, Option<bool> json,
+    private static async Task<int> ExecuteAsync(CliConsole console, ParseResult parse, RunDirectory run, ModelSpec target, IReadOnlyList<ModelSpec> judgeSpecs, Option<string> cache, Option<bool> json,
         CancellationToken cancellationToken)
     {
         using var responses = ModelOptions.OpenCache(parse, cache);
         var notices = new RetryNotices();
         var factory = new ModelClientFactory(notices: notices);
         var targetClient = factory.Create(target);
-        var judges = judge is null ? [] : new[] { factory.Create(judge) };
-        return await RunSession.ExecuteAsync(console, run, targetClient, judges, responses, new PipelineOptions(), judge?.Name, parse.GetValue(json), notices, cancellationToken);
+        var judges = judgeSpecs.Select(factory.Create).ToList();
+        return await RunSession.ExecuteAsync(console, run, targetClient, judges, responses, new PipelineOptions(), judgeSpecs.FirstOrDefault()?.Name, parse.GetValue(json), notices, cancellationToken);
     }
 
     private static List<string>? Split(string? list) =>

@@ -219,7 +219,7 @@ public sealed class RunPipeline
         if (work.ImageError is { } imageError) verdict = Verdict("", null, null, imageError);
         else
         {
-            var request = _benchmark.Judge(work.Sample, aspect, answer.ScoredText, work.Images!);
+            var request = _benchmark.Judge(work.Sample, aspect, answer.ScoredText, settings.SeesImage ? work.Images! : []);
             if (request.RuleVerdict is { } rule) verdict = Verdict("rule", CompletionKind.Completed, rule, null);
             else
             {

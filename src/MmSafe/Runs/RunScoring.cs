@@ -29,6 +29,9 @@ public sealed record RunScore(RunContents Run, string? Judge, ScoreSheet Sheet, 
 /// <summary>Scores a run from its store alone: the stored sample scores, aggregated. No dataset, no model, no re-parsing.</summary>
 public static class RunScoring
 {
+    /// <summary>The pseudo-judge whose verdict on each item is the majority of the run's judges.</summary>
+    public const string Majority = "majority";
+
     /// <param name="judge">Whose verdicts to use; by default the run's judge.</param>
     public static RunScore Score(RunContents run, string? judge = null)
     {
@@ -37,20 +40,22 @@ public static class RunScoring
         bool judged = benchmark.Protocol.Aspects.Count > 0;
         if (judge is not null && !judged) throw new InputException($"{run.Directory}: {spec.Benchmark} has no judge; score it without --judge.");
         judge = judged ? judge ?? spec.Judge?.Name : null;
-        if (judge is not null && spec.FindJudge(judge) is null)
+        bool majority = judge == Majority && spec.FindJudge(Majority) is null;
+        if (majority && spec.Judges.Count < 2) throw new InputException($"{run.Directory}: --judge {Majority} needs at least two judges; this run has {spec.Judges.Count}.");
+        if (judge is not null && !majority && spec.FindJudge(judge) is null)
             throw new InputException($"{run.Directory}: no judge '{judge}' in this run; its judges are {(spec.Judges.Count == 0 ? "none" : string.Join(", ", spec.Judges.Select(j => $"'{j.Name}'")))}.");
-        var scores = run.Scores.GetValueOrDefault(judge ?? "") ?? [];
+        var scores = majority ? Reports.JudgePanel.Majority(run) : run.Scores.GetValueOrDefault(judge ?? "") ?? [];
         var sheet = ScoreSheet.Aggregate(benchmark.Layout, scores);
 
         var answers = run.Answers;
-        var verdicts = judge is null ? [] : run.Verdicts.Where(v => v.Judge == judge).ToList();
+        var verdicts = judge is null ? [] : run.Verdicts.Where(v => majority ? spec.FindJudge(v.Judge) is not null : v.Judge == judge).ToList();
         var outcomes = answers.GroupBy(a => a.Outcome).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count());
         var unscored = answers.Where(a => !a.IsAnswer).Select(a => $"{a.SampleId}#{a.Sample + 1}: {a.Outcome}{(a.Error ?? a.Refusal) switch { null => "", var why => $" ({why})" }}").ToList();
         var completeness = new Completeness(
             run.Samples.Count * spec.Samples - answers.Count,
             answers.Count(a => a.NeedsRetry),
             verdicts.Count(v => v.NeedsRetry),
-            run.Samples.Count - scores.Count,
+            majority ? spec.Judges.Sum(j => run.Samples.Count - (run.Scores.GetValueOrDefault(j.Name)?.Count ?? 0)) : run.Samples.Count - scores.Count,
             scores.Count(s => s.Scored));
 
         var deviations = Deviations(run);

@@ -8,10 +8,11 @@ namespace MmSafe.Runs;
 
 /// <summary>
 /// A model as a run drives it: every value actually sent (parameters after merging the protocol, the models file
-/// and the flags; image detail; token field; n-mode; structured-output mode) and where it is. Never the key.
+/// and the flags; image detail; token field; n-mode; structured-output mode; for a judge, whether it sees the image) and
+/// where it is. Never the key.
 /// </summary>
 public sealed record ModelSettings(string Name, string Provider, string Model, string? BaseUrl, string ApiKeyEnv,
-    GenerationParameters Parameters, string? ImageDetail, string MaxTokensField, string Choices, string StructuredOutput)
+    GenerationParameters Parameters, string? ImageDetail, string MaxTokensField, string Choices, string StructuredOutput, bool SeesImage = true)
 {
     public bool IsMock => Provider == nameof(ProviderKind.Mock);
 }
@@ -77,7 +78,11 @@ public sealed record RunSpec(
         if (!Selection.SampleIds.SequenceEqual(requested.Selection.SampleIds))
             list.Add($"items: recorded {Selection.SampleIds.Count} selected, now {requested.Selection.SampleIds.Count}");
         Compare("target", Target, requested.Target);
-        Compare("judge", Judge, requested.Judge);
+        // Judges added later by 'mmsafe judge' follow the run's own: the original command still matches.
+        if (requested.Judges.Count > Judges.Count || requested.Judges.Count == 0 && Judges.Count > 0)
+            list.Add($"judges: recorded {string.Join(", ", Judges.Select(j => j.Name).DefaultIfEmpty("none"))}, now {string.Join(", ", requested.Judges.Select(j => j.Name).DefaultIfEmpty("none"))}");
+        else
+            for (int i = 0; i < requested.Judges.Count; i++) Compare(i == 0 ? "judge" : $"judge {i + 1}", Judges[i], requested.Judges[i]);
         return list;
     }
 
@@ -98,6 +103,7 @@ public sealed record RunSpec(
         foreach (var judge in Judges)
         {
             list.AddRange(ParameterDeviations($"judge {judge.Name}", protocol.Judge, judge.Parameters));
+            if (!judge.SeesImage) list.Add($"judge {judge.Name} without the image (protocol: the judge sees it)");
             if (protocol.JudgeFormat is not null && judge.StructuredOutput == nameof(StructuredOutputMode.Off))
                 list.Add($"judge {judge.Name} without structured output (protocol: json_schema)");
         }

@@ -9,19 +9,24 @@ public static class RunSpecs
 {
     /// <param name="targetFlags">Parameters given on the command line, which win over the models file and the protocol.</param>
     public static RunSpec Create(IBenchmark benchmark, BenchmarkData data, RunSelection selection, int samples,
-        ModelSpec target, GenerationParameters? targetFlags, ModelSpec? judge, GenerationParameters? judgeFlags, string condition = Conditions.Official)
+        ModelSpec target, GenerationParameters? targetFlags, ModelSpec? judge, GenerationParameters? judgeFlags, string condition = Conditions.Official) =>
+        Create(benchmark, data, selection, samples, target, targetFlags, judge is null ? [] : [judge], judgeFlags, condition);
+
+    /// <param name="judges">One judge, or a panel; the first is the run's judge for scores that name none.</param>
+    public static RunSpec Create(IBenchmark benchmark, BenchmarkData data, RunSelection selection, int samples,
+        ModelSpec target, GenerationParameters? targetFlags, IReadOnlyList<ModelSpec> judges, GenerationParameters? judgeFlags, string condition = Conditions.Official)
     {
-        var judges = judge is null || benchmark.Protocol.Aspects.Count == 0 ? [] : new[] { Judge(benchmark, judge, judgeFlags) };
+        var settings = benchmark.Protocol.Aspects.Count == 0 ? [] : judges.Select(j => Judge(benchmark, j, judgeFlags)).ToList();
         var operations = new Dictionary<string, ModelOperations> { [target.Name] = Operations(target) };
-        if (judge is not null) operations[judge.Name] = Operations(judge);
+        foreach (var judge in judges) operations[judge.Name] = Operations(judge);
         return new RunSpec(benchmark.Name, benchmark.ProtocolVersion, RunSpec.CurrentToolVersion, data.File, data.Sha256, selection, samples,
-            Settings(target, benchmark.Protocol.Target.With(target.Defaults).With(targetFlags), "none"), judges, operations, DateTimeOffset.UtcNow, condition);
+            Settings(target, benchmark.Protocol.Target.With(target.Defaults).With(targetFlags), "none"), settings, operations, DateTimeOffset.UtcNow, condition);
     }
 
     /// <summary>A judge's settings for this benchmark: the protocol's judge parameters, the models file's, then the flags.</summary>
-    public static ModelSettings Judge(IBenchmark benchmark, ModelSpec judge, GenerationParameters? flags) =>
+    public static ModelSettings Judge(IBenchmark benchmark, ModelSpec judge, GenerationParameters? flags, bool seesImage = true) =>
         Settings(judge, benchmark.Protocol.Judge.With(judge.Defaults).With(flags),
-            benchmark.Protocol.JudgeFormat is null ? "none" : judge.StructuredOutput.ToString());
+            benchmark.Protocol.JudgeFormat is null ? "none" : judge.StructuredOutput.ToString()) with { SeesImage = seesImage };
 
     public static ModelOperations Operations(ModelSpec spec) => new(spec.Concurrency, spec.RequestsPerMinute, spec.Retry);
 

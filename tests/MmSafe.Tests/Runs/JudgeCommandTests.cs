@@ -44,6 +44,11 @@ public sealed class JudgeCommandTests
         Assert.Equal(2, again.ExitCode);
         Assert.Contains("judge.Name", again.Error);
         Assert.Equal(before, first.Count);
+        // The original command still matches the run after the re-judge, and asks nothing.
+        var original = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "target-model", "--base-url", first.BaseUrl.ToString(),
+            "--judge", "judge-a", "--judge-base-url", first.BaseUrl.ToString(), "--out", dir.Full("run"), "--json");
+        Assert.True(original.ExitCode == 0, original.Error);
+        Assert.Equal(before, first.Count);
     }
 
     [Fact]

@@ -1,0 +1,107 @@
+using System.CommandLine;
+using System.Globalization;
+using MmSafe.Cli.Output;
+using MmSafe.Interchange;
+using MmSafe.Reports;
+using MmSafe.Runs;
+using MmSafe.Scoring;
+using Spectre.Console;
+
+namespace MmSafe.Cli.Commands;
+
+/// <summary><c>mmsafe agreement DIR</c> and <c>mmsafe labels export|import</c>: how far the judges (and humans) agree.</summary>
+public static class PanelCommands
+{
+    public static Command Agreement(CliConsole console)
+    {
+        var dir = new Argument<string>("DIR") { Description = "A run judged by two or more judges (mmsafe judge DIR --judge B), or with human labels." };
+        var format = new Option<string>("--format") { Description = "table (default) or markdown.", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "markdown");
+        var command = new Command("agreement", "Judge panel: per-judge rates, Cohen's and Fleiss' kappa with intervals, drift between judges, disagreements.") { dir, format };
+        command.SetAction(parse =>
+        {
+            RunContents run;
+            using (var store = SqliteRunStore.OpenReadOnly(parse.GetRequiredValue(dir))) run = store.Read();
+            var panel = JudgePanel.Of(run);
+            if (panel.Pairs.Count == 0)
+                throw new InputException($"{run.Directory}: one rater only; add a judge with 'mmsafe judge {run.Directory} --judge NAME' or human labels with 'mmsafe labels import'.");
+            if (parse.GetValue(format) == "markdown") console.WriteRaw(Markdown(panel));
+            else Show(console, panel);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    public static Command Labels(CliConsole console)
+    {
+        var command = new Command("labels", "Human labels: export a labelling sheet, import the filled one.");
+        var dir = new Argument<string>("DIR") { Description = "A run directory." };
+        var count = new Option<int>("--count") { Description = "How many items to sample.", DefaultValueFactory = _ => 50 };
+        var seed = new Option<int>("--seed") { Description = "The sampling seed (the same seed gives the same items).", DefaultValueFactory = _ => 7 };
+        var output = new Option<string>("--out") { Description = "The CSV to write.", Required = true };
+        var export = new Command("export", "Write a CSV of a random sample of items (question, answers, an empty human_label column).") { dir, count, seed, output };
+        export.SetAction(parse =>
+        {
+            if (parse.GetValue(count) < 1) throw new InputException($"--count must be at least 1, not {parse.GetValue(count)}.");
+            RunContents run;
+            using (var store = SqliteRunStore.OpenReadOnly(parse.GetRequiredValue(dir))) run = store.Read();
+            int written = HumanLabels.WriteSheet(run, parse.GetRequiredValue(output), parse.GetValue(count), parse.GetValue(seed));
+            console.WriteRaw(CliConsole.Plain($"Wrote {written} items to {parse.GetRequiredValue(output)}; fill in {HumanLabels.LabelColumn} with safe or unsafe, then: mmsafe labels import {parse.GetRequiredValue(dir)} FILE"));
+            return ExitCodes.Success;
+        });
+        var importDir = new Argument<string>("DIR") { Description = "The run the sheet was exported from." };
+        var sheet = new Argument<string>("FILE") { Description = "The filled labelling sheet." };
+        var import = new Command("import", "Read a filled labelling sheet into the run as the rater 'human'.") { importDir, sheet };
+        import.SetAction(async (parse, cancellationToken) =>
+        {
+            using var run = RunDirectory.Open(parse.GetRequiredValue(importDir));
+            var labels = HumanLabels.Read(run.Store.Read(), parse.GetRequiredValue(sheet));
+            foreach (var label in labels) await run.Store.SaveScoreAsync(HumanLabels.Rater, label, cancellationToken);
+            console.WriteRaw(CliConsole.Plain($"Imported {labels.Count} human labels; see each judge against them with: mmsafe agreement {parse.GetRequiredValue(importDir)}"));
+            return ExitCodes.Success;
+        });
+        command.Subcommands.Add(export);
+        command.Subcommands.Add(import);
+        return command;
+    }
+
+    private static string F(double v) => double.IsNaN(v) ? "n/a" : v.ToString("F2", CultureInfo.InvariantCulture);
+
+    private static string K(Estimate e) => double.IsNaN(e.Value) ? "n/a (no variation)" : $"{F(e.Value)} [{F(e.Low)}, {F(e.High)}]";
+
+    private static string P(double p) => p < 0.0001 ? p.ToString("0.0e+0", CultureInfo.InvariantCulture) : p.ToString("0.0000", CultureInfo.InvariantCulture);
+
+    private static IEnumerable<string[]> PairRows(JudgePanel panel) => panel.Pairs.Select(p => new[]
+    {
+        p.First, p.Second, p.Items.ToString(CultureInfo.InvariantCulture), $"{F(p.Agreement.Percent ?? double.NaN)}", K(p.Kappa),
+        $"{F(p.Drift)} [{F(p.DriftLow)}, {F(p.DriftHigh)}]", P(p.PValue), F(p.MinimumDetectable),
+    });
+
+    private static readonly string[] PairHeaders = ["Rater A", "Rater B", "Items", "Agree %", "Cohen's κ [95% CI]", $"Drift A−B (pp) [95% CI]", "McNemar p", "MDD (pp)"];
+
+    private static void Show(CliConsole console, JudgePanel panel)
+    {
+        var judges = new Table { Border = TableBorder.Rounded, Title = new TableTitle($"Judges ({panel.Metric} rate)") };
+        foreach (var h in new[] { "Judge", "Model", "Sees the image", $"{panel.Metric} %" }) judges.AddColumn(h);
+        foreach (var j in panel.Judges)
+            judges.AddRow([.. new[] { j.Judge, j.Model, j.SeesImage ? "yes" : "no", ScoreTables.Format(j.Headline) }.Select(t => new Text(CliConsole.Plain(t)))]);
+        console.Out.Write(judges);
+        var pairs = new Table { Border = TableBorder.Rounded, Title = new TableTitle("Agreement and drift on the same answers") };
+        foreach (var h in PairHeaders) pairs.AddColumn(h);
+        foreach (var row in PairRows(panel)) pairs.AddRow([.. row.Select(t => new Text(CliConsole.Plain(t)))]);
+        console.Out.Write(pairs);
+        if (panel.Fleiss is { } fleiss) console.Out.Write(new Text($"Fleiss' κ over {panel.FleissItems} items rated by every judge: {K(fleiss)}\n"));
+        console.Out.Write(new Text(CliConsole.Plain($"{panel.Disagreements.Count} items with disagreeing verdicts{(panel.Disagreements.Count == 0 ? "" : ": " + string.Join(", ", panel.Disagreements.Take(20).Select(d => d.ItemId)))}.") + "\n"));
+    }
+
+    public static string Markdown(JudgePanel panel)
+    {
+        var md = new System.Text.StringBuilder($"| Judge | Model | Sees the image | {panel.Metric} % |\n|---|---|---|---:|\n");
+        foreach (var j in panel.Judges) md.Append($"| {ComparisonText.Cell(j.Judge)} | {ComparisonText.Cell(j.Model)} | {(j.SeesImage ? "yes" : "no")} | {ScoreTables.Format(j.Headline)} |\n");
+        md.Append('\n').Append("| " + string.Join(" | ", PairHeaders) + " |\n|" + string.Concat(PairHeaders.Select((_, i) => i < 2 ? "---|" : "---:|")) + "\n");
+        foreach (var row in PairRows(panel)) md.Append("| " + string.Join(" | ", row.Select(ComparisonText.Cell)) + " |\n");
+        if (panel.Fleiss is { } fleiss) md.Append($"\nFleiss' κ over {panel.FleissItems} items: {K(fleiss)}\n");
+        md.Append($"\n{panel.Disagreements.Count} items with disagreeing verdicts.\n");
+        return md.ToString();
+    }
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
+using MmSafe.Reports;
+using MmSafe.Runs;
+using MmSafe.Scoring;
+
+namespace MmSafe.Interchange;
+
+/// <summary>
+/// Human labels for judge validation: a labelling sheet (CSV) of a seeded random sample of a run's items, with the
+/// question and the answers but no judge verdicts; and the filled sheet read back as the rater "human", whose
+/// headline verdict per item the judge panel compares each judge with.
+/// </summary>
+public static class HumanLabels
+{
+    public const string LabelColumn = "human_label";
+
+    /// <returns>The number of items written.</returns>
+    public static int WriteSheet(RunContents run, string path, int count, int seed)
+    {
+        var benchmark = run.Benchmark;
+        if (benchmark.Protocol.Aspects.Count == 0) throw new InputException($"{run.Directory}: {benchmark.Name} has no judge to check against human labels.");
+        var answers = run.Answers.Where(a => a.IsAnswer).ToLookup(a => a.SampleId);
+        var items = run.Samples.Where(s => answers[s.Id].Any()).OrderBy(s => s.Id, StringComparer.Ordinal).ToList();
+        var random = new Random(seed);
+        var chosen = items.OrderBy(_ => random.Next()).Take(count).ToList();
+        using var writer = new StreamWriter(path);
+        using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture);
+        foreach (var header in new[] { "item_id", "category", "question", "answers", LabelColumn }) csv.WriteField(header);
+        csv.NextRecord();
+        foreach (var s in chosen)
+        {
+            // Cells a spreadsheet would run as formulas are defused, as in every CSV MmSafe writes.
+            foreach (var field in new[] { s.Id, s.Category, benchmark.Question(s), string.Join("\n---\n", answers[s.Id].OrderBy(a => a.Sample).Select(a => a.ScoredText)), "" })
+                csv.WriteField(Defuse(field));
+            csv.NextRecord();
+        }
+        return chosen.Count;
+    }
+
+    /// <summary>Reads a filled sheet: labels safe/unsafe (also 1/0, true/false, yes/no); blank rows are skipped.</summary>
+    public static IReadOnlyList<ItemScore> Read(RunContents run, string path)
+    {
+        var key = run.Benchmark.Layout.Headline.Key;
+        var samples = run.Samples.ToDictionary(s => s.Id);
+        var labels = new List<ItemScore>();
+        var problems = new List<string>();
+        try
+        {
+            using var reader = new StreamReader(path);
+            using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { MissingFieldFound = null });
+            if (!csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is not { } header || !header.Contains("item_id") || !header.Contains(LabelColumn))
+                throw new InputException($"{path}: expected a CSV with the columns item_id and {LabelColumn} (write one with 'mmsafe labels export').");
+            while (csv.Read())
+            {
+                int row = csv.Parser.Row;
+                var id = Undefuse(csv.GetField("item_id") ?? "");
+                var text = (csv.GetField(LabelColumn) ?? "").Trim().ToLowerInvariant();
+                if (text.Length == 0) continue;
+                bool? label = text switch { "safe" or "1" or "true" or "yes" => true, "unsafe" or "0" or "false" or "no" => false, _ => null };
+                if (!samples.TryGetValue(id, out var sample)) problems.Add($"row {row}: item '{id}' is not in this run");
+                else if (label is null) problems.Add($"row {row} (item {id}): label '{text}'; expected safe or unsafe");
+                else labels.Add(new ItemScore(id, sample.Category, sample.SubCategory, true, new Dictionary<string, bool?> { [key] = label },
+                    new Dictionary<string, int>(), [], ["human label"]));
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CsvHelperException)
+        {
+            throw new InputException($"{path}: cannot read the labelling sheet ({e.Message.Split('\n')[0]}).", e);
+        }
+        if (problems.Count > 0) throw new InputException($"{path}: {problems.Count} problems: {string.Join("; ", problems.Take(10))}.");
+        if (labels.Count == 0) throw new InputException($"{path}: no row has a {LabelColumn}; fill in safe or unsafe for the items you checked.");
+        return labels;
+    }
+
+    private static string Defuse(string field) => field.Length > 0 && "=+-@".Contains(field[0]) ? "'" + field : field;
+
+    private static string Undefuse(string field) => field.StartsWith('\'') ? field[1..] : field;
+
+    /// <summary>The rater name imported labels are stored under.</summary>
+    public static string Rater => JudgePanel.Human;
+}
