@@ -60,8 +60,14 @@ public static class JudgeCommand
             using var responses = ModelOptions.OpenCache(parse, cache);
             var notices = new RetryNotices();
             var client = new ModelClientFactory(notices: notices).Create(model with { KeyFlag = judge.ApiKeyEnv.Name });
-            return await RunSession.ExecuteAsync(console, run, null, [client], responses, new PipelineOptions(Generate: false, RetryDeclined: parse.GetValue(retry)),
+            int exit = await RunSession.ExecuteAsync(console, run, null, [client], responses, new PipelineOptions(Generate: false, RetryDeclined: parse.GetValue(retry)),
                 settings.Name, parse.GetValue(json), notices, cancellationToken);
+            // Drift guard: how far this judge moves the headline on the same answers as the run's own judge.
+            var first = spec.Judge?.Name;
+            if (first is not null && first != settings.Name
+                && MmSafe.Reports.JudgePanel.Of(run.Store.Read()).Pairs.FirstOrDefault(p => p.First == first && p.Second == settings.Name) is { } drift)
+                console.Error(FormattableString.Invariant($"drift: {settings.Name} minus {first} on the same {drift.Items} items: {-drift.Drift:F2} points [{-drift.DriftHigh:F2}, {-drift.DriftLow:F2}], McNemar p {drift.PValue:0.0000}, kappa {drift.Kappa.Value:F2}; 'mmsafe agreement {path}' shows the panel."));
+            return exit;
         });
         return command;
     }

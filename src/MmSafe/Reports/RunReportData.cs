@@ -14,7 +14,7 @@ public sealed record ReportVerdict(string Aspect, string? Raw, string Reading);
 public sealed record RunReportData(string Directory, RunSpec Spec, string? Judge, RunScore Score, IReadOnlyList<ReportSample> Samples,
     IReadOnlyDictionary<string, ImageRef> Images)
 {
-    public string Title => $"{Spec.Benchmark}: {Spec.Target.Name}" + (Judge is null ? "" : $" judged by {Judge}");
+    public string Title => $"{Spec.Benchmark}: {Spec.Target.Name}" + (Spec.Condition == Conditions.Official ? "" : $" ({Spec.Condition})") + (Judge is null ? "" : $" judged by {Judge}");
 
     public static RunReportData Load(string directory, string? judge = null)
     {

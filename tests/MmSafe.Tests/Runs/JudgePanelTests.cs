@@ -68,6 +68,13 @@ public sealed partial class JudgePanelTests
         Assert.True(table.ExitCode == 0, table.Error);
         Assert.Contains("| ja | jb | 8 | 75.00 | 0.50 [", table.Output);
         Assert.Contains("Fleiss' κ over 8 items: 0.06 [", table.Output);
+        Assert.Contains("drift: ja-no-image minus ja on the same 8 items: -50.00 points", blind.Error); // the drift guard after a re-judge
+
+        await Support.Cli.RunAsync("report", dir.Full("run"), "--out", dir.Full("report.html"));
+        var html = File.ReadAllText(dir.Full("report.html"));
+        Assert.Contains("Judge panel", html);
+        Assert.Contains("<h3>Disagreements (5)</h3>", html);
+        Assert.Contains("<tr><td>0</td><td>Violent</td><td>safe</td><td>unsafe</td><td>unsafe</td></tr>", html);
     }
 
     [Fact]
