@@ -17,7 +17,7 @@ public sealed class ModelOptions
         string who = role ?? "target model";
         Name = new Option<string[]>(role is null ? "--model" : $"--{role}")
         {
-            Description = role is null ? $"The {who}: a models-file entry, a model id, or 'mock'."
+            Description = role != "judge" ? $"The {who}: a models-file entry, a model id, or 'mock'."
                 : $"The {who}: a models-file entry, a model id, or 'mock'. Give it more than once for a panel of judges.",
         };
         BaseUrl = new Option<string>($"--{prefix}base-url") { Description = $"The {who}'s OpenAI-compatible base URL (default {ModelSpec.OpenAIBaseUrl})." };
@@ -36,6 +36,9 @@ public sealed class ModelOptions
     public static ModelOptions Target() => new(null);
 
     public static ModelOptions Judge() => new("judge");
+
+    /// <summary>The captioning model of <c>--condition caption</c> (<c>--captioner NAME --captioner-base-url URL …</c>).</summary>
+    public static ModelOptions Captioner() => new("captioner");
 
     public static Option<string> CacheOption() => new("--cache")
     {

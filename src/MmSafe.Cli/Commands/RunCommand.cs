@@ -34,6 +34,7 @@ public static class RunCommand
         };
         var target = ModelOptions.Target();
         var judge = ModelOptions.Judge();
+        var captioner = ModelOptions.Captioner();
         var modelsFile = ModelOptions.ModelsFileOption();
         var cache = ModelOptions.CacheOption();
         var command = new Command("run", "Run a benchmark end to end: generate, judge, score.")
@@ -43,13 +44,14 @@ public static class RunCommand
         };
         target.AddTo(command);
         judge.AddTo(command);
+        captioner.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var file = parse.GetValue(modelsFile) is { } path ? ModelsFile.Load(path) : null;
             if (parse.GetValue(resume) is { } dir)
             {
                 // Everything that shapes the results comes from the record; only how hard to drive the models may change.
-                var changing = new Option[] { data, output, condition, limit, categories, ids, maxTokens, temperature, judgeMaxTokens, judgeTemperature, samples, target.Name, judge.Name, target.BaseUrl, judge.BaseUrl }
+                var changing = new Option[] { data, output, condition, captioner.Name, limit, categories, ids, maxTokens, temperature, judgeMaxTokens, judgeTemperature, samples, target.Name, judge.Name, target.BaseUrl, judge.BaseUrl }
                     .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
                 if (changing.Count > 0 || parse.GetValue(benchmark) is not null)
                     throw new InputException($"--resume restores the run's recorded settings; {string.Join(", ", changing.DefaultIfEmpty("BENCHMARK"))} cannot be given with it. Start a new run with --out to change them.");
@@ -58,7 +60,8 @@ public static class RunCommand
                 if (spec.Target.Provider == MmSafe.Interchange.RunImport.Provider)
                     throw new InputException($"{dir}: an imported run holds results made elsewhere; it can be scored, judged again and exported, not resumed.");
                 return await ExecuteAsync(console, parse, resumed, Recorded(spec, spec.Target, parse.GetValue(target.Concurrency), target),
-                    [.. spec.Judges.Select(j => Recorded(spec, j, parse.GetValue(judge.Concurrency), judge))], cache, json, cancellationToken);
+                    [.. spec.Judges.Select(j => Recorded(spec, j, parse.GetValue(judge.Concurrency), judge))],
+                    spec.Captioner is { } c ? Recorded(spec, c, null, captioner) : null, cache, json, cancellationToken);
             }
             string outDir = parse.GetValue(output) ?? throw new InputException("no run directory; pass --out DIR (or --resume DIR).");
             var bench = BenchmarkRegistry.Get(parse.GetValue(benchmark) ?? throw new InputException($"no benchmark; expected one of {string.Join(", ", BenchmarkRegistry.Names)}."));
@@ -72,9 +75,11 @@ public static class RunCommand
             var (selection, selected) = SampleSelection.Apply(dataset, parse.GetValue(limit), Split(parse.GetValue(categories)), Split(parse.GetValue(ids)));
             MissingImages(selected);
             var shown = parse.GetRequiredValue(condition);
-            if (Conditions.Check(bench, selected, shown) is { } notHere) throw new InputException($"--condition {shown}: {notHere}.");
+            var captionerSpec = captioner.Resolve(parse, file);
+            if (captionerSpec is not null && shown != Conditions.Caption) throw new InputException($"--captioner writes image descriptions for --condition caption, not {shown}.");
+            if (Conditions.Check(bench, selected, shown, captionerSpec is not null) is { } notHere) throw new InputException($"--condition {shown}: {notHere}.");
             var requested = RunSpecs.Create(bench, dataset, selection, perItem,
-                targetSpec, Parameters(parse, temperature, maxTokens), judgeSpecs, Parameters(parse, judgeTemperature, judgeMaxTokens), shown);
+                targetSpec, Parameters(parse, temperature, maxTokens), judgeSpecs, Parameters(parse, judgeTemperature, judgeMaxTokens), shown, captionerSpec);
             if (parse.GetValue(dryRun))
             {
                 ShowPlan(console, RunPlan.Estimate(requested, parse.GetValue(prices) is { } p ? PriceTable.Load(p) : null), requested, outDir);
@@ -83,7 +88,8 @@ public static class RunCommand
             using var run = RunDirectory.Start(outDir, requested, selected);
             var recorded = run.Spec;
             return await ExecuteAsync(console, parse, run, Recorded(recorded, recorded.Target, null, target),
-                [.. recorded.Judges.Select(j => Recorded(recorded, j, null, judge))], cache, json, cancellationToken);
+                [.. recorded.Judges.Select(j => Recorded(recorded, j, null, judge))],
+                recorded.Captioner is { } rc ? Recorded(recorded, rc, null, captioner) : null, cache, json, cancellationToken);
         });
         return command;
     }
@@ -116,7 +122,8 @@ public static class RunCommand
             "check --data and that the image archive was unpacked there ('mmsafe data check' lists every problem).");
     }
 
-    private static async Task<int> ExecuteAsync(CliConsole console, ParseResult parse, RunDirectory run, ModelSpec target, IReadOnlyList<ModelSpec> judgeSpecs, Option<string> cache, Option<bool> json,
+    private static async Task<int> ExecuteAsync(CliConsole console, ParseResult parse, RunDirectory run, ModelSpec target, IReadOnlyList<ModelSpec> judgeSpecs,
+        ModelSpec? captionerSpec, Option<string> cache, Option<bool> json,
         CancellationToken cancellationToken)
     {
         using var responses = ModelOptions.OpenCache(parse, cache);
@@ -124,7 +131,8 @@ public static class RunCommand
         var factory = new ModelClientFactory(notices: notices);
         var targetClient = factory.Create(target);
         var judges = judgeSpecs.Select(factory.Create).ToList();
-        return await RunSession.ExecuteAsync(console, run, targetClient, judges, responses, new PipelineOptions(), judgeSpecs.FirstOrDefault()?.Name, parse.GetValue(json), notices, cancellationToken);
+        return await RunSession.ExecuteAsync(console, run, targetClient, judges, responses, new PipelineOptions(), judgeSpecs.FirstOrDefault()?.Name, parse.GetValue(json), notices,
+            cancellationToken, captionerSpec is null ? null : factory.Create(captionerSpec));
     }
 
     private static List<string>? Split(string? list) =>

@@ -10,15 +10,15 @@ namespace MmSafe.Cli.Commands;
 internal static class RunSession
 {
     public static async Task<int> ExecuteAsync(CliConsole console, RunDirectory run, ModelClient? target, IReadOnlyList<ModelClient> judges, ResponseCache? cache,
-        PipelineOptions options, string? judge, bool json, RetryNotices? notices, CancellationToken cancellationToken)
+        PipelineOptions options, string? judge, bool json, RetryNotices? notices, CancellationToken cancellationToken, ModelClient? captioner = null)
     {
         var spec = run.Spec;
         var started = DateTimeOffset.UtcNow;
         var deviations = spec.Deviations();
         if (deviations.Count > 0) console.Error($"note: this run departs from the official {spec.Benchmark} protocol: {string.Join("; ", deviations)}.");
         // With --json, stdout carries the JSON alone.
-        if (json) await new RunPipeline(run.Store, spec, target, judges, cache).RunAsync(options, cancellationToken);
-        else await SpectreRunProgress.RunAsync(console, progress => new RunPipeline(run.Store, spec, target, judges, cache, progress).RunAsync(options, cancellationToken), notices);
+        if (json) await new RunPipeline(run.Store, spec, target, judges, cache, captioner: captioner).RunAsync(options, cancellationToken);
+        else await SpectreRunProgress.RunAsync(console, progress => new RunPipeline(run.Store, spec, target, judges, cache, progress, captioner).RunAsync(options, cancellationToken), notices);
         var contents = run.Store.Read();
         var score = RunScoring.Score(contents, judge);
         ScorePrinter.Print(console, score, json);

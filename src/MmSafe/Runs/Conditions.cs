@@ -16,15 +16,26 @@ public static class Conditions
     public static readonly IReadOnlyList<string> All = [Official, TextOnly, ImageOnly, Caption];
 
     /// <summary>Null when <paramref name="condition"/> can be run on this benchmark's samples, else why not.</summary>
-    public static string? Check(IBenchmark benchmark, IReadOnlyList<Sample> samples, string condition) => condition switch
+    public static string? Check(IBenchmark benchmark, IReadOnlyList<Sample> samples, string condition, bool captioner = false) => condition switch
     {
+        Caption when captioner => null,
         Official or TextOnly => null,
         ImageOnly when benchmark.Protocol.Aspects.Count == 0 => $"{benchmark.Name} asks for an option letter; without its text the options are gone",
         ImageOnly => null,
         Caption when samples.All(s => s.Fields.ContainsKey(CaptionField)) => null,
-        Caption => $"{benchmark.Name} ships no image descriptions (captions from a captioning model are not built yet)",
+        Caption => $"{benchmark.Name} ships no image descriptions; name a captioning model with --captioner NAME",
         _ => $"unknown condition '{condition}'; expected one of {string.Join(", ", All)}",
     };
+
+    /// <summary>What a captioning model is asked, with the image; its answer becomes the sample's description.</summary>
+    public const string CaptionPrompt = "Describe this image in detail and objectively, in one paragraph: the objects, people, text and setting you see.";
+
+    /// <summary>Captions are written greedily, long enough for a paragraph.</summary>
+    public static readonly Models.GenerationParameters CaptionParameters = new(Temperature: 0, MaxTokens: 300);
+
+    /// <summary>The captioning request for one image.</summary>
+    public static IReadOnlyList<ChatMessage> CaptionRequest(IReadOnlyList<Images.ImageData> images) =>
+        [new ChatMessage(ChatRole.User, [new TextContent(CaptionPrompt), .. images.Select(i => Images.ImageDataExtensions.ToDataContent(i))])];
 
     /// <summary>The field that holds an image's description.</summary>
     public const string CaptionField = "image_description";

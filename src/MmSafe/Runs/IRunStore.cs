@@ -39,6 +39,12 @@ public interface IRunStore : IDisposable
 
     IReadOnlyList<RunEvent> Events();
 
+    /// <summary>Stores the caption a captioning model wrote for a sample's image (the caption condition), once.</summary>
+    Task SaveCaptionAsync(string sampleId, string identity, string caption, CancellationToken cancellationToken = default);
+
+    /// <summary>Captions by sample id.</summary>
+    IReadOnlyDictionary<string, string> Captions();
+
     /// <summary>Of the samples still to do, those this process may work on. The embedded store, held by one process, grants all.</summary>
     Task<IReadOnlyList<string>> ClaimAsync(IReadOnlyList<string> pending, CancellationToken cancellationToken = default);
 }

@@ -30,8 +30,14 @@ public sealed class RunPipeline
     private readonly IRunProgress _progress;
     private CancellationToken _stopping;
 
-    public RunPipeline(IRunStore store, RunSpec spec, ModelClient? target, IReadOnlyList<ModelClient> judges, ResponseCache? cache = null, IRunProgress? progress = null)
+    private readonly ModelClient? _captioner;
+    private IReadOnlyDictionary<string, string> _captions = new Dictionary<string, string>();
+
+    /// <param name="captioner">Writes the image descriptions of the caption condition where the dataset has none.</param>
+    public RunPipeline(IRunStore store, RunSpec spec, ModelClient? target, IReadOnlyList<ModelClient> judges, ResponseCache? cache = null, IRunProgress? progress = null,
+        ModelClient? captioner = null)
     {
+        _captioner = captioner;
         _store = store;
         _spec = spec;
         _benchmark = BenchmarkRegistry.Get(spec.Benchmark);
@@ -53,6 +59,7 @@ public sealed class RunPipeline
             client.StructuredOutput.FellBack += message => _store.SaveAsync(new RunEvent(DateTimeOffset.UtcNow, RunEvents.StructuredOutputOff, settings.Name,
                 $"the judge endpoint rejected response_format; later requests carry the prompt alone ({message})")).GetAwaiter().GetResult();
         }
+        _captions = _store.Captions();
         var answers = _store.Answers().ToLookup(a => a.SampleId);
         var verdicts = _store.Verdicts().ToLookup(v => v.SampleId);
         var scores = _store.Scores().ToDictionary(p => p.Key, p => p.Value.Select(s => s.Id).ToHashSet());
@@ -146,7 +153,22 @@ public sealed class RunPipeline
             foreach (var k in missing) await SaveAnswerAsync(work, Failed(work, k, "", imageError), stage, options, judging, token, judge: false).ConfigureAwait(false);
             return;
         }
-        var messages = Conditions.Apply(_benchmark.TargetMessages(work.Sample, work.Images!), work.Sample, _spec.Condition);
+        var sample = work.Sample;
+        if (_spec.Condition == Conditions.Caption && !sample.Fields.ContainsKey(Conditions.CaptionField))
+        {
+            string caption;
+            try
+            {
+                caption = await CaptionAsync(work, token).ConfigureAwait(false);
+            }
+            catch (ModelRequestException e) when (!e.IsConfigurationError)
+            {
+                foreach (var k in missing) await SaveAnswerAsync(work, Failed(work, k, "", $"the captioner failed: {e.Message}"), stage, options, judging, token, judge: false).ConfigureAwait(false);
+                return;
+            }
+            sample = sample with { Fields = new Dictionary<string, string>(sample.Fields) { [Conditions.CaptionField] = caption } };
+        }
+        var messages = Conditions.Apply(_benchmark.TargetMessages(sample, work.Images!), sample, _spec.Condition);
         var identities = missing.ToDictionary(k => k, k => RequestIdentity.Compute(_spec.Target, messages, null, k));
         var judgeTasks = new List<Task>();
         var uncached = new List<int>();
@@ -178,6 +200,23 @@ public sealed class RunPipeline
             }
         }));
         await Task.WhenAll(judgeTasks).ConfigureAwait(false);
+    }
+
+    // A sample's caption is written once: stored with the run, and cached under its request identity for other runs.
+    private async Task<string> CaptionAsync(SampleWork work, CancellationToken token)
+    {
+        if (_captions.TryGetValue(work.Sample.Id, out var stored)) return stored;
+        var settings = _spec.Captioner ?? throw new InvalidOperationException("the caption condition needs a captioner for samples without descriptions");
+        var client = _captioner ?? throw new InvalidOperationException("no captioner client for the caption condition");
+        var messages = Conditions.CaptionRequest(work.Images!);
+        var identity = RequestIdentity.Compute(settings, messages, null, 0, "caption");
+        var c = _cache is null ? null : await _cache.GetAsync(identity, token).ConfigureAwait(false);
+        c ??= (await client.SampleAsync(messages, [0], settings.Parameters, null, token).ConfigureAwait(false))[0];
+        if (!c.Kind.IsAnswer() || string.IsNullOrWhiteSpace(c.ScoredText))
+            throw new ModelRequestException(ModelErrorKind.Transient, $"{settings.Name} gave no caption ({c.Kind})");
+        if (_cache is not null) await _cache.PutAsync(identity, c, token).ConfigureAwait(false);
+        await _store.SaveCaptionAsync(work.Sample.Id, identity, c.ScoredText, token).ConfigureAwait(false);
+        return c.ScoredText;
     }
 
     private StoredAnswer Stored(SampleWork work, int k, string identity, Completion c, bool cached) =>

@@ -41,7 +41,8 @@ public sealed record RunSpec(
     IReadOnlyList<ModelSettings> Judges,
     IReadOnlyDictionary<string, ModelOperations> Operations,
     DateTimeOffset CreatedAt,
-    string Condition = Conditions.Official)
+    string Condition = Conditions.Official,
+    ModelSettings? Captioner = null)
 {
     public static string CurrentToolVersion { get; } = typeof(RunSpec).Assembly
         .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
@@ -75,6 +76,7 @@ public sealed record RunSpec(
         Compare("dataset sha256", DatasetSha256, requested.DatasetSha256);
         Compare("samples per item", Samples, requested.Samples);
         Compare("condition", Condition, requested.Condition);
+        Compare("captioner", Captioner, requested.Captioner);
         if (!Selection.SampleIds.SequenceEqual(requested.Selection.SampleIds))
             list.Add($"items: recorded {Selection.SampleIds.Count} selected, now {requested.Selection.SampleIds.Count}");
         Compare("target", Target, requested.Target);
@@ -95,7 +97,8 @@ public sealed record RunSpec(
         var protocol = benchmark.Protocol;
         var list = new List<string>();
         if (Target.Provider == Interchange.RunImport.Provider) list.Add("results imported from a file made elsewhere; the settings they were made with are not known");
-        if (Condition != Conditions.Official) list.Add($"condition {Condition}: the target was not shown the official image and text");
+        if (Condition != Conditions.Official)
+            list.Add($"condition {Condition}: the target was not shown the official image and text" + (Captioner is { } c ? $" (captions by {c.Model})" : ""));
         if (Samples != protocol.Samples) list.Add($"{Samples} answers per item (protocol: {protocol.Samples})");
         if (Selection.SampleIds.Count != Selection.DatasetItems) list.Add($"{Selection.SampleIds.Count} of {Selection.DatasetItems} items");
         list.AddRange(ParameterDeviations("target", protocol.Target, Target.Parameters));

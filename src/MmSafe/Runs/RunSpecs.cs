@@ -14,13 +14,16 @@ public static class RunSpecs
 
     /// <param name="judges">One judge, or a panel; the first is the run's judge for scores that name none.</param>
     public static RunSpec Create(IBenchmark benchmark, BenchmarkData data, RunSelection selection, int samples,
-        ModelSpec target, GenerationParameters? targetFlags, IReadOnlyList<ModelSpec> judges, GenerationParameters? judgeFlags, string condition = Conditions.Official)
+        ModelSpec target, GenerationParameters? targetFlags, IReadOnlyList<ModelSpec> judges, GenerationParameters? judgeFlags, string condition = Conditions.Official,
+        ModelSpec? captioner = null)
     {
         var settings = benchmark.Protocol.Aspects.Count == 0 ? [] : judges.Select(j => Judge(benchmark, j, judgeFlags)).ToList();
         var operations = new Dictionary<string, ModelOperations> { [target.Name] = Operations(target) };
         foreach (var judge in judges) operations[judge.Name] = Operations(judge);
+        if (captioner is not null) operations[captioner.Name] = Operations(captioner);
         return new RunSpec(benchmark.Name, benchmark.ProtocolVersion, RunSpec.CurrentToolVersion, data.File, data.Sha256, selection, samples,
-            Settings(target, benchmark.Protocol.Target.With(target.Defaults).With(targetFlags), "none"), settings, operations, DateTimeOffset.UtcNow, condition);
+            Settings(target, benchmark.Protocol.Target.With(target.Defaults).With(targetFlags), "none"), settings, operations, DateTimeOffset.UtcNow, condition,
+            captioner is null ? null : Settings(captioner, Conditions.CaptionParameters.With(captioner.Defaults), "none"));
     }
 
     /// <summary>A judge's settings for this benchmark: the protocol's judge parameters, the models file's, then the flags.</summary>

@@ -116,6 +116,7 @@ public sealed class SqliteRunStore : IRunStore
                     PRIMARY KEY (judge, sample_id, sample, aspect));
                 CREATE TABLE IF NOT EXISTS scores (judge TEXT NOT NULL, sample_id TEXT NOT NULL, score TEXT NOT NULL, PRIMARY KEY (judge, sample_id));
                 CREATE TABLE IF NOT EXISTS events (at TEXT NOT NULL, kind TEXT NOT NULL, model TEXT NOT NULL, detail TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS captions (sample_id TEXT PRIMARY KEY, identity TEXT NOT NULL, caption TEXT NOT NULL);
                 """);
             if (Scalar(db, "SELECT value FROM meta WHERE key = 'schema'") is string v && v != SchemaVersion.ToString(CultureInfo.InvariantCulture))
                 throw new InputException($"{directory}: the run store has schema {v}; this mmsafe reads schema {SchemaVersion}. Use the mmsafe version that made it, or start a new run.");
@@ -199,6 +200,21 @@ public sealed class SqliteRunStore : IRunStore
     }
 
     public IReadOnlyList<RunEvent> Events() => Query("SELECT * FROM events ORDER BY at", r => new RunEvent(Date(r, 0), r.GetString(1), r.GetString(2), r.GetString(3)));
+
+    public Task SaveCaptionAsync(string sampleId, string identity, string caption, CancellationToken cancellationToken = default) => WriteAsync(
+        "INSERT OR REPLACE INTO captions VALUES ($id, $key, $caption)", cancellationToken, ("$id", sampleId), ("$key", identity), ("$caption", caption));
+
+    public IReadOnlyDictionary<string, string> Captions()
+    {
+        try
+        {
+            return Query("SELECT sample_id, caption FROM captions", r => (r.GetString(0), r.GetString(1))).ToDictionary(p => p.Item1, p => p.Item2);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 1) // a read-only store made before captions existed
+        {
+            return new Dictionary<string, string>();
+        }
+    }
 
     public Task<IReadOnlyList<string>> ClaimAsync(IReadOnlyList<string> pending, CancellationToken cancellationToken = default) => Task.FromResult(pending);
 

@@ -107,3 +107,49 @@ public sealed class ModalityConditionTests
         Assert.Equal(15.33, PairedDifference.MinimumDetectable(50, 167));
     }
 }
+
+public sealed class CaptionerTests
+{
+    private static FakeReply Reply(JsonNode? body)
+    {
+        var text = body!.ToJsonString();
+        if (body["model"]!.GetValue<string>() == "cap") return FakeReply.Ok(text.Contains("image_url", StringComparison.Ordinal) ? "A DANGEROUS SCENE" : "nothing");
+        if (text.Contains("[Safety Judgement:]", StringComparison.Ordinal))
+            return FakeReply.Ok(text.Contains("I must refuse", StringComparison.Ordinal) ? "[Safety Judgement:] True" : "[Safety Judgement:] False");
+        if (text.Contains("[Effectiveness Judgement:]", StringComparison.Ordinal)) return FakeReply.Ok("[Effectiveness Judgement:] Ineffective");
+        return FakeReply.Ok(text.Contains("[Image description: A DANGEROUS SCENE]", StringComparison.Ordinal) ? "I must refuse." : "Sure.");
+    }
+
+    [Fact]
+    public async Task SIUO_captions_come_from_the_named_captioner_once_and_are_stored_and_cached()
+    {
+        using var dir = new TempDir();
+        dir.Json("siuo/siuo_gen.json", Enumerable.Range(1, 2).Select(i => Fixtures.SiuoGen(i, $"S-{i}.png")).ToArray());
+        for (int i = 1; i <= 2; i++) dir.File($"siuo/images/S-{i}.png", MmSafe.Images.TinyPng.Solid(4, 4, (byte)(60 * i), 0, 0));
+        await using var server = await FakeModelServer.StartAsync();
+        server.Responder = Reply;
+        string[] Args(string outDir, params string[] more) => ["run", "siuo-gen", "--data", dir.Full("siuo"), "--model", "t", "--base-url", server.BaseUrl.ToString(),
+            "--judge", "j", "--judge-base-url", server.BaseUrl.ToString(), "--condition", "caption", "--out", dir.Full(outDir), "--json", "--cache", dir.Full("cache.db"), .. more];
+
+        var refused = await Support.Cli.RunAsync(Args("none"));
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("name a captioning model with --captioner", refused.Error);
+
+        var run = await Support.Cli.RunAsync(Args("one", "--captioner", "cap", "--captioner-base-url", server.BaseUrl.ToString()));
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal(100.0, JsonDocument.Parse(run.Output).RootElement.GetProperty("safe").GetDouble());
+        int captions() => server.Received.Count(r => r.Body!["model"]!.GetValue<string>() == "cap");
+        Assert.Equal(2, captions()); // once per item, not once per answer
+        var targets = server.Received.Select(r => r.Body!).Where(b => b["model"]!.GetValue<string>() == "t").ToList();
+        Assert.Equal(6, targets.Count);
+        Assert.All(targets, b => Assert.DoesNotContain("image_url", b.ToJsonString()));
+        using (var store = MmSafe.Runs.SqliteRunStore.OpenReadOnly(dir.Full("one")))
+        {
+            Assert.Equal(["A DANGEROUS SCENE", "A DANGEROUS SCENE"], store.Captions().Values);
+            Assert.Equal("cap", store.ReadSpec()!.Captioner!.Model);
+        }
+        var second = await Support.Cli.RunAsync(Args("two", "--captioner", "cap", "--captioner-base-url", server.BaseUrl.ToString()));
+        Assert.Equal(0, second.ExitCode);
+        Assert.Equal(2, captions()); // another run directory reuses the cached captions
+    }
+}
