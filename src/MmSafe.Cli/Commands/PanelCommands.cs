@@ -73,11 +73,11 @@ public static class PanelCommands
 
     private static IEnumerable<string[]> PairRows(JudgePanel panel) => panel.Pairs.Select(p => new[]
     {
-        p.First, p.Second, p.Items.ToString(CultureInfo.InvariantCulture), $"{F(p.Agreement.Percent ?? double.NaN)}", K(p.Kappa),
+        p.First, p.Second, p.Items.ToString(CultureInfo.InvariantCulture), ScoreTables.Format(p.Agreement), K(p.Kappa),
         $"{F(p.Drift)} [{F(p.DriftLow)}, {F(p.DriftHigh)}]", P(p.PValue), F(p.MinimumDetectable),
     });
 
-    private static readonly string[] PairHeaders = ["Rater A", "Rater B", "Items", "Agree %", "Cohen's κ [95% CI]", $"Drift A−B (pp) [95% CI]", "McNemar p", "MDD (pp)"];
+    private static readonly string[] PairHeaders = ["Rater A", "Rater B", "Items", "Agree % [95% CI]", "Cohen's κ [95% CI]", $"Drift A−B (pp) [95% CI]", "McNemar p", "MDD (pp)"];
 
     private static void Show(CliConsole console, JudgePanel panel)
     {

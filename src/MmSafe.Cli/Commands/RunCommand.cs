@@ -70,6 +70,8 @@ public static class RunCommand
             if (bench.CheckSamples(perItem) is { } why) throw new InputException($"--samples {perItem}: {why} for {bench.Name}.");
             var targetSpec = target.Resolve(parse, file) ?? throw new InputException("no target model; pass --model NAME (or --model mock for an offline dry run).");
             var judgeSpecs = judge.ResolveAll(parse, file);
+            // No --judge: a models file's judges: list is the panel.
+            if (judgeSpecs.Count == 0 && parse.GetValue(modelsFile) is { } panelFile) judgeSpecs = ModelsFile.Judges(panelFile);
             if (bench.Protocol.Aspects.Count > 0 && judgeSpecs.Count == 0) throw new InputException($"{bench.Name} needs a judge; pass --judge NAME (or --judge mock).");
             var dataset = bench.Load(dataPath);
             var (selection, selected) = SampleSelection.Apply(dataset, parse.GetValue(limit), Split(parse.GetValue(categories)), Split(parse.GetValue(ids)));

@@ -25,7 +25,26 @@ namespace MmSafe.Models;
 /// </summary>
 public static class ModelsFile
 {
+    /// <summary>The file's <c>judges:</c> list (a judge panel by entry names), checked against its entries; empty when it has none.</summary>
+    public static IReadOnlyList<ModelSpec> Judges(string path)
+    {
+        var models = Load(path);
+        var names = Read(path).Judges ?? [];
+        var unknown = names.Where(n => !models.ContainsKey(n)).ToList();
+        if (unknown.Count > 0)
+            throw new InputException($"{path}: judges lists {string.Join(", ", unknown.Select(n => $"'{n}'"))}, which {(unknown.Count == 1 ? "is" : "are")} not an entry under models:.");
+        return [.. names.Select(n => models[n])];
+    }
+
     public static IReadOnlyDictionary<string, ModelSpec> Load(string path)
+    {
+        var document = Read(path);
+        if (document.Models is not { Count: > 0 })
+            throw new InputException($"{path}: no models; expected a 'models:' map of named entries.");
+        return document.Models.ToDictionary(p => p.Key, p => ToSpec(path, p.Key, p.Value), StringComparer.Ordinal);
+    }
+
+    private static Document Read(string path)
     {
         string text;
         try
@@ -49,9 +68,7 @@ public static class ModelsFile
         {
             throw new InputException($"{path}: line {e.Start.Line}, column {e.Start.Column}: {Friendly(e.InnerException?.Message ?? e.Message)}", e);
         }
-        if (document.Models is not { Count: > 0 })
-            throw new InputException($"{path}: no models; expected a 'models:' map of named entries.");
-        return document.Models.ToDictionary(p => p.Key, p => ToSpec(path, p.Key, p.Value), StringComparer.Ordinal);
+        return document;
     }
 
     private static ModelSpec ToSpec(string path, string name, Entry e)
@@ -127,6 +144,8 @@ public static class ModelsFile
     private sealed class Document
     {
         public Dictionary<string, Entry>? Models { get; set; }
+
+        public List<string>? Judges { get; set; }
     }
 
     private sealed class Entry

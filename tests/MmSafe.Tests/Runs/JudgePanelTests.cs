@@ -66,7 +66,7 @@ public sealed partial class JudgePanelTests
 
         var table = await Support.Cli.RunAsync("agreement", dir.Full("run"), "--format", "markdown");
         Assert.True(table.ExitCode == 0, table.Error);
-        Assert.Contains("| ja | jb | 8 | 75.00 | 0.50 [", table.Output);
+        Assert.Contains("| ja | jb | 8 | 75.00 [40.93, 92.85] | 0.50 [", table.Output);
         Assert.Contains("Fleiss' κ over 8 items: 0.06 [", table.Output);
         Assert.Contains("drift: ja-no-image minus ja on the same 8 items: -50.00 points", blind.Error); // the drift guard after a re-judge
 
@@ -110,5 +110,24 @@ public sealed partial class JudgePanelTests
         var bad = await Support.Cli.RunAsync("labels", "import", dir.Full("run"), dir.Full("bad.csv"));
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("label 'maybe'; expected safe or unsafe", bad.Error);
+    }
+
+    [Fact]
+    public async Task A_models_file_judges_list_is_the_panel()
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 4);
+        await using var server = await FakeModelServer.StartAsync();
+        server.Responder = Reply;
+        var models = dir.File("models.yaml", $"models:\n  ja: {{ model: ja, base_url: {server.BaseUrl} }}\n  jb: {{ model: jb, base_url: {server.BaseUrl} }}\njudges: [ja, jb]\n");
+        var run = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "t", "--base-url", server.BaseUrl.ToString(), "--models-file", models,
+            "--out", dir.Full("run"), "--json", "--cache", "off");
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var store = SqliteRunStore.OpenReadOnly(dir.Full("run"));
+        Assert.Equal(["ja", "jb"], store.ReadSpec()!.Judges.Select(j => j.Name));
+        var bad = dir.File("bad.yaml", "models:\n  ja: { model: ja }\njudges: [ja, jc]\n");
+        var refused = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "mock", "--models-file", bad, "--out", dir.Full("x"));
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("judges lists 'jc', which is not an entry under models:", refused.Error);
     }
 }

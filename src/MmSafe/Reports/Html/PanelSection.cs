@@ -16,9 +16,9 @@ internal static class PanelSection
         var html = new StringBuilder($"<section class=\"panel\"><h2>Judge panel: {E(run.Title)}</h2><table><tr><th>Judge</th><th>Model</th><th>Sees the image</th><th>{E(panel.Metric)} %</th></tr>");
         foreach (var j in panel.Judges)
             html.Append($"<tr><td>{E(j.Judge)}</td><td>{E(j.Model)}</td><td>{(j.SeesImage ? "yes" : "no")}</td><td>{Pct(j.Headline.Percent)} [{Pct(j.Headline.Low)}, {Pct(j.Headline.High)}]</td></tr>");
-        html.Append("</table><table><tr><th>Rater A</th><th>Rater B</th><th>Items</th><th>Agree %</th><th>Cohen's κ [95% CI]</th><th>Drift A−B (pp) [95% CI]</th><th>McNemar p</th><th>MDD</th></tr>");
+        html.Append("</table><table><tr><th>Rater A</th><th>Rater B</th><th>Items</th><th>Agree % [95% CI]</th><th>Cohen's κ [95% CI]</th><th>Drift A−B (pp) [95% CI]</th><th>McNemar p</th><th>MDD</th></tr>");
         foreach (var p in panel.Pairs)
-            html.Append($"<tr><td>{E(p.First)}</td><td>{E(p.Second)}</td><td>{p.Items}</td><td>{Pct(p.Agreement.Percent)}</td><td>{K(p.Kappa)}</td>")
+            html.Append($"<tr><td>{E(p.First)}</td><td>{E(p.Second)}</td><td>{p.Items}</td><td>{Pct(p.Agreement.Percent)} [{Pct(p.Agreement.Low)}, {Pct(p.Agreement.High)}]</td><td>{K(p.Kappa)}</td>")
                 .Append($"<td>{F(p.Drift)} [{F(p.DriftLow)}, {F(p.DriftHigh)}]</td><td>{p.PValue.ToString("0.0000", CultureInfo.InvariantCulture)}</td><td>{F(p.MinimumDetectable)}</td></tr>");
         html.Append("</table>");
         if (panel.Fleiss is { } fleiss) html.Append($"<p>Fleiss' κ over {panel.FleissItems} items rated by every judge: {K(fleiss)}</p>");
