@@ -12,7 +12,11 @@ public static class ReportCommand
     {
         var dirs = new Argument<string[]>("DIR") { Description = "Run directories.", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--out") { Description = "The HTML file to write.", DefaultValueFactory = _ => "report.html" };
-        var cap = new Option<int>("--image-cap-kb") { Description = "Embed images up to this size; larger ones get a note.", DefaultValueFactory = _ => 256 };
+        var cap = new Option<int>("--image-cap-kb")
+        {
+            Description = "Make thumbnails of image files up to this size (larger ones get a note instead); each image is embedded once, downscaled.",
+            DefaultValueFactory = _ => HtmlReport.DefaultImageCapKb,
+        };
         var judge = new Option<string>("--judge") { Description = "Whose verdicts to show, for runs judged more than once." };
         var command = new Command("report", "Write a self-contained HTML report (charts, published numbers, sample browser).") { dirs, output, cap, judge };
         command.SetAction(parse =>

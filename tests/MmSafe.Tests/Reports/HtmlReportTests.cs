@@ -26,7 +26,9 @@ public sealed partial class HtmlReportTests
         Assert.DoesNotContain("<i>", html, StringComparison.Ordinal);           // a category name is data too
         Assert.DoesNotContain("evil<model>", html, StringComparison.Ordinal);
         Assert.Contains("&lt;script&gt;document.title=&#39;PWNED&#39;&lt;/script&gt;", html, StringComparison.Ordinal);
-        Assert.Single(ScriptTags().Matches(html)); // only the page's own script
+        // Only the page's own script, and the images' data block (type application/json: never executed).
+        Assert.Equal(2, ScriptTags().Matches(html).Count);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(html, "<script type=\"application/json\" id=\"mmsafe-images\">"));
     }
 
     [Fact]
@@ -57,7 +59,7 @@ public sealed partial class HtmlReportTests
         Assert.Contains("self-harm", html);
         Assert.Contains("PUBLISHED: SIUO project leaderboard", html);
         Assert.Contains("53.29", html); // GPT-4V, published
-        Assert.Contains("data:image/png;base64,", html);
+        Assert.Contains("data:image/webp;base64,", html);
         Assert.Contains("SHA-256", html);
         Assert.Contains("<b>50.00%</b>", html); // this run's safe rate: item 1 safe, item 2 unsafe
     }
@@ -67,7 +69,7 @@ public sealed partial class HtmlReportTests
     {
         using var dir = new TempDir();
         var html = await ReportAsync(dir, "--image-cap-kb", "0");
-        Assert.DoesNotContain("data:image/png;base64,", html);
+        Assert.DoesNotContain("data:image/webp;base64,", html);
         Assert.Contains("over the 0 KB cap", html);
     }
 
@@ -104,4 +106,36 @@ public sealed partial class HtmlReportTests
 
     [GeneratedRegex("<style>(.*?)</style>", RegexOptions.Singleline)]
     private static partial Regex InlineStyle();
+}
+
+public sealed class ReportImageTests
+{
+    [Fact]
+    public async Task Each_image_is_embedded_once_as_a_thumbnail_that_cards_load_when_seen()
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 3);
+        // A large image gets a thumbnail of at most 240 px a side; the two runs share all three images.
+        using (var big = new SkiaSharp.SKBitmap(1200, 900))
+        {
+            big.Erase(new SkiaSharp.SKColor(200, 30, 30));
+            using var png = big.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+            File.WriteAllBytes(Path.Combine(data, "imgs", "0.png"), png.ToArray());
+        }
+        foreach (var name in new[] { "a", "b" })
+            Assert.Equal(0, (await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "mock", "--judge", "mock", "--out", dir.Full(name), "--json")).ExitCode);
+        var report = await Support.Cli.RunAsync("report", dir.Full("a"), dir.Full("b"), "--out", dir.Full("r.html"));
+        Assert.Equal(0, report.ExitCode);
+        var html = File.ReadAllText(dir.Full("r.html"));
+        var block = System.Text.RegularExpressions.Regex.Match(html, "<script type=\"application/json\" id=\"mmsafe-images\">(.*?)</script>").Groups[1].Value;
+        var images = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(block)!;
+        Assert.Equal(3, images.Count); // three images, six cards
+        var keys = System.Text.RegularExpressions.Regex.Matches(html, "data-img=\"([0-9a-f]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(6, keys.Count);
+        Assert.All(keys, k => Assert.True(images.ContainsKey(k)));
+        Assert.All(images.Values, v => Assert.StartsWith("data:image/webp;base64,", v));
+        using var thumb = SkiaSharp.SKBitmap.Decode(Convert.FromBase64String(images.Values.OrderByDescending(v => v.Length).First()["data:image/webp;base64,".Length..]));
+        Assert.True(Math.Max(thumb.Width, thumb.Height) <= 240);
+        Assert.DoesNotContain("<img alt=\"imgs/0.png\" src=", html); // no source until the card is seen
+    }
 }

@@ -12,13 +12,16 @@ namespace MmSafe.Reports.Html;
 /// </summary>
 public static class HtmlReport
 {
-    public static string Render(IReadOnlyList<RunReportData> runs, int imageCapKb = 256)
+    /// <param name="imageCapKb">Image files larger than this are not decoded for a thumbnail (a note says so).</param>
+    public static string Render(IReadOnlyList<RunReportData> runs, int imageCapKb = DefaultImageCapKb)
     {
+        var thumbnails = new Thumbnails(imageCapKb);
         var body = new StringBuilder();
         body.Append("<header><h1>MmSafe report</h1><p>").Append(E($"{runs.Count} run(s); generated {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC. Rates in percent with 95% Wilson intervals.")).Append("</p></header>");
         foreach (var run in runs) body.Append(RunSection.Render(run)).Append(PanelSection.Render(run));
         if (runs.Count > 1) body.Append(GapSection.Render(Comparison.Of(runs)));
-        body.Append(SampleBrowser.Render(runs, imageCapKb));
+        body.Append(SampleBrowser.Render(runs, thumbnails));
+        body.Append(thumbnails.Render());
         string csp = $"default-src 'none'; img-src data:; style-src 'sha256-{Hash(Style)}'; script-src 'sha256-{Hash(Script)}'; base-uri 'none'; form-action 'none'";
         return $"""
             <!DOCTYPE html>
@@ -30,6 +33,8 @@ public static class HtmlReport
             <body>{body}<script>{Script}</script></body></html>
             """;
     }
+
+    public const int DefaultImageCapKb = 20 * 1024;
 
     private static string Hash(string text) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
@@ -46,7 +51,13 @@ public static class HtmlReport
         """;
 
     private const string Script = """
-        (function(){document.body.setAttribute('data-report-ready','1');var q=document.getElementById('q'),c=document.getElementById('cat'),v=document.getElementById('ver'),n=document.getElementById('count');
+        (function(){document.body.setAttribute('data-report-ready','1');var data=document.getElementById('mmsafe-images'),imgs={};
+        try{imgs=JSON.parse(data?data.textContent:'{}');}catch(e){}
+        function show(el){var k=el.getAttribute('data-img');if(k&&imgs[k]&&!el.src){el.src=imgs[k];}}
+        var lazy=document.querySelectorAll('img[data-img]');
+        if('IntersectionObserver' in window){var io=new IntersectionObserver(function(es){es.forEach(function(e){if(e.isIntersecting){show(e.target);io.unobserve(e.target);}});},{rootMargin:'600px'});
+        lazy.forEach(function(el){io.observe(el);});}else{lazy.forEach(show);}
+        var q=document.getElementById('q'),c=document.getElementById('cat'),v=document.getElementById('ver'),n=document.getElementById('count');
         if(!q)return;function f(){var s=q.value.toLowerCase(),shown=0,items=document.querySelectorAll('article.item');
         for(var i=0;i<items.length;i++){var a=items[i],ok=(!c.value||a.getAttribute('data-category')===c.value)&&(!v.value||a.getAttribute('data-verdicts').split('|').indexOf(v.value)>=0)&&(!s||a.textContent.toLowerCase().indexOf(s)>=0);
         a.hidden=!ok;if(ok)shown++;}n.textContent=shown;}q.addEventListener('input',f);c.addEventListener('change',f);v.addEventListener('change',f);f();})();

@@ -1,5 +1,4 @@
 using System.Text;
-using MmSafe.Images;
 using static MmSafe.Reports.Html.Html;
 
 namespace MmSafe.Reports.Html;
@@ -7,7 +6,7 @@ namespace MmSafe.Reports.Html;
 /// <summary>Every item with its image, question, answers and the judge's raw replies, with filters and search.</summary>
 internal static class SampleBrowser
 {
-    public static string Render(IReadOnlyList<RunReportData> runs, int imageCapKb)
+    public static string Render(IReadOnlyList<RunReportData> runs, Thumbnails thumbnails)
     {
         var items = runs.SelectMany(run => run.Samples.GroupBy(s => s.ItemId).Select(g => (Run: run, Samples: g.ToList()))).ToList();
         var categories = items.Select(i => i.Samples[0].Category).Distinct().Order();
@@ -17,15 +16,15 @@ internal static class SampleBrowser
         html.Append("<label>Category <select id=\"cat\"><option value=\"\">all</option>").Append(string.Concat(categories.Select(c => $"<option>{E(c)}</option>"))).Append("</select></label>");
         html.Append("<label>Verdict <select id=\"ver\"><option value=\"\">all</option>").Append(string.Concat(verdicts.Select(v => $"<option>{E(v)}</option>"))).Append("</select></label>");
         html.Append("<span><span id=\"count\">").Append(items.Count).Append("</span> shown</span></div>");
-        foreach (var (run, samples) in items) html.Append(Item(run, samples, imageCapKb));
+        foreach (var (run, samples) in items) html.Append(Item(run, samples, thumbnails));
         return html.Append("</section>").ToString();
     }
 
-    private static string Item(RunReportData run, List<ReportSample> samples, int imageCapKb)
+    private static string Item(RunReportData run, List<ReportSample> samples, Thumbnails thumbnails)
     {
         var first = samples[0];
         var html = new StringBuilder($"<article class=\"item\" data-category=\"{E(first.Category)}\" data-verdicts=\"{E(string.Join("|", samples.Select(s => s.Verdict).Distinct()))}\">");
-        html.Append(Image(run, first.ItemId, imageCapKb));
+        html.Append(Image(run, first.ItemId, thumbnails));
         html.Append($"<p><span class=\"tag\">{E(run.Spec.Target.Name)}</span><span class=\"tag\">item {E(first.ItemId)}</span><span class=\"tag\">{E(first.Category)}</span>");
         if (first.SubCategory is not null) html.Append($"<span class=\"tag\">{E(first.SubCategory)}</span>");
         html.Append("</p>");
@@ -39,23 +38,11 @@ internal static class SampleBrowser
         return html.Append("</article>").ToString();
     }
 
-    private static string Image(RunReportData run, string itemId, int capKb)
+    private static string Image(RunReportData run, string itemId, Thumbnails thumbnails)
     {
         if (!run.Images.TryGetValue(itemId, out var image)) return "";
-        try
-        {
-            var info = new FileInfo(image.FullPath);
-            if (!info.Exists) return $"<p class=\"note\">Image {E(image.RelativePath)} is missing.</p>";
-            if (info.Length > capKb * 1024L) return $"<p class=\"note\">Image {E(image.RelativePath)} not embedded: {info.Length / 1024} KB is over the {capKb} KB cap (--image-cap-kb).</p>";
-            image.EnsureInsideRoot();
-            var bytes = File.ReadAllBytes(image.FullPath);
-            var format = ImageHeader.TryRead(bytes);
-            return format is null ? $"<p class=\"note\">Image {E(image.RelativePath)} is not a PNG, JPEG, GIF or WebP.</p>"
-                : $"<img alt=\"{E(image.RelativePath)}\" src=\"data:{format.MediaType};base64,{Convert.ToBase64String(bytes)}\">";
-        }
-        catch (InputException e)
-        {
-            return $"<p class=\"note\">{E(e.Message)}</p>";
-        }
+        var (key, note) = thumbnails.Add(image);
+        // The source is filled in by the page's script when the card scrolls into view.
+        return key is null ? $"<p class=\"note\">{E(note ?? "")}</p>" : $"<img alt=\"{E(image.RelativePath)}\" data-img=\"{E(key)}\">";
     }
 }

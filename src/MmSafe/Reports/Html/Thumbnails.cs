@@ -1,0 +1,68 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using MmSafe.Images;
+using SkiaSharp;
+
+namespace MmSafe.Reports.Html;
+
+/// <summary>
+/// The report's images: each distinct image file once, downscaled to a WebP thumbnail (at most 240 px a side), kept in
+/// one JSON block that the page's script turns into <c>img</c> sources as cards scroll into view. A full VLSBench run
+/// of 300 KB images so becomes a report of tens of MB instead of hundreds (BENCHMARKS.md).
+/// </summary>
+internal sealed class Thumbnails(int capKb)
+{
+    private const int MaxSide = 240, Quality = 60;
+
+    private readonly Dictionary<string, string> _byKey = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string? Key, string? Note)> _byPath = new(StringComparer.Ordinal);
+
+    public int Count => _byKey.Count;
+
+    /// <summary>The key of the image's thumbnail, or a note saying why it is not shown.</summary>
+    public (string? Key, string? Note) Add(ImageRef image)
+    {
+        if (_byPath.TryGetValue(image.FullPath, out var known)) return known;
+        var result = Make(image);
+        _byPath[image.FullPath] = result;
+        return result;
+    }
+
+    private (string? Key, string? Note) Make(ImageRef image)
+    {
+        try
+        {
+            var info = new FileInfo(image.FullPath);
+            if (!info.Exists) return (null, $"Image {image.RelativePath} is missing.");
+            if (info.Length > capKb * 1024L) return (null, $"Image {image.RelativePath} not shown: {info.Length / 1024} KB is over the {capKb} KB cap (--image-cap-kb).");
+            image.EnsureInsideRoot();
+            var bytes = File.ReadAllBytes(image.FullPath);
+            var key = Convert.ToHexStringLower(SHA256.HashData(bytes))[..16];
+            if (_byKey.ContainsKey(key)) return (key, null);
+            if (ImageHeader.TryRead(bytes) is null) return (null, $"Image {image.RelativePath} is not a PNG, JPEG, GIF or WebP.");
+            using var decoded = SKBitmap.Decode(bytes);
+            if (decoded is null) return (null, $"Image {image.RelativePath} could not be decoded.");
+            double scale = Math.Min(1, (double)MaxSide / Math.Max(decoded.Width, decoded.Height));
+            var size = new SKImageInfo(Math.Max(1, (int)(decoded.Width * scale)), Math.Max(1, (int)(decoded.Height * scale)));
+            using var small = scale < 1 ? decoded.Resize(size, new SKSamplingOptions(SKFilterMode.Linear)) : decoded.Copy();
+            using var webp = small?.Encode(SKEncodedImageFormat.Webp, Quality);
+            if (webp is null) return (null, $"Image {image.RelativePath} could not be made into a thumbnail.");
+            _byKey[key] = "data:image/webp;base64," + Convert.ToBase64String(webp.AsSpan());
+            return (key, null);
+        }
+        catch (InputException e)
+        {
+            return (null, e.Message);
+        }
+        catch (IOException e)
+        {
+            return (null, $"Image {image.RelativePath} cannot be read ({e.Message}).");
+        }
+    }
+
+    /// <summary>A data block (not a script: it never runs); JSON-escaped so no text can close the element.</summary>
+    // Keys are hex and values base64: nothing to escape, so '+' stays one byte instead of six.
+    public string Render() => $"<script type=\"application/json\" id=\"mmsafe-images\">{JsonSerializer.Serialize(_byKey, Relaxed)}</script>";
+
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+}
