@@ -136,6 +136,6 @@ public sealed class ReportImageTests
         Assert.All(images.Values, v => Assert.StartsWith("data:image/webp;base64,", v));
         using var thumb = SkiaSharp.SKBitmap.Decode(Convert.FromBase64String(images.Values.OrderByDescending(v => v.Length).First()["data:image/webp;base64,".Length..]));
         Assert.True(Math.Max(thumb.Width, thumb.Height) <= 240);
-        Assert.DoesNotContain("<img alt=\"imgs/0.png\" src=", html); // no source until the card is seen
+        Assert.DoesNotContain("<img alt=\"imgs/0.png\" src=", html); // sources come from the one data block, set by the page's script
     }
 }

@@ -53,10 +53,7 @@ public static class HtmlReport
     private const string Script = """
         (function(){document.body.setAttribute('data-report-ready','1');var data=document.getElementById('mmsafe-images'),imgs={};
         try{imgs=JSON.parse(data?data.textContent:'{}');}catch(e){}
-        function show(el){var k=el.getAttribute('data-img');if(k&&imgs[k]&&!el.src){el.src=imgs[k];}}
-        var lazy=document.querySelectorAll('img[data-img]');
-        if('IntersectionObserver' in window){var io=new IntersectionObserver(function(es){es.forEach(function(e){if(e.isIntersecting){show(e.target);io.unobserve(e.target);}});},{rootMargin:'600px'});
-        lazy.forEach(function(el){io.observe(el);});}else{lazy.forEach(show);}
+        document.querySelectorAll('img[data-img]').forEach(function(el){var k=el.getAttribute('data-img');if(imgs[k]){el.loading='lazy';el.src=imgs[k];}});
         var q=document.getElementById('q'),c=document.getElementById('cat'),v=document.getElementById('ver'),n=document.getElementById('count');
         if(!q)return;function f(){var s=q.value.toLowerCase(),shown=0,items=document.querySelectorAll('article.item');
         for(var i=0;i<items.length;i++){var a=items[i],ok=(!c.value||a.getAttribute('data-category')===c.value)&&(!v.value||a.getAttribute('data-verdicts').split('|').indexOf(v.value)>=0)&&(!s||a.textContent.toLowerCase().indexOf(s)>=0);

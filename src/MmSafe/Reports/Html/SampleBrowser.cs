@@ -42,7 +42,7 @@ internal static class SampleBrowser
     {
         if (!run.Images.TryGetValue(itemId, out var image)) return "";
         var (key, note) = thumbnails.Add(image);
-        // The source is filled in by the page's script when the card scrolls into view.
-        return key is null ? $"<p class=\"note\">{E(note ?? "")}</p>" : $"<img alt=\"{E(image.RelativePath)}\" data-img=\"{E(key)}\">";
+        // The page's script gives each card its thumbnail from the one data block, loading lazily (decoded when seen).
+        return key is null ? $"<p class=\"note\">{E(note ?? "")}</p>" : $"<img alt=\"{E(image.RelativePath)}\" loading=\"lazy\" data-img=\"{E(key)}\">";
     }
 }

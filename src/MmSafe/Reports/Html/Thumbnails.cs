@@ -7,7 +7,7 @@ namespace MmSafe.Reports.Html;
 
 /// <summary>
 /// The report's images: each distinct image file once, downscaled to a WebP thumbnail (at most 240 px a side), kept in
-/// one JSON block that the page's script turns into <c>img</c> sources as cards scroll into view. A full VLSBench run
+/// one JSON block that the page's script turns into lazily loaded <c>img</c> sources. A full VLSBench run
 /// of 300 KB images so becomes a report of tens of MB instead of hundreds (BENCHMARKS.md).
 /// </summary>
 internal sealed class Thumbnails(int capKb)
