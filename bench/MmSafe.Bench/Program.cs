@@ -6,6 +6,7 @@ using MmSafe.Bench;
 // Usage:
 //   dotnet run -c Release --project bench/MmSafe.Bench -- [--requests 4482] [--concurrency 64] [--latency-ms 200] [--image-kb 300] [--out FILE]
 //   dotnet run -c Release --project bench/MmSafe.Bench -- pipeline [--items 2241] [--concurrency 64] [--latency-ms 200] [--image-kb 300] [--out FILE]
+//   dotnet run -c Release --project bench/MmSafe.Bench -- report [--items 2241] [--out FILE]
 //   (the "serve" mode is the loopback endpoint the harness starts as a child process)
 var options = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length ? args[x.i + 1] : "");
@@ -33,7 +34,22 @@ async Task<Uri> StartEndpointAsync()
 object result;
 string summary;
 bool ok;
-if (args.FirstOrDefault() == "pipeline")
+if (args.FirstOrDefault() == "report")
+{
+    var work = Path.Combine(Path.GetTempPath(), $"mmsafe-bench-report-{Environment.ProcessId}");
+    try
+    {
+        var r = await ReportRun.RunAsync(Int("items", 2241), work);
+        result = r;
+        ok = r.ReportMb <= 60;
+        summary = FormattableString.Invariant($"report of N={r.Items} items (images {r.ImageBytesMean / 1024} KB on average): {r.ReportMb:F1} MB in {r.Seconds:F1} s, peak RSS {r.PeakRssMb:F0} MB");
+    }
+    finally
+    {
+        if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
+    }
+}
+else if (args.FirstOrDefault() == "pipeline")
 {
     int items = Int("items", 2241);
     var work = Path.Combine(Path.GetTempPath(), $"mmsafe-bench-{Environment.ProcessId}");

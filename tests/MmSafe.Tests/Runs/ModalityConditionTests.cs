@@ -76,6 +76,9 @@ public sealed class ModalityConditionTests
         var html = File.ReadAllText(dir.Full("report.html"));
         Assert.Contains("Cross-modal gap", html);
         Assert.Contains("<td>official − text-only</td><td>Overall</td><td>6</td><td>100.00</td>", html);
+        Assert.Contains("Paired comparisons", html);
+        Assert.Contains("6 items flip between", html); // the per-item diff: every item is safe with the image and not without it
+        Assert.Contains("<tr><td>0</td><td>safe</td><td>not safe</td></tr>", html);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public static class HtmlReport
         var body = new StringBuilder();
         body.Append("<header><h1>MmSafe report</h1><p>").Append(E($"{runs.Count} run(s); generated {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC. Rates in percent with 95% Wilson intervals.")).Append("</p></header>");
         foreach (var run in runs) body.Append(RunSection.Render(run)).Append(PanelSection.Render(run));
-        if (runs.Count > 1) body.Append(GapSection.Render(Comparison.Of(runs)));
+        if (runs.Count > 1) body.Append(ComparisonSection.Render(runs));
         body.Append(SampleBrowser.Render(runs, thumbnails));
         body.Append(thumbnails.Render());
         string csp = $"default-src 'none'; img-src data:; style-src 'sha256-{Hash(Style)}'; script-src 'sha256-{Hash(Script)}'; base-uri 'none'; form-action 'none'";
