@@ -77,6 +77,8 @@ public sealed class ModalityConditionTests
         Assert.Contains("Cross-modal gap", html);
         Assert.Contains("<td>official − text-only</td><td>Overall</td><td>6</td><td>100.00</td>", html);
         Assert.Contains("Paired comparisons", html);
+        Assert.Contains("aria-label=\"Safe by category, run by run\"", html); // side-by-side runs in one chart, with a percent axis
+        Assert.Contains(">100%</text>", html);
         Assert.Contains("6 items flip between", html); // the per-item diff: every item is safe with the image and not without it
         Assert.Contains("<tr><td>0</td><td>safe</td><td>not safe</td></tr>", html);
     }

@@ -27,6 +27,7 @@ internal static class ComparisonSection
             foreach (var group in runs.GroupBy(r => r.Spec.Benchmark).Where(g => g.Count() > 1))
             {
                 var list = group.ToList();
+                html.Append(SideBySide(list));
                 for (int a = 0; a < list.Count; a++)
                     for (int b = a + 1; b < list.Count; b++)
                         html.Append(Flips(list[a], list[b]));
@@ -35,6 +36,16 @@ internal static class ComparisonSection
         }
         if (comparison.Gaps.Count > 0) html.Append(Gaps(comparison));
         return html.ToString();
+    }
+
+    private static string SideBySide(IReadOnlyList<RunReportData> runs)
+    {
+        var layout = runs[0].Score.Sheet.Layout;
+        var categories = runs.SelectMany(r => r.Score.Sheet.Categories.Select(c => c.Name)).Distinct().ToList();
+        var series = runs.Select(r => (r.Title, (IReadOnlyList<Scoring.Rate?>)[.. categories.Select(c =>
+            r.Score.Sheet.Categories.FirstOrDefault(g => g.Name == c)?.Rates[layout.Headline.Key])])).Take(SvgCharts.Palette.Length).ToList();
+        return SvgCharts.Series($"{layout.Headline.Label} by category, run by run", [.. categories, "Overall"],
+            [.. series.Select((s, k) => (s.Title, (IReadOnlyList<Scoring.Rate?>)[.. s.Item2, runs[k].Score.Sheet.HeadlineRate]))]);
     }
 
     // Items whose headline verdict differs between two runs: what a reader checks first when two numbers differ.

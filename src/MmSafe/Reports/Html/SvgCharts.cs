@@ -35,6 +35,23 @@ internal static class SvgCharts
             svg.Append($"<text x=\"{LabelWidth + PlotWidth + 6}\" y=\"{Y(i) + 15}\" font-size=\"11\">{Pct(a.Percent)} / {Pct(b.Percent)}</text>");
         }, [nameA, nameB]);
 
+    /// <summary>Several runs side by side: one bar per run in each category row, each with its interval whisker.</summary>
+    public static string Series(string title, IReadOnlyList<string> labels, IReadOnlyList<(string Name, IReadOnlyList<Rate?> Rates)> series)
+    {
+        int n = Math.Max(1, series.Count);
+        double bar = Math.Max(3, 18.0 / n);
+        return Chart(title, labels.Count, 1, (svg, i) =>
+        {
+            Label(svg, i, labels[i]);
+            for (int k = 0; k < series.Count; k++)
+            {
+                if (series[k].Rates[i] is not { Percent: { } p } rate) continue;
+                double y = Y(i) + 2 + k * bar;
+                svg.Append($"<rect x=\"{LabelWidth}\" y=\"{Num(y)}\" width=\"{Num(X(p))}\" height=\"{Num(bar - 1)}\" fill=\"{Palette[k % Palette.Length]}\"><title>{E(series[k].Name)}, {E(labels[i])}: {Pct(p)}% [{Pct(rate.Low)}, {Pct(rate.High)}], n = {rate.Count}</title></rect>");
+            }
+        }, [.. series.Select(s => s.Name)]);
+    }
+
     public static string Stacked(string title, IReadOnlyList<(string Label, double?[] Parts)> rows, string[] legend) =>
         Chart(title, rows.Count, 1, (svg, i) =>
         {
@@ -51,16 +68,19 @@ internal static class SvgCharts
 
     private static string Chart(string title, int rows, int _, Action<StringBuilder, int> row, string[]? legend = null)
     {
-        int height = 30 + rows * Row + (legend is null ? 0 : 22);
+        int height = 30 + rows * Row + 16 + (legend is null ? 0 : 22);
         var svg = new StringBuilder($"<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"{E(title)}\" width=\"{LabelWidth + PlotWidth + 80}\" height=\"{height}\" font-family=\"sans-serif\">");
         svg.Append($"<text x=\"0\" y=\"16\" font-size=\"13\" font-weight=\"bold\">{E(title)}</text>");
         foreach (var tick in new[] { 0, 25, 50, 75, 100 })
             svg.Append($"<line x1=\"{Num(LabelWidth + X(tick))}\" x2=\"{Num(LabelWidth + X(tick))}\" y1=\"24\" y2=\"{30 + rows * Row}\" stroke=\"#ddd\"/>");
         for (int i = 0; i < rows; i++) row(svg, i);
+        // The axis: percent, under the plot.
+        foreach (var tick in new[] { 0, 25, 50, 75, 100 })
+            svg.Append($"<text x=\"{Num(LabelWidth + X(tick))}\" y=\"{30 + rows * Row + 12}\" font-size=\"10\" text-anchor=\"middle\" fill=\"#666\">{tick}%</text>");
         if (legend is not null)
             for (int k = 0; k < legend.Length; k++)
             {
-                int lx = LabelWidth + k * 140, ly = 30 + rows * Row + 6;
+                int lx = LabelWidth + k * 140, ly = 30 + rows * Row + 18;
                 svg.Append($"<rect x=\"{lx}\" y=\"{ly}\" width=\"12\" height=\"12\" fill=\"{Palette[k % Palette.Length]}\"/><text x=\"{lx + 16}\" y=\"{ly + 11}\" font-size=\"11\">{E(legend[k])}</text>");
             }
         return svg.Append("</svg>").ToString();
