@@ -25,10 +25,10 @@ public static class ReportCommand
             var path = parse.GetRequiredValue(output);
             if (parse.GetValue(cap) < 0) throw new InputException($"--image-cap-kb must be 0 or more, not {parse.GetValue(cap)}.");
             if (Directory.Exists(path)) throw new InputException($"{path}: is a directory; --out names the HTML file to write, e.g. {Path.Combine(path, "report.html")}.");
-            var html = HtmlReport.Render(runs, parse.GetValue(cap));
             try
             {
-                File.WriteAllText(path, html);
+                using var writer = new StreamWriter(path);
+                HtmlReport.Write(runs, writer, parse.GetValue(cap));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

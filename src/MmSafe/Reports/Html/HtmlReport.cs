@@ -15,23 +15,37 @@ public static class HtmlReport
     /// <param name="imageCapKb">Image files larger than this are not decoded for a thumbnail (a note says so).</param>
     public static string Render(IReadOnlyList<RunReportData> runs, int imageCapKb = DefaultImageCapKb)
     {
+        using var writer = new StringWriter();
+        Write(runs, writer, imageCapKb);
+        return writer.ToString();
+    }
+
+    /// <summary>Writes the report as it goes: the thumbnails, most of a large report, are streamed, never held twice.</summary>
+    public static void Write(IReadOnlyList<RunReportData> runs, TextWriter writer, int imageCapKb = DefaultImageCapKb)
+    {
         var thumbnails = new Thumbnails(imageCapKb);
-        var body = new StringBuilder();
-        body.Append("<header><h1>MmSafe report</h1><p>").Append(E($"{runs.Count} run(s); generated {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC. Rates in percent with 95% Wilson intervals.")).Append("</p></header>");
-        foreach (var run in runs) body.Append(RunSection.Render(run)).Append(PanelSection.Render(run));
-        if (runs.Count > 1) body.Append(ComparisonSection.Render(runs));
-        body.Append(SampleBrowser.Render(runs, thumbnails));
-        body.Append(thumbnails.Render());
         string csp = $"default-src 'none'; img-src data:; style-src 'sha256-{Hash(Style)}'; script-src 'sha256-{Hash(Script)}'; base-uri 'none'; form-action 'none'";
-        return $"""
+        writer.Write($"""
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8">
             <meta http-equiv="Content-Security-Policy" content="{csp}">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>MmSafe report</title>
             <style>{Style}</style></head>
-            <body>{body}<script>{Script}</script></body></html>
-            """;
+            <body>
+            """);
+        writer.Write("<header><h1>MmSafe report</h1><p>");
+        writer.Write(E($"{runs.Count} run(s); generated {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC. Rates in percent with 95% Wilson intervals."));
+        writer.Write("</p></header>");
+        foreach (var run in runs)
+        {
+            writer.Write(RunSection.Render(run));
+            writer.Write(PanelSection.Render(run));
+        }
+        if (runs.Count > 1) writer.Write(ComparisonSection.Render(runs));
+        writer.Write(SampleBrowser.Render(runs, thumbnails));
+        thumbnails.WriteTo(writer);
+        writer.Write($"<script>{Script}</script></body></html>");
     }
 
     public const int DefaultImageCapKb = 20 * 1024;

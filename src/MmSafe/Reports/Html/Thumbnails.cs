@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using MmSafe.Images;
 using SkiaSharp;
 
@@ -14,7 +13,8 @@ internal sealed class Thumbnails(int capKb)
 {
     private const int MaxSide = 240, Quality = 60;
 
-    private readonly Dictionary<string, string> _byKey = new(StringComparer.Ordinal);
+    // WebP bytes, base64-encoded only as they are written out.
+    private readonly Dictionary<string, byte[]> _byKey = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string? Key, string? Note)> _byPath = new(StringComparer.Ordinal);
 
     public int Count => _byKey.Count;
@@ -47,7 +47,7 @@ internal sealed class Thumbnails(int capKb)
             using var small = scale < 1 ? decoded.Resize(size, new SKSamplingOptions(SKFilterMode.Linear)) : decoded.Copy();
             using var webp = small?.Encode(SKEncodedImageFormat.Webp, Quality);
             if (webp is null) return (null, $"Image {image.RelativePath} could not be made into a thumbnail.");
-            _byKey[key] = "data:image/webp;base64," + Convert.ToBase64String(webp.AsSpan());
+            _byKey[key] = webp.ToArray();
             return (key, null);
         }
         catch (InputException e)
@@ -61,8 +61,21 @@ internal sealed class Thumbnails(int capKb)
     }
 
     /// <summary>A data block (not a script: it never runs); JSON-escaped so no text can close the element.</summary>
-    // Keys are hex and values base64: nothing to escape, so '+' stays one byte instead of six.
-    public string Render() => $"<script type=\"application/json\" id=\"mmsafe-images\">{JsonSerializer.Serialize(_byKey, Relaxed)}</script>";
-
-    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    // Keys are hex and values "data:image/webp;base64,…": nothing to escape, so each entry is written as it is.
+    public void WriteTo(TextWriter writer)
+    {
+        writer.Write("<script type=\"application/json\" id=\"mmsafe-images\">{");
+        bool first = true;
+        foreach (var (key, value) in _byKey)
+        {
+            if (!first) writer.Write(',');
+            first = false;
+            writer.Write('"');
+            writer.Write(key);
+            writer.Write("\":\"data:image/webp;base64,");
+            writer.Write(Convert.ToBase64String(value));
+            writer.Write('"');
+        }
+        writer.Write("}</script>");
+    }
 }
