@@ -19,6 +19,7 @@ public static class CliApp
         root.Subcommands.Add(PanelCommands.Labels(console));
         root.Subcommands.Add(InterchangeCommands.Export(console));
         root.Subcommands.Add(InterchangeCommands.Import(console));
+        root.Subcommands.Add(InterchangeCommands.Merge(console));
         root.Subcommands.Add(DataCommand.Build(console));
         root.Subcommands.Add(ModelsCommand.Build(console));
         return root;

@@ -40,6 +40,20 @@ public static class InterchangeCommands
         return command;
     }
 
+    public static Command Merge(CliConsole console)
+    {
+        var output = new Argument<string>("OUT") { Description = "The new run directory." };
+        var shards = new Argument<string[]>("SHARD") { Description = "The shards' run directories (mmsafe run --shard k/n).", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("merge", "Join the shards of one run, made on machines that share no store, into one run directory.") { output, shards };
+        command.SetAction(parse =>
+        {
+            var spec = RunMerge.Merge(parse.GetRequiredValue(output), parse.GetRequiredValue(shards));
+            console.WriteRaw(CliConsole.Plain($"Merged {parse.GetRequiredValue(shards).Length} shards ({spec.Selection.SampleIds.Count} items) into {parse.GetRequiredValue(output)}; score it with: mmsafe score {parse.GetRequiredValue(output)}"));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
     public static Command Import(CliConsole console)
     {
         var file = new Argument<string>("FILE") { Description = "Results in the authors' format (or exported by mmsafe)." };

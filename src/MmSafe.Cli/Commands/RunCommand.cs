@@ -35,12 +35,13 @@ public static class RunCommand
         var target = ModelOptions.Target();
         var judge = ModelOptions.Judge();
         var captioner = ModelOptions.Captioner();
+        var shard = new Option<string>("--shard") { Description = "k/n: run only the k-th of n shards of the items (every n-th), to split a run over machines; join them with 'mmsafe merge'." };
         var modelsFile = ModelOptions.ModelsFileOption();
         var cache = ModelOptions.CacheOption();
         var command = new Command("run", "Run a benchmark end to end: generate, judge, score.")
         {
             benchmark, data, output, resume, limit, categories, ids, maxTokens, temperature, judgeMaxTokens, judgeTemperature, samples,
-            dryRun, prices, json, modelsFile, cache, condition,
+            dryRun, prices, json, modelsFile, cache, condition, shard,
         };
         target.AddTo(command);
         judge.AddTo(command);
@@ -51,7 +52,7 @@ public static class RunCommand
             if (parse.GetValue(resume) is { } dir)
             {
                 // Everything that shapes the results comes from the record; only how hard to drive the models may change.
-                var changing = new Option[] { data, output, condition, captioner.Name, limit, categories, ids, maxTokens, temperature, judgeMaxTokens, judgeTemperature, samples, target.Name, judge.Name, target.BaseUrl, judge.BaseUrl }
+                var changing = new Option[] { data, output, condition, captioner.Name, shard, limit, categories, ids, maxTokens, temperature, judgeMaxTokens, judgeTemperature, samples, target.Name, judge.Name, target.BaseUrl, judge.BaseUrl }
                     .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
                 if (changing.Count > 0 || parse.GetValue(benchmark) is not null)
                     throw new InputException($"--resume restores the run's recorded settings; {string.Join(", ", changing.DefaultIfEmpty("BENCHMARK"))} cannot be given with it. Start a new run with --out to change them.");
@@ -74,7 +75,7 @@ public static class RunCommand
             if (judgeSpecs.Count == 0 && parse.GetValue(modelsFile) is { } panelFile) judgeSpecs = ModelsFile.Judges(panelFile);
             if (bench.Protocol.Aspects.Count > 0 && judgeSpecs.Count == 0) throw new InputException($"{bench.Name} needs a judge; pass --judge NAME (or --judge mock).");
             var dataset = bench.Load(dataPath);
-            var (selection, selected) = SampleSelection.Apply(dataset, parse.GetValue(limit), Split(parse.GetValue(categories)), Split(parse.GetValue(ids)));
+            var (selection, selected) = SampleSelection.Apply(dataset, parse.GetValue(limit), Split(parse.GetValue(categories)), Split(parse.GetValue(ids)), parse.GetValue(shard));
             MissingImages(selected);
             var shown = parse.GetRequiredValue(condition);
             var captionerSpec = captioner.Resolve(parse, file);

@@ -21,7 +21,9 @@ public sealed record ModelSettings(string Name, string Provider, string Model, s
 public sealed record ModelOperations(int Concurrency, int? RequestsPerMinute, RetryOptions Retry);
 
 /// <summary>Which items a run covers: the filters asked for and the ids they selected, in order.</summary>
-public sealed record RunSelection(int? Limit, IReadOnlyList<string>? Categories, IReadOnlyList<string>? Ids, IReadOnlyList<string> SampleIds, int DatasetItems);
+/// <param name="Shard">"k/n" when this run is the k-th of n shards of the selection (merged back with <c>mmsafe merge</c>).</param>
+public sealed record RunSelection(int? Limit, IReadOnlyList<string>? Categories, IReadOnlyList<string>? Ids, IReadOnlyList<string> SampleIds, int DatasetItems,
+    string? Shard = null);
 
 /// <summary>
 /// What a run is, exactly: the benchmark and its protocol version, the dataset by hash, the item selection, the
@@ -100,7 +102,8 @@ public sealed record RunSpec(
         if (Condition != Conditions.Official)
             list.Add($"condition {Condition}: the target was not shown the official image and text" + (Captioner is { } c ? $" (captions by {c.Model})" : ""));
         if (Samples != protocol.Samples) list.Add($"{Samples} answers per item (protocol: {protocol.Samples})");
-        if (Selection.SampleIds.Count != Selection.DatasetItems) list.Add($"{Selection.SampleIds.Count} of {Selection.DatasetItems} items");
+        if (Selection.SampleIds.Count != Selection.DatasetItems)
+            list.Add($"{Selection.SampleIds.Count} of {Selection.DatasetItems} items" + (Selection.Shard is { } shard ? $" (shard {shard}; 'mmsafe merge' joins the shards)" : ""));
         list.AddRange(ParameterDeviations("target", protocol.Target, Target.Parameters));
         if (Target.ImageDetail is { } detail) list.Add($"target image detail '{detail}' (protocol: none sent)");
         foreach (var judge in Judges)

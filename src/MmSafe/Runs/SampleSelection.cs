@@ -5,7 +5,9 @@ namespace MmSafe.Runs;
 /// <summary>Which items of a dataset to run: by category, by id, then the first N.</summary>
 public static class SampleSelection
 {
-    public static (RunSelection Selection, IReadOnlyList<Sample> Samples) Apply(BenchmarkData data, int? limit, IReadOnlyList<string>? categories, IReadOnlyList<string>? ids)
+    /// <param name="shard">"k/n": keep every n-th selected item starting at the k-th, so n machines split one run.</param>
+    public static (RunSelection Selection, IReadOnlyList<Sample> Samples) Apply(BenchmarkData data, int? limit, IReadOnlyList<string>? categories, IReadOnlyList<string>? ids,
+        string? shard = null)
     {
         IEnumerable<Sample> selected = data.Samples;
         if (limit is < 1) throw new InputException($"--limit must be at least 1, not {limit}.");
@@ -25,7 +27,19 @@ public static class SampleSelection
         }
         if (limit is { } n) selected = selected.Take(n);
         var list = selected.ToList();
-        if (list.Count == 0) throw new InputException($"{data.File}: the filters select no items.");
-        return (new RunSelection(limit, categories, ids, [.. list.Select(s => s.Id)], data.Samples.Count), list);
+        if (shard is not null)
+        {
+            var (k, of) = ParseShard(shard);
+            list = [.. list.Where((_, i) => i % of == k - 1)];
+        }
+        if (list.Count == 0) throw new InputException($"{data.File}: the filters select no items{(shard is null ? "" : $" in shard {shard}")}.");
+        return (new RunSelection(limit, categories, ids, [.. list.Select(s => s.Id)], data.Samples.Count, shard), list);
+    }
+
+    public static (int K, int N) ParseShard(string shard)
+    {
+        var parts = shard.Split('/');
+        if (parts.Length == 2 && int.TryParse(parts[0], out var k) && int.TryParse(parts[1], out var n) && n >= 1 && k >= 1 && k <= n) return (k, n);
+        throw new InputException($"--shard '{shard}': expected k/n with 1 <= k <= n, e.g. 2/4 for the second of four shards.");
     }
 }
