@@ -25,7 +25,8 @@ public static class RunCommand
         var judgeTemperature = new Option<double?>("--judge-temperature") { Description = "Override the protocol's temperature for the judge." };
         var samples = new Option<int?>("--samples") { Description = "Override the protocol's answers per item (3 for SIUO generation)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (requests, tokens, cost with --prices) and stop." };
-        var prices = new Option<string>("--prices") { Description = "YAML: model id -> {input, output} USD per million tokens, for --dry-run." };
+        var prices = new Option<string>("--prices") { Description = "YAML: model id -> {input, output} USD per million tokens: the cost in the plan, the summary and the report, and --budget in dollars." };
+        var budget = new Option<string>("--budget") { Description = "A hard stop for this session: dollars (5, $5; needs --prices) or tokens (200000tokens). Requests in flight finish; the rest wait for --resume." };
         var json = new Option<bool>("--json") { Description = "Print the final score as JSON." };
         var condition = new Option<string>("--condition")
         {
@@ -41,7 +42,7 @@ public static class RunCommand
         var command = new Command("run", "Run a benchmark end to end: generate, judge, score.")
         {
             benchmark, data, output, resume, limit, categories, ids, maxTokens, temperature, judgeMaxTokens, judgeTemperature, samples,
-            dryRun, prices, json, modelsFile, cache, condition, shard,
+            dryRun, prices, budget, json, modelsFile, cache, condition, shard,
         };
         target.AddTo(command);
         judge.AddTo(command);
@@ -62,7 +63,7 @@ public static class RunCommand
                     throw new InputException($"{dir}: an imported run holds results made elsewhere; it can be scored, judged again and exported, not resumed.");
                 return await ExecuteAsync(console, parse, resumed, Recorded(spec, spec.Target, parse.GetValue(target.Concurrency), target),
                     [.. spec.Judges.Select(j => Recorded(spec, j, parse.GetValue(judge.Concurrency), judge))],
-                    spec.Captioner is { } c ? Recorded(spec, c, null, captioner) : null, cache, json, cancellationToken);
+                    spec.Captioner is { } c ? Recorded(spec, c, null, captioner) : null, cache, json, budget, cancellationToken);
             }
             string outDir = parse.GetValue(output) ?? throw new InputException("no run directory; pass --out DIR (or --resume DIR).");
             var bench = BenchmarkRegistry.Get(parse.GetValue(benchmark) ?? throw new InputException($"no benchmark; expected one of {string.Join(", ", BenchmarkRegistry.Names)}."));
@@ -88,11 +89,11 @@ public static class RunCommand
                 ShowPlan(console, RunPlan.Estimate(requested, parse.GetValue(prices) is { } p ? PriceTable.Load(p) : null), requested, outDir);
                 return ExitCodes.Success;
             }
-            using var run = RunDirectory.Start(outDir, requested, selected);
+            using var run = RunDirectory.Start(outDir, requested with { Prices = parse.GetValue(prices) is { } pf ? PriceTable.LoadPrices(pf) : null }, selected);
             var recorded = run.Spec;
             return await ExecuteAsync(console, parse, run, Recorded(recorded, recorded.Target, null, target),
                 [.. recorded.Judges.Select(j => Recorded(recorded, j, null, judge))],
-                recorded.Captioner is { } rc ? Recorded(recorded, rc, null, captioner) : null, cache, json, cancellationToken);
+                recorded.Captioner is { } rc ? Recorded(recorded, rc, null, captioner) : null, cache, json, budget, cancellationToken);
         });
         return command;
     }
@@ -126,7 +127,7 @@ public static class RunCommand
     }
 
     private static async Task<int> ExecuteAsync(CliConsole console, ParseResult parse, RunDirectory run, ModelSpec target, IReadOnlyList<ModelSpec> judgeSpecs,
-        ModelSpec? captionerSpec, Option<string> cache, Option<bool> json,
+        ModelSpec? captionerSpec, Option<string> cache, Option<bool> json, Option<string> budgetOption,
         CancellationToken cancellationToken)
     {
         using var responses = ModelOptions.OpenCache(parse, cache);
@@ -134,8 +135,14 @@ public static class RunCommand
         var factory = new ModelClientFactory(notices: notices);
         var targetClient = factory.Create(target);
         var judges = judgeSpecs.Select(factory.Create).ToList();
+        var captionerClient = captionerSpec is null ? null : factory.Create(captionerSpec);
+        var limit = parse.GetValue(budgetOption) is { } b ? BudgetLimit.Parse(b) : null;
+        var priceTable = run.Spec.Prices;
+        if (limit?.Usd is not null && (priceTable is null || !new[] { target.Model }.Concat(judgeSpecs.Select(j => j.Model)).All(priceTable.ContainsKey)))
+            throw new InputException("--budget in dollars needs --prices with a price for every model of the run (or give the budget in tokens, e.g. 200000tokens).");
+        var guard = new BudgetGuard(limit, priceTable, [targetClient, .. judges, .. captionerClient is null ? [] : new[] { captionerClient }]);
         return await RunSession.ExecuteAsync(console, run, targetClient, judges, responses, new PipelineOptions(), judgeSpecs.FirstOrDefault()?.Name, parse.GetValue(json), notices,
-            cancellationToken, captionerSpec is null ? null : factory.Create(captionerSpec));
+            cancellationToken, captionerClient, guard);
     }
 
     private static List<string>? Split(string? list) =>

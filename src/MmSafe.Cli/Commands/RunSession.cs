@@ -10,19 +10,28 @@ namespace MmSafe.Cli.Commands;
 internal static class RunSession
 {
     public static async Task<int> ExecuteAsync(CliConsole console, RunDirectory run, ModelClient? target, IReadOnlyList<ModelClient> judges, ResponseCache? cache,
-        PipelineOptions options, string? judge, bool json, RetryNotices? notices, CancellationToken cancellationToken, ModelClient? captioner = null)
+        PipelineOptions options, string? judge, bool json, RetryNotices? notices, CancellationToken cancellationToken, ModelClient? captioner = null,
+        BudgetGuard? budget = null)
     {
         var spec = run.Spec;
         var started = DateTimeOffset.UtcNow;
         var deviations = spec.Deviations();
         if (deviations.Count > 0) console.Error($"note: this run departs from the official {spec.Benchmark} protocol: {string.Join("; ", deviations)}.");
         // With --json, stdout carries the JSON alone.
-        if (json) await new RunPipeline(run.Store, spec, target, judges, cache, captioner: captioner).RunAsync(options, cancellationToken);
-        else await SpectreRunProgress.RunAsync(console, progress => new RunPipeline(run.Store, spec, target, judges, cache, progress, captioner).RunAsync(options, cancellationToken), notices);
+        RunPipeline? pipeline = null;
+        if (json) await (pipeline = new RunPipeline(run.Store, spec, target, judges, cache, captioner: captioner, budget: budget)).RunAsync(options, cancellationToken);
+        else await SpectreRunProgress.RunAsync(console, progress => (pipeline = new RunPipeline(run.Store, spec, target, judges, cache, progress, captioner, budget)).RunAsync(options, cancellationToken), notices);
         var contents = run.Store.Read();
         var score = RunScoring.Score(contents, judge);
         ScorePrinter.Print(console, score, json);
         if (!json) ShowUsage(console, target, judges, contents, started);
+        if (budget is not null) console.Error($"spend this session: {budget.Describe()}.");
+        if (pipeline?.BudgetReached == true)
+        {
+            console.Error($"error: the budget is spent ({budget!.Describe()}); no new request was started. The scores are incomplete: {score.Completeness.Describe()}. " +
+                $"'mmsafe run --resume {run.Store.Location} --budget …' continues.");
+            return ExitCodes.ModelUnavailable;
+        }
         if (score.Completeness.IsComplete) return ExitCodes.Success;
         console.Error($"error: the scores are incomplete: {score.Completeness.Describe()} (the answers not scored are listed with their reasons). " +
             $"What was received is stored; 'mmsafe run --resume {run.Store.Location}' asks again for the rest.");

@@ -37,8 +37,8 @@ public sealed class RunDirectory : IDisposable
             if (differences.Count > 0)
                 throw new InputException($"{directory}: this run directory holds a run made with other settings ({string.Join("; ", differences)}). " +
                     $"Use a new --out directory, or 'mmsafe run --resume {directory}' to continue that run as it was recorded.");
-            // Concurrency, rate and retry may change between sessions; the record says what the last one used.
-            run.Store.WriteSpec(existing with { Operations = requested.Operations });
+            // Concurrency, rate, retry and prices may change between sessions; the record says what the last one used.
+            run.Store.WriteSpec(existing with { Operations = requested.Operations, Prices = requested.Prices ?? existing.Prices });
             return run;
         }
         catch

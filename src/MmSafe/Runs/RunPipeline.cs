@@ -5,13 +5,6 @@ using MmSafe.Models.Middleware;
 
 namespace MmSafe.Runs;
 
-/// <summary>What a pipeline session does: generate missing answers (or only judge), and whether to ask declined judges again.</summary>
-/// <param name="GracePeriod">After cancellation, how long requests already sent may still finish and be stored (no new ones start).</param>
-public sealed record PipelineOptions(bool Generate = true, bool RetryDeclined = false, TimeSpan? GracePeriod = null)
-{
-    public static readonly TimeSpan DefaultGracePeriod = TimeSpan.FromSeconds(15);
-}
-
 /// <summary>
 /// A run's data path: for each sample still to do, read its images once, ask the target for each missing answer
 /// (or reuse it from the response cache under the same request identity), store it, judge it at once on every
@@ -30,14 +23,17 @@ public sealed class RunPipeline
     private readonly IRunProgress _progress;
     private CancellationToken _stopping;
 
-    private readonly ModelClient? _captioner;
-    private IReadOnlyDictionary<string, string> _captions = new Dictionary<string, string>();
+    private readonly CaptionWriter _captionWriter;
+    private readonly BudgetGuard? _budget;
+    private readonly CancellationTokenSource _budgetStop = new();
 
     /// <param name="captioner">Writes the image descriptions of the caption condition where the dataset has none.</param>
+    /// <param name="budget">A hard stop: when it is used up no new request starts; those in flight finish and are stored.</param>
     public RunPipeline(IRunStore store, RunSpec spec, ModelClient? target, IReadOnlyList<ModelClient> judges, ResponseCache? cache = null, IRunProgress? progress = null,
-        ModelClient? captioner = null)
+        ModelClient? captioner = null, BudgetGuard? budget = null)
     {
-        _captioner = captioner;
+        _captionWriter = new CaptionWriter(store, spec, captioner, cache);
+        _budget = budget;
         _store = store;
         _spec = spec;
         _benchmark = BenchmarkRegistry.Get(spec.Benchmark);
@@ -49,6 +45,19 @@ public sealed class RunPipeline
 
     private IReadOnlyList<string> Aspects => _benchmark.Protocol.Aspects;
 
+    /// <summary>True when the run stopped because its budget was used up.</summary>
+    public bool BudgetReached => _budgetStop.IsCancellationRequested;
+
+    // Whether a new request may start: not after Ctrl+C, and not once the budget is spent.
+    private bool MayAsk()
+    {
+        if (_stopping.IsCancellationRequested || _budgetStop.IsCancellationRequested) return false;
+        if (_budget?.Exceeded != true) return true;
+        _budgetStop.Cancel();
+        _store.SaveAsync(new RunEvent(DateTimeOffset.UtcNow, RunEvents.BudgetReached, "", _budget.Describe())).GetAwaiter().GetResult();
+        return false;
+    }
+
     public async Task RunAsync(PipelineOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new PipelineOptions();
@@ -59,7 +68,6 @@ public sealed class RunPipeline
             client.StructuredOutput.FellBack += message => _store.SaveAsync(new RunEvent(DateTimeOffset.UtcNow, RunEvents.StructuredOutputOff, settings.Name,
                 $"the judge endpoint rejected response_format; later requests carry the prompt alone ({message})")).GetAwaiter().GetResult();
         }
-        _captions = _store.Captions();
         var answers = _store.Answers().ToLookup(a => a.SampleId);
         var verdicts = _store.Verdicts().ToLookup(v => v.SampleId);
         var scores = _store.Scores().ToDictionary(p => p.Key, p => p.Value.Select(s => s.Id).ToHashSet());
@@ -82,19 +90,31 @@ public sealed class RunPipeline
         _stopping = cancellationToken;
         using var abort = new CancellationTokenSource();
         using var registration = cancellationToken.Register(() => abort.CancelAfter(options.GracePeriod ?? PipelineOptions.DefaultGracePeriod));
-        await Parallel.ForEachAsync(todo, new ParallelOptions { MaxDegreeOfParallelism = degree, CancellationToken = cancellationToken },
+        using var noMoreSamples = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _budgetStop.Token);
+        try
+        {
+            await ForEachSampleAsync(todo, degree, options, generate, judging, abort.Token, noMoreSamples.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (BudgetReached && !cancellationToken.IsCancellationRequested)
+        {
+            // The budget is spent: what was asked is stored, and the summary says the scores are incomplete.
+        }
+    }
+
+    private Task ForEachSampleAsync(List<SampleWork> todo, int degree, PipelineOptions options, IRunStage? generate, IReadOnlyList<IRunStage> judging,
+        CancellationToken requests, CancellationToken samples) =>
+        Parallel.ForEachAsync(todo, new ParallelOptions { MaxDegreeOfParallelism = degree, CancellationToken = samples },
             async (work, _) =>
             {
                 try
                 {
-                    await ProcessAsync(work, options, generate, judging, abort.Token).ConfigureAwait(false);
+                    await ProcessAsync(work, options, generate, judging, requests).ConfigureAwait(false);
                 }
                 finally
                 {
                     work.ReleaseImages(); // the buffers go back to the pool as soon as the sample is done
                 }
-            }).ConfigureAwait(false);
-    }
+            });
 
     private bool NeedsWork(SampleWork w, PipelineOptions options, IReadOnlyDictionary<string, HashSet<string>> scores)
     {
@@ -159,7 +179,7 @@ public sealed class RunPipeline
             string caption;
             try
             {
-                caption = await CaptionAsync(work, token).ConfigureAwait(false);
+                caption = await _captionWriter.CaptionAsync(work.Sample, work.Images!, token).ConfigureAwait(false);
             }
             catch (ModelRequestException e) when (!e.IsConfigurationError)
             {
@@ -180,7 +200,7 @@ public sealed class RunPipeline
         }
         // Native n: one request for all of them. Parallel: one request per answer, each judged as soon as it is stored.
         var batches = _target!.Spec.Choices == ChoicesMode.Native ? [uncached] : uncached.Select(k => new List<int> { k }).ToList();
-        if (_stopping.IsCancellationRequested) batches.Clear();
+        if (!MayAsk()) batches.Clear();
         judgeTasks.AddRange(batches.Where(b => b.Count > 0).Select(async batch =>
         {
             try
@@ -200,23 +220,6 @@ public sealed class RunPipeline
             }
         }));
         await Task.WhenAll(judgeTasks).ConfigureAwait(false);
-    }
-
-    // A sample's caption is written once: stored with the run, and cached under its request identity for other runs.
-    private async Task<string> CaptionAsync(SampleWork work, CancellationToken token)
-    {
-        if (_captions.TryGetValue(work.Sample.Id, out var stored)) return stored;
-        var settings = _spec.Captioner ?? throw new InvalidOperationException("the caption condition needs a captioner for samples without descriptions");
-        var client = _captioner ?? throw new InvalidOperationException("no captioner client for the caption condition");
-        var messages = Conditions.CaptionRequest(work.Images!);
-        var identity = RequestIdentity.Compute(settings, messages, null, 0, "caption");
-        var c = _cache is null ? null : await _cache.GetAsync(identity, token).ConfigureAwait(false);
-        c ??= (await client.SampleAsync(messages, [0], settings.Parameters, null, token).ConfigureAwait(false))[0];
-        if (!c.Kind.IsAnswer() || string.IsNullOrWhiteSpace(c.ScoredText))
-            throw new ModelRequestException(ModelErrorKind.Transient, $"{settings.Name} gave no caption ({c.Kind})");
-        if (_cache is not null) await _cache.PutAsync(identity, c, token).ConfigureAwait(false);
-        await _store.SaveCaptionAsync(work.Sample.Id, identity, c.ScoredText, token).ConfigureAwait(false);
-        return c.ScoredText;
     }
 
     private StoredAnswer Stored(SampleWork work, int k, string identity, Completion c, bool cached) =>
@@ -243,7 +246,7 @@ public sealed class RunPipeline
     private Task JudgeAnswerAsync(SampleWork work, int k, PipelineOptions options, IReadOnlyList<IRunStage> judging, CancellationToken token)
     {
         var answer = work.Answer(k);
-        if (answer is not { IsAnswer: true } || _stopping.IsCancellationRequested) return Task.CompletedTask;
+        if (answer is not { IsAnswer: true } || !MayAsk()) return Task.CompletedTask;
         return Task.WhenAll(_judges.SelectMany((j, index) => Aspects
             .Where(a => work.Verdict(j.Settings.Name, k, a) is not { } v || Redo(v, options))
             .Select(a => JudgeOneAsync(work, answer, a, j.Settings, j.Client, judging[index], token))));
@@ -281,10 +284,4 @@ public sealed class RunPipeline
         work.Record(verdict);
         stage.Advance(verdict.NeedsRetry);
     }
-}
-
-/// <summary>The kinds of <see cref="RunEvent"/> a pipeline records.</summary>
-public static class RunEvents
-{
-    public const string StructuredOutputOff = "structured-output-off";
 }

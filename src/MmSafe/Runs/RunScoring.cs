@@ -68,6 +68,23 @@ public static class RunScoring
         return new RunScore(run, judge, sheet, outcomes, unscored, deviations, warnings, completeness);
     }
 
+    /// <summary>Tokens the run's stored answers and verdicts used, and their cost when the run has prices for every model.</summary>
+    public static (long Tokens, decimal? Usd) Spend(RunContents run)
+    {
+        var prices = run.Spec.Prices;
+        long tokens = 0;
+        decimal? usd = prices is null ? null : 0;
+        void Add(string? model, long? input, long? output)
+        {
+            tokens += (input ?? 0) + (output ?? 0);
+            if (usd is null) return;
+            usd = model is not null && prices!.TryGetValue(model, out var p) ? usd + ((input ?? 0) * p.Input + (output ?? 0) * p.Output) / 1_000_000m : null;
+        }
+        foreach (var a in run.Answers.Where(a => !a.Cached)) Add(run.Spec.Target.Model, a.InputTokens, a.OutputTokens);
+        foreach (var v in run.Verdicts.Where(v => !v.Cached && v.Identity != "rule")) Add(run.Spec.FindJudge(v.Judge)?.Model, v.InputTokens, v.OutputTokens);
+        return (tokens, usd);
+    }
+
     /// <summary>Everything about the run that departs from the official protocol: the spec's choices and what happened while it ran.</summary>
     public static IReadOnlyList<string> Deviations(RunContents run) =>
         [.. run.Spec.Deviations(), .. run.Events.Where(e => e.Kind == RunEvents.StructuredOutputOff).Select(e => $"judge {e.Model} without structured output after the endpoint rejected it")];

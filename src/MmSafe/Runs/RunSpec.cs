@@ -44,7 +44,8 @@ public sealed record RunSpec(
     IReadOnlyDictionary<string, ModelOperations> Operations,
     DateTimeOffset CreatedAt,
     string Condition = Conditions.Official,
-    ModelSettings? Captioner = null)
+    ModelSettings? Captioner = null,
+    IReadOnlyDictionary<string, Price>? Prices = null)
 {
     public static string CurrentToolVersion { get; } = typeof(RunSpec).Assembly
         .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)

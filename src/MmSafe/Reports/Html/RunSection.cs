@@ -26,6 +26,7 @@ internal static class RunSection
             ("Dataset", $"{Path.GetFileName(spec.DatasetFile)}, SHA-256 {spec.DatasetSha256}"),
             ("Items", $"{spec.Selection.SampleIds.Count} of {spec.Selection.DatasetItems}, {spec.Samples} answers each"),
             ("Outcomes", string.Join(", ", score.Outcomes.Select(o => $"{o.Key} {o.Value}"))), ("Completeness", score.Completeness.Describe()),
+            ("Spend", Spend(score.Run)),
             ("Created", spec.CreatedAt.ToString("yyyy-MM-dd HH:mm 'UTC'")), ("Tool", $"mmsafe {spec.ToolVersion}"), ("Run directory", run.Directory),
         })
             html.Append($"<tr><th>{E(k)}</th><td>{E(v)}</td></tr>");
@@ -48,6 +49,12 @@ internal static class RunSection
         }
         html.Append(Published(run.Score.Run.Benchmark.Published, headline.Key, sheet.HeadlineRate));
         return html.Append("</section>").ToString();
+    }
+
+    private static string Spend(Runs.RunContents run)
+    {
+        var (tokens, usd) = Runs.RunScoring.Spend(run);
+        return $"{tokens:N0} tokens paid for (cached answers excluded)" + (usd is { } d ? FormattableString.Invariant($", ${d:F2} at the recorded prices") : "; no prices recorded (run with --prices FILE)");
     }
 
     private static string Parameters(Runs.ModelSettings m) =>

@@ -1,0 +1,68 @@
+using System.Globalization;
+using MmSafe.Models;
+
+namespace MmSafe.Runs;
+
+/// <summary>A model's price in USD per million tokens, input and output.</summary>
+public sealed record Price(decimal Input, decimal Output);
+
+/// <summary>A hard stop: at most this many dollars (priced with <see cref="Price"/>s) or this many tokens.</summary>
+public sealed record BudgetLimit(decimal? Usd, long? Tokens)
+{
+    /// <summary>"5", "$5" or "5usd" in dollars; "200000tokens" or "200k tokens" in tokens.</summary>
+    public static BudgetLimit Parse(string text)
+    {
+        var t = text.Trim().ToLowerInvariant().Replace(" ", "");
+        if (t.EndsWith("tokens", StringComparison.Ordinal) || t.EndsWith("tok", StringComparison.Ordinal))
+        {
+            var number = t.TrimEnd('s').Replace("token", "").Replace("tok", "");
+            long scale = number.EndsWith('k') ? 1_000 : number.EndsWith('m') ? 1_000_000 : 1;
+            if (scale > 1) number = number[..^1];
+            if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var tokens) && tokens > 0) return new BudgetLimit(null, (long)(tokens * scale));
+        }
+        else if (decimal.TryParse(t.TrimStart('$').Replace("usd", ""), NumberStyles.Number, CultureInfo.InvariantCulture, out var usd) && usd > 0)
+            return new BudgetLimit(usd, null);
+        throw new InputException($"--budget '{text}': expected dollars (5, $5, 5usd) or tokens (200000tokens, 200k tokens), more than 0.");
+    }
+}
+
+/// <summary>What a set of models has spent this session, from their usage ledgers, and whether a budget is used up.</summary>
+public sealed class BudgetGuard(BudgetLimit? limit, IReadOnlyDictionary<string, Price>? prices, IEnumerable<ModelClient> clients)
+{
+    private readonly IReadOnlyList<ModelClient> _clients = [.. clients];
+
+    public BudgetLimit? Limit => limit;
+
+    /// <summary>Tokens in and out, and dollars when every model has a price.</summary>
+    public (long Tokens, decimal? Usd) Spent()
+    {
+        long tokens = 0;
+        decimal? usd = 0;
+        foreach (var client in _clients)
+        {
+            var u = client.Usage.Snapshot();
+            tokens += u.InputTokens + u.OutputTokens;
+            usd = prices is not null && prices.TryGetValue(client.Spec.Model, out var p) && usd is { } sum
+                ? sum + (u.InputTokens * p.Input + u.OutputTokens * p.Output) / 1_000_000m
+                : null;
+        }
+        return (tokens, usd);
+    }
+
+    public bool Exceeded
+    {
+        get
+        {
+            if (limit is null) return false;
+            var (tokens, usd) = Spent();
+            return limit.Tokens is { } t && tokens >= t || limit.Usd is { } d && usd is { } spent && spent >= d;
+        }
+    }
+
+    public string Describe()
+    {
+        var (tokens, usd) = Spent();
+        var spent = $"{tokens:N0} tokens" + (usd is { } d ? FormattableString.Invariant($" (${d:F4})") : "");
+        return limit is null ? spent : $"{spent} of a budget of " + (limit.Usd is { } u ? FormattableString.Invariant($"${u:F2}") : $"{limit.Tokens:N0} tokens");
+    }
+}

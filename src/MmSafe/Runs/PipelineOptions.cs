@@ -1,0 +1,16 @@
+namespace MmSafe.Runs;
+
+/// <summary>What a pipeline session does: generate missing answers (or only judge), and whether to ask declined judges again.</summary>
+/// <param name="GracePeriod">After cancellation, how long requests already sent may still finish and be stored (no new ones start).</param>
+public sealed record PipelineOptions(bool Generate = true, bool RetryDeclined = false, TimeSpan? GracePeriod = null)
+{
+    public static readonly TimeSpan DefaultGracePeriod = TimeSpan.FromSeconds(15);
+}
+
+/// <summary>The kinds of <see cref="RunEvent"/> a pipeline records.</summary>
+public static class RunEvents
+{
+    public const string StructuredOutputOff = "structured-output-off";
+
+    public const string BudgetReached = "budget-reached";
+}
