@@ -44,6 +44,8 @@ public sealed class ModelClientFactory(HttpClient? httpClient = null, ILoggerFac
         {
             ProviderKind.Mock => new MockChatClient(spec.Model),
             ProviderKind.Anthropic => AnthropicProvider.Create(spec, endpoint, _http),
+            _ when spec.Replicas.Count > 0 => new BalancingChatClient(
+                [new OpenAICompatibleChatClient(endpoint, _http), .. spec.Replicas.Select(url => new OpenAICompatibleChatClient(endpoint with { BaseUrl = url }, _http))]),
             _ => new OpenAICompatibleChatClient(endpoint, _http),
         };
         var logger = _loggers.CreateLogger("MmSafe.Models");

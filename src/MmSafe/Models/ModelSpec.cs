@@ -36,6 +36,9 @@ public sealed record ModelSpec(string Name, ProviderKind Provider, string Model)
 
     public Uri? BaseUrl { get; init; }
 
+    /// <summary>Replicas of the same model beside <see cref="BaseUrl"/>; requests are balanced over all of them.</summary>
+    public IReadOnlyList<Uri> Replicas { get; init; } = [];
+
     public string ApiKeyEnv { get; init; } = "OPENAI_API_KEY";
 
     public GenerationParameters Defaults { get; init; } = new();

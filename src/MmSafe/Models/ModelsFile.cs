@@ -84,6 +84,11 @@ public static class ModelsFile
         Uri? baseUrl = null;
         if (e.BaseUrl is not null && (!Uri.TryCreate(e.BaseUrl, UriKind.Absolute, out baseUrl) || baseUrl.Scheme is not ("http" or "https")))
             throw new InputException($"{where}: base_url '{e.BaseUrl}' is not an http(s) URL; expected e.g. http://localhost:8000/v1.");
+        var replicas = new List<Uri>();
+        foreach (var url in e.BaseUrls ?? [])
+            replicas.Add(Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? u
+                : throw new InputException($"{where}: base_urls entry '{url}' is not an http(s) URL; expected e.g. http://gpu-2:8000/v1."));
+        if (replicas.Count > 0 && baseUrl is null) (baseUrl, replicas) = (replicas[0], replicas.Skip(1).ToList());
         if (e.RequestsPerMinute is < 1) throw new InputException($"{where}: requests_per_minute must be at least 1, not {e.RequestsPerMinute}.");
         if (e.Parameters?.MaxTokens is < 1) throw new InputException($"{where}: parameters.max_tokens must be at least 1, not {e.Parameters.MaxTokens}.");
         if (e.Parameters?.Temperature is < 0 or > 2) throw new InputException(FormattableString.Invariant($"{where}: parameters.temperature must be from 0 to 2, not {e.Parameters.Temperature}."));
@@ -95,6 +100,7 @@ public static class ModelsFile
         return new ModelSpec(name, provider, e.Model ?? throw new InputException($"{where}: 'model' is missing; expected the model id the endpoint serves."))
         {
             BaseUrl = baseUrl,
+            Replicas = replicas,
             ApiKeyEnv = e.ApiKeyEnv ?? (provider == ProviderKind.Anthropic ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY"),
             Defaults = new GenerationParameters(p.Temperature, p.TopP, p.MaxTokens, p.Seed, p.SystemPrompt),
             Concurrency = e.Concurrency is > 0 and var c ? c : e.Concurrency is null ? 8 : throw new InputException($"{where}: concurrency must be at least 1."),
@@ -153,6 +159,7 @@ public static class ModelsFile
         public string? Provider { get; set; }
         public string? Model { get; set; }
         public string? BaseUrl { get; set; }
+        public List<string>? BaseUrls { get; set; }
         public string? ApiKeyEnv { get; set; }
         public int? Concurrency { get; set; }
         public int? RequestsPerMinute { get; set; }

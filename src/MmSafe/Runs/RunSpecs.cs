@@ -31,7 +31,8 @@ public static class RunSpecs
         Settings(judge, benchmark.Protocol.Judge.With(judge.Defaults).With(flags),
             benchmark.Protocol.JudgeFormat is null ? "none" : judge.StructuredOutput.ToString()) with { SeesImage = seesImage };
 
-    public static ModelOperations Operations(ModelSpec spec) => new(spec.Concurrency, spec.RequestsPerMinute, spec.Retry);
+    public static ModelOperations Operations(ModelSpec spec) =>
+        new(spec.Concurrency, spec.RequestsPerMinute, spec.Retry, spec.Replicas.Count == 0 ? null : [.. spec.Replicas.Select(u => u.ToString())]);
 
     private static ModelSettings Settings(ModelSpec s, GenerationParameters parameters, string structured) => new(
         s.Name, s.Provider.ToString(), s.Model, s.Provider == ProviderKind.Mock ? null : s.EffectiveBaseUrl.ToString(), s.ApiKeyEnv,
@@ -50,5 +51,6 @@ public static class RunSpecs
         Concurrency = operations?.Concurrency ?? 8,
         RequestsPerMinute = operations?.RequestsPerMinute,
         Retry = operations?.Retry ?? new RetryOptions(),
+        Replicas = [.. (operations?.Replicas ?? []).Select(u => new Uri(u))],
     };
 }
