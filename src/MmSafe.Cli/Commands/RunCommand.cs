@@ -36,13 +36,17 @@ public static class RunCommand
         var target = ModelOptions.Target();
         var judge = ModelOptions.Judge();
         var captioner = ModelOptions.Captioner();
+        var otel = new Option<bool>("--otel")
+        {
+            Description = "Emit an OpenTelemetry GenAI span per request on the ActivitySource 'MmSafe' (for your own collector, e.g. with OTEL_DOTNET_AUTO_TRACES_ADDITIONAL_SOURCES=MmSafe); message contents are not recorded.",
+        };
         var shard = new Option<string>("--shard") { Description = "k/n: run only the k-th of n shards of the items (every n-th), to split a run over machines; join them with 'mmsafe merge'." };
         var modelsFile = ModelOptions.ModelsFileOption();
         var cache = ModelOptions.CacheOption();
         var command = new Command("run", "Run a benchmark end to end: generate, judge, score.")
         {
             benchmark, data, output, resume, limit, categories, ids, maxTokens, temperature, judgeMaxTokens, judgeTemperature, samples,
-            dryRun, prices, budget, json, modelsFile, cache, condition, shard,
+            dryRun, prices, budget, json, modelsFile, cache, condition, shard, otel,
         };
         target.AddTo(command);
         judge.AddTo(command);
@@ -63,7 +67,7 @@ public static class RunCommand
                     throw new InputException($"{dir}: an imported run holds results made elsewhere; it can be scored, judged again and exported, not resumed.");
                 return await ExecuteAsync(console, parse, resumed, Recorded(spec, spec.Target, parse.GetValue(target.Concurrency), target),
                     [.. spec.Judges.Select(j => Recorded(spec, j, parse.GetValue(judge.Concurrency), judge))],
-                    spec.Captioner is { } c ? Recorded(spec, c, null, captioner) : null, cache, json, budget, cancellationToken);
+                    spec.Captioner is { } c ? Recorded(spec, c, null, captioner) : null, cache, json, budget, otel, cancellationToken);
             }
             string outDir = parse.GetValue(output) ?? throw new InputException("no run directory; pass --out DIR (or --resume DIR).");
             var bench = BenchmarkRegistry.Get(parse.GetValue(benchmark) ?? throw new InputException($"no benchmark; expected one of {string.Join(", ", BenchmarkRegistry.Names)}."));
@@ -93,7 +97,7 @@ public static class RunCommand
             var recorded = run.Spec;
             return await ExecuteAsync(console, parse, run, Recorded(recorded, recorded.Target, null, target),
                 [.. recorded.Judges.Select(j => Recorded(recorded, j, null, judge))],
-                recorded.Captioner is { } rc ? Recorded(recorded, rc, null, captioner) : null, cache, json, budget, cancellationToken);
+                recorded.Captioner is { } rc ? Recorded(recorded, rc, null, captioner) : null, cache, json, budget, otel, cancellationToken);
         });
         return command;
     }
@@ -127,12 +131,12 @@ public static class RunCommand
     }
 
     private static async Task<int> ExecuteAsync(CliConsole console, ParseResult parse, RunDirectory run, ModelSpec target, IReadOnlyList<ModelSpec> judgeSpecs,
-        ModelSpec? captionerSpec, Option<string> cache, Option<bool> json, Option<string> budgetOption,
+        ModelSpec? captionerSpec, Option<string> cache, Option<bool> json, Option<string> budgetOption, Option<bool> otel,
         CancellationToken cancellationToken)
     {
         using var responses = ModelOptions.OpenCache(parse, cache);
         var notices = new RetryNotices();
-        var factory = new ModelClientFactory(notices: notices);
+        var factory = new ModelClientFactory(notices: notices, telemetrySource: parse.GetValue(otel) ? "MmSafe" : null);
         var targetClient = factory.Create(target);
         var judges = judgeSpecs.Select(factory.Create).ToList();
         var captionerClient = captionerSpec is null ? null : factory.Create(captionerSpec);

@@ -13,8 +13,10 @@ namespace MmSafe.Models;
 /// key redaction of replies → requests-per-minute limit → provider, composed with <see cref="ChatClientBuilder"/>. Answers already paid for are
 /// reused by the run pipeline through <see cref="Middleware.ResponseCache"/>, keyed by the request identity.
 /// </summary>
+/// <param name="telemetrySource">When set, every request attempt is an OpenTelemetry GenAI span on this ActivitySource
+/// (Microsoft.Extensions.AI's <c>UseOpenTelemetry</c>; message contents are not recorded).</param>
 public sealed class ModelClientFactory(HttpClient? httpClient = null, ILoggerFactory? loggerFactory = null, Func<string, string?>? environment = null,
-    RetryNotices? notices = null)
+    RetryNotices? notices = null, string? telemetrySource = null)
 {
     private readonly HttpClient _http = httpClient ?? CreateHttpClient();
     private readonly ILoggerFactory _loggers = loggerFactory ?? NullLoggerFactory.Instance;
@@ -64,6 +66,7 @@ public sealed class ModelClientFactory(HttpClient? httpClient = null, ILoggerFac
                 notices?.Record(spec.Name, Secrets.Redact(detail, endpoint.ApiKey));
             }))
             .Use(inner => new RedactingChatClient(inner, endpoint.ApiKey));
+        if (telemetrySource is not null) builder.UseOpenTelemetry(sourceName: telemetrySource, configure: c => c.EnableSensitiveData = false);
         if (spec.RequestsPerMinute is > 0 and var rpm) builder.Use(inner => new RateLimitingChatClient(inner, RateLimitingChatClient.PerMinute(rpm)));
         var client = builder.Build();
         return new ModelClient(spec, client, ledger, structured!);
