@@ -14,6 +14,7 @@ public static class CliApp
         root.Subcommands.Add(JudgeCommand.Build(console));
         root.Subcommands.Add(ScoreCommand.Build(console));
         root.Subcommands.Add(ReportCommand.Build(console));
+        root.Subcommands.Add(ViewCommand.Build(console));
         root.Subcommands.Add(CompareCommand.Build(console));
         root.Subcommands.Add(PanelCommands.Agreement(console));
         root.Subcommands.Add(PanelCommands.Labels(console));
