@@ -65,16 +65,12 @@ public static class PanelCommands
         return command;
     }
 
-    private static string F(double v) => double.IsNaN(v) ? "n/a" : v.ToString("F2", CultureInfo.InvariantCulture);
 
-    private static string K(Estimate e) => double.IsNaN(e.Value) ? "n/a (no variation)" : $"{F(e.Value)} [{F(e.Low)}, {F(e.High)}]";
-
-    private static string P(double p) => p < 0.0001 ? p.ToString("0.0e+0", CultureInfo.InvariantCulture) : p.ToString("0.0000", CultureInfo.InvariantCulture);
 
     private static IEnumerable<string[]> PairRows(JudgePanel panel) => panel.Pairs.Select(p => new[]
     {
-        p.First, p.Second, p.Items.ToString(CultureInfo.InvariantCulture), ScoreTables.Format(p.Agreement), K(p.Kappa),
-        $"{F(p.Drift)} [{F(p.DriftLow)}, {F(p.DriftHigh)}]", P(p.PValue), F(p.MinimumDetectable),
+        p.First, p.Second, p.Items.ToString(CultureInfo.InvariantCulture), ScoreTables.Format(p.Agreement), Numbers.Kappa(p.Kappa),
+        $"{Numbers.Points(p.Drift)} [{Numbers.Points(p.DriftLow)}, {Numbers.Points(p.DriftHigh)}]", Numbers.PValue(p.PValue), Numbers.Points(p.MinimumDetectable),
     });
 
     private static readonly string[] PairHeaders = ["Rater A", "Rater B", "Items", "Agree % [95% CI]", "Cohen's κ [95% CI]", $"Drift A−B (pp) [95% CI]", "McNemar p", "MDD (pp)"];
@@ -90,7 +86,7 @@ public static class PanelCommands
         foreach (var h in PairHeaders) pairs.AddColumn(h);
         foreach (var row in PairRows(panel)) pairs.AddRow([.. row.Select(t => new Text(CliConsole.Plain(t)))]);
         console.Out.Write(pairs);
-        if (panel.Fleiss is { } fleiss) console.Out.Write(new Text($"Fleiss' κ over {panel.FleissItems} items rated by every judge: {K(fleiss)}\n"));
+        if (panel.Fleiss is { } fleiss) console.Out.Write(new Text($"Fleiss' κ over {panel.FleissItems} items rated by every judge: {Numbers.Kappa(fleiss)}\n"));
         console.Out.Write(new Text(CliConsole.Plain($"{panel.Disagreements.Count} items with disagreeing verdicts{(panel.Disagreements.Count == 0 ? "" : ": " + string.Join(", ", panel.Disagreements.Take(20).Select(d => d.ItemId)))}.") + "\n"));
     }
 
@@ -100,7 +96,7 @@ public static class PanelCommands
         foreach (var j in panel.Judges) md.Append($"| {ComparisonText.Cell(j.Judge)} | {ComparisonText.Cell(j.Model)} | {(j.SeesImage ? "yes" : "no")} | {ScoreTables.Format(j.Headline)} |\n");
         md.Append('\n').Append("| " + string.Join(" | ", PairHeaders) + " |\n|" + string.Concat(PairHeaders.Select((_, i) => i < 2 ? "---|" : "---:|")) + "\n");
         foreach (var row in PairRows(panel)) md.Append("| " + string.Join(" | ", row.Select(ComparisonText.Cell)) + " |\n");
-        if (panel.Fleiss is { } fleiss) md.Append($"\nFleiss' κ over {panel.FleissItems} items: {K(fleiss)}\n");
+        if (panel.Fleiss is { } fleiss) md.Append($"\nFleiss' κ over {panel.FleissItems} items: {Numbers.Kappa(fleiss)}\n");
         md.Append($"\n{panel.Disagreements.Count} items with disagreeing verdicts.\n");
         return md.ToString();
     }

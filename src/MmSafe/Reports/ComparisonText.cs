@@ -6,25 +6,21 @@ namespace MmSafe.Reports;
 /// <summary>A comparison as Markdown or CSV.</summary>
 public static class ComparisonText
 {
-    private static string P(double? v) => v?.ToString("F2", CultureInfo.InvariantCulture) ?? "n/a";
-
-    private static string Pv(double p) => p < 0.0001 ? p.ToString("0.0e+0", CultureInfo.InvariantCulture) : p.ToString("0.0000", CultureInfo.InvariantCulture);
-
     public static string Markdown(Comparison c)
     {
         var md = new StringBuilder("| Benchmark | Model | Judge | Metric | % | 95% CI (Wilson) | n | Run |\n|---|---|---|---|---:|---|---:|---|\n");
         foreach (var r in c.Rows)
-            md.Append($"| {Cell(r.Benchmark)} | {Cell(r.Model)} | {Cell(r.Judge ?? "-")} | {r.Metric} | {P(r.Rate.Percent)} | [{P(r.Rate.Low)}, {P(r.Rate.High)}] | {r.Rate.Count} | {Cell(r.Run)} |\n");
+            md.Append($"| {Cell(r.Benchmark)} | {Cell(r.Model)} | {Cell(r.Judge ?? "-")} | {r.Metric} | {Numbers.Points(r.Rate.Percent)} | [{Numbers.Points(r.Rate.Low)}, {Numbers.Points(r.Rate.High)}] | {r.Rate.Count} | {Cell(r.Run)} |\n");
         if (c.Tests.Count > 0)
         {
             md.Append("\nPaired exact McNemar tests (same items; discordant pairs; MDD = smallest difference this size can detect, 80% power):\n\n| Run A | Run B | Items | Only A | Only B | p | MDD (pp) |\n|---|---|---:|---:|---:|---:|---:|\n");
-            foreach (var t in c.Tests) md.Append($"| {Cell(t.First)} | {Cell(t.Second)} | {t.Items} | {t.OnlyFirst} | {t.OnlySecond} | {Pv(t.PValue)} | {P(t.MinimumDetectable)} |\n");
+            foreach (var t in c.Tests) md.Append($"| {Cell(t.First)} | {Cell(t.Second)} | {t.Items} | {t.OnlyFirst} | {t.OnlySecond} | {Numbers.PValue(t.PValue)} | {Numbers.Points(t.MinimumDetectable)} |\n");
         }
         if (c.Gaps.Count > 0)
         {
             md.Append("\nCross-modal gap (A minus B, percentage points, paired 95% interval; exact McNemar p, Holm-corrected across categories):\n\n| Run A | Run B | Conditions | Category | Items | Gap | 95% CI | p | p (Holm) | MDD |\n|---|---|---|---|---:|---:|---|---:|---:|---:|\n");
             foreach (var g in c.Gaps)
-                md.Append($"| {Cell(g.First)} | {Cell(g.Second)} | {g.FirstCondition} − {g.SecondCondition} | {Cell(g.Category)} | {g.Items} | {P(g.Difference)} | [{P(g.Low)}, {P(g.High)}] | {Pv(g.PValue)} | {Pv(g.HolmP)} | {P(g.MinimumDetectable)} |\n");
+                md.Append($"| {Cell(g.First)} | {Cell(g.Second)} | {g.FirstCondition} − {g.SecondCondition} | {Cell(g.Category)} | {g.Items} | {Numbers.Points(g.Difference)} | [{Numbers.Points(g.Low)}, {Numbers.Points(g.High)}] | {Numbers.PValue(g.PValue)} | {Numbers.PValue(g.HolmP)} | {Numbers.Points(g.MinimumDetectable)} |\n");
         }
         foreach (var flag in c.Flags) md.Append($"\n> {Cell(flag)}\n");
         return md.ToString();
@@ -34,7 +30,7 @@ public static class ComparisonText
     {
         var csv = new StringBuilder("benchmark,model,judge,metric,percent,ci_low,ci_high,n,run\n");
         foreach (var r in c.Rows)
-            csv.Append(string.Join(",", Field(r.Benchmark), Field(r.Model), Field(r.Judge ?? ""), r.Metric, P(r.Rate.Percent), P(r.Rate.Low), P(r.Rate.High), r.Rate.Count, Field(r.Run))).Append('\n');
+            csv.Append(string.Join(",", Field(r.Benchmark), Field(r.Model), Field(r.Judge ?? ""), r.Metric, Numbers.Points(r.Rate.Percent), Numbers.Points(r.Rate.Low), Numbers.Points(r.Rate.High), r.Rate.Count, Field(r.Run))).Append('\n');
         return csv.ToString();
     }
 

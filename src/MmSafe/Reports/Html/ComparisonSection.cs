@@ -22,7 +22,7 @@ internal static class ComparisonSection
                 .Append("MDD is the smallest difference this many items can detect (two-sided α = 0.05, 80% power).</p>")
                 .Append("<table><tr><th>Run A</th><th>Run B</th><th>Items</th><th>Only A</th><th>Only B</th><th>p</th><th>MDD (pp)</th></tr>");
             foreach (var t in comparison.Tests)
-                html.Append($"<tr><td>{E(t.First)}</td><td>{E(t.Second)}</td><td>{t.Items}</td><td>{t.OnlyFirst}</td><td>{t.OnlySecond}</td><td>{P(t.PValue)}</td><td>{F(t.MinimumDetectable)}</td></tr>");
+                html.Append($"<tr><td>{E(t.First)}</td><td>{E(t.Second)}</td><td>{t.Items}</td><td>{t.OnlyFirst}</td><td>{t.OnlySecond}</td><td>{Numbers.PValue(t.PValue)}</td><td>{Numbers.Points(t.MinimumDetectable)}</td></tr>");
             html.Append("</table>");
             foreach (var group in runs.GroupBy(r => r.Spec.Benchmark).Where(g => g.Count() > 1))
             {
@@ -71,12 +71,9 @@ internal static class ComparisonSection
             .Append("Holm-corrected across categories, and the smallest difference this many items can detect (MDD, 80% power).</p>")
             .Append("<table><tr><th>Conditions</th><th>Category</th><th>Items</th><th>Gap</th><th>95% CI</th><th>p</th><th>p (Holm)</th><th>MDD</th></tr>");
         foreach (var g in comparison.Gaps)
-            html.Append($"<tr><td>{E(g.FirstCondition)} − {E(g.SecondCondition)}</td><td>{E(g.Category)}</td><td>{g.Items}</td><td>{F(g.Difference)}</td>")
-                .Append($"<td>[{F(g.Low)}, {F(g.High)}]</td><td>{P(g.PValue)}</td><td>{P(g.HolmP)}</td><td>{F(g.MinimumDetectable)}</td></tr>");
+            html.Append($"<tr><td>{E(g.FirstCondition)} − {E(g.SecondCondition)}</td><td>{E(g.Category)}</td><td>{g.Items}</td><td>{Numbers.Points(g.Difference)}</td>")
+                .Append($"<td>[{Numbers.Points(g.Low)}, {Numbers.Points(g.High)}]</td><td>{Numbers.PValue(g.PValue)}</td><td>{Numbers.PValue(g.HolmP)}</td><td>{Numbers.Points(g.MinimumDetectable)}</td></tr>");
         return html.Append("</table></section>").ToString();
     }
 
-    private static string F(double v) => v.ToString("F2", CultureInfo.InvariantCulture);
-
-    private static string P(double p) => p < 0.0001 ? p.ToString("0.0e+0", CultureInfo.InvariantCulture) : p.ToString("0.0000", CultureInfo.InvariantCulture);
 }

@@ -18,10 +18,10 @@ internal static class PanelSection
             html.Append($"<tr><td>{E(j.Judge)}</td><td>{E(j.Model)}</td><td>{(j.SeesImage ? "yes" : "no")}</td><td>{Pct(j.Headline.Percent)} [{Pct(j.Headline.Low)}, {Pct(j.Headline.High)}]</td></tr>");
         html.Append("</table><table><tr><th>Rater A</th><th>Rater B</th><th>Items</th><th>Agree % [95% CI]</th><th>Cohen's κ [95% CI]</th><th>Drift A−B (pp) [95% CI]</th><th>McNemar p</th><th>MDD</th></tr>");
         foreach (var p in panel.Pairs)
-            html.Append($"<tr><td>{E(p.First)}</td><td>{E(p.Second)}</td><td>{p.Items}</td><td>{Pct(p.Agreement.Percent)} [{Pct(p.Agreement.Low)}, {Pct(p.Agreement.High)}]</td><td>{K(p.Kappa)}</td>")
-                .Append($"<td>{F(p.Drift)} [{F(p.DriftLow)}, {F(p.DriftHigh)}]</td><td>{p.PValue.ToString("0.0000", CultureInfo.InvariantCulture)}</td><td>{F(p.MinimumDetectable)}</td></tr>");
+            html.Append($"<tr><td>{E(p.First)}</td><td>{E(p.Second)}</td><td>{p.Items}</td><td>{Pct(p.Agreement.Percent)} [{Pct(p.Agreement.Low)}, {Pct(p.Agreement.High)}]</td><td>{Numbers.Kappa(p.Kappa)}</td>")
+                .Append($"<td>{Numbers.Points(p.Drift)} [{Numbers.Points(p.DriftLow)}, {Numbers.Points(p.DriftHigh)}]</td><td>{Numbers.PValue(p.PValue)}</td><td>{Numbers.Points(p.MinimumDetectable)}</td></tr>");
         html.Append("</table>");
-        if (panel.Fleiss is { } fleiss) html.Append($"<p>Fleiss' κ over {panel.FleissItems} items rated by every judge: {K(fleiss)}</p>");
+        if (panel.Fleiss is { } fleiss) html.Append($"<p>Fleiss' κ over {panel.FleissItems} items rated by every judge: {Numbers.Kappa(fleiss)}</p>");
         html.Append($"<h3>Disagreements ({panel.Disagreements.Count})</h3>");
         if (panel.Disagreements.Count > 0)
         {
@@ -36,7 +36,4 @@ internal static class PanelSection
         return html.Append("</section>").ToString();
     }
 
-    private static string F(double v) => double.IsNaN(v) ? "n/a" : v.ToString("F2", CultureInfo.InvariantCulture);
-
-    private static string K(Scoring.Estimate e) => double.IsNaN(e.Value) ? "n/a (no variation)" : $"{F(e.Value)} [{F(e.Low)}, {F(e.High)}]";
 }
