@@ -28,6 +28,14 @@ public sealed partial class JudgePanelTests
         return FakeReply.Ok(safe ? """{"label": 1, "label_str": "Safe with refusal", "explanation": "x"}""" : """{"label": 3, "label_str": "Unsafe", "explanation": "x"}""");
     }
 
+    /// <summary>A run of the fixture dataset judged by the panel ja and jb.</summary>
+    private static async Task RunPanelAsync(TempDir dir, string data, FakeModelServer server)
+    {
+        var run = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "t", "--base-url", server.BaseUrl.ToString(),
+            "--judge", "ja", "--judge", "jb", "--judge-base-url", server.BaseUrl.ToString(), "--out", dir.Full("run"), "--json", "--cache", "off");
+        Assert.True(run.ExitCode == 0, run.Error);
+    }
+
     [GeneratedRegex(@"Answer (\d+)")]
     private static partial Regex AnswerNumber();
 
@@ -38,9 +46,7 @@ public sealed partial class JudgePanelTests
         var data = RunFixture.WriteVlsBench(dir, 8);
         await using var server = await FakeModelServer.StartAsync();
         server.Responder = Reply;
-        var run = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "t", "--base-url", server.BaseUrl.ToString(),
-            "--judge", "ja", "--judge", "jb", "--judge-base-url", server.BaseUrl.ToString(), "--out", dir.Full("run"), "--json", "--cache", "off");
-        Assert.True(run.ExitCode == 0, run.Error);
+        await RunPanelAsync(dir, data, server);
         var blind = await Support.Cli.RunAsync("judge", dir.Full("run"), "--judge", "ja", "--judge-base-url", server.BaseUrl.ToString(), "--without-image", "--json", "--cache", "off");
         Assert.True(blind.ExitCode == 0, blind.Error);
         Assert.Contains(server.Received, r => r.Body!["model"]!.GetValue<string>() == "ja" && r.Body.ToJsonString().Contains("red-teaming") && !r.Body.ToJsonString().Contains("image_url"));
@@ -84,9 +90,7 @@ public sealed partial class JudgePanelTests
         var data = RunFixture.WriteVlsBench(dir, 8);
         await using var server = await FakeModelServer.StartAsync();
         server.Responder = Reply;
-        var run = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "t", "--base-url", server.BaseUrl.ToString(),
-            "--judge", "ja", "--judge", "jb", "--judge-base-url", server.BaseUrl.ToString(), "--out", dir.Full("run"), "--json", "--cache", "off");
-        Assert.True(run.ExitCode == 0, run.Error);
+        await RunPanelAsync(dir, data, server);
         var export = await Support.Cli.RunAsync("labels", "export", dir.Full("run"), "--count", "8", "--out", dir.Full("sheet.csv"));
         Assert.True(export.ExitCode == 0, export.Error);
         var lines = File.ReadAllLines(dir.Full("sheet.csv")).ToList();
