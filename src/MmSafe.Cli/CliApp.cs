@@ -11,6 +11,7 @@ public static class CliApp
     {
         var root = new RootCommand("MmSafe: safety benchmarks (SIUO, VLSBench) for vision-language models.");
         root.Subcommands.Add(RunCommand.Build(console));
+        root.Subcommands.Add(EvalCommand.Build(console));
         root.Subcommands.Add(JudgeCommand.Build(console));
         root.Subcommands.Add(ScoreCommand.Build(console));
         root.Subcommands.Add(ReportCommand.Build(console));

@@ -11,8 +11,8 @@ public static class CompareCommand
     public static Command Build(CliConsole console)
     {
         var dirs = new Argument<string[]>("DIR") { Description = "Run directories.", Arity = ArgumentArity.OneOrMore };
-        var format = new Option<string>("--format") { Description = "table (default), markdown or csv.", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "markdown", "csv");
+        var format = new Option<string>("--format") { Description = "table (default), markdown, csv or json.", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "markdown", "csv", "json");
         var command = new Command("compare", "Compare runs: leaderboard with 95% intervals, exact McNemar tests, comparability flags.") { dirs, format };
         command.SetAction(parse =>
         {
@@ -21,6 +21,7 @@ public static class CompareCommand
             {
                 case "markdown": console.WriteRaw(ComparisonText.Markdown(comparison)); break;
                 case "csv": console.WriteRaw(ComparisonText.Csv(comparison)); break;
+                case "json": console.WriteRaw(ComparisonText.Json(comparison)); break;
                 default: Show(console, comparison); break;
             }
             return ExitCodes.Success;
@@ -30,12 +31,12 @@ public static class CompareCommand
 
     private static string F(double value, string format) => value.ToString(format, System.Globalization.CultureInfo.InvariantCulture);
 
-    private static void Show(CliConsole console, Comparison c)
+    internal static void Show(CliConsole console, Comparison c)
     {
         var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle("Leaderboard") };
-        foreach (var h in new[] { "Benchmark", "Model", "Judge", "Metric", "%", "95% CI", "n", "Run" }) table.AddColumn(h);
+        foreach (var h in new[] { "Benchmark", "Model", "Condition", "Judge", "Metric", "%", "95% CI", "n", "Run" }) table.AddColumn(h);
         foreach (var r in c.Rows)
-            table.AddRow([.. new[] { r.Benchmark, r.Model, r.Judge ?? "-", r.Metric, ScoreTables.Format(r.Rate).Split(' ')[0], $"[{r.Rate.Low:F2}, {r.Rate.High:F2}]", r.Rate.Count.ToString(), r.Run }
+            table.AddRow([.. new[] { r.Benchmark, r.Model, r.Condition, r.Judge ?? "-", r.Metric, ScoreTables.Format(r.Rate).Split(' ')[0], $"[{r.Rate.Low:F2}, {r.Rate.High:F2}]", r.Rate.Count.ToString(), r.Run }
                 .Select(text => new Text(CliConsole.Plain(text)))]);
         console.Out.Write(table);
         if (c.Tests.Count > 0)

@@ -121,7 +121,7 @@ public static class RunCommand
     }
 
     /// <summary>Every selected image must exist before anything is sent: a run of images that are not there is a data mistake, not an endpoint failure.</summary>
-    private static void MissingImages(IReadOnlyList<Sample> samples)
+    internal static void MissingImages(IReadOnlyList<Sample> samples)
     {
         var missing = samples.SelectMany(s => s.Images).Where(i => !File.Exists(i.FullPath)).ToList();
         if (missing.Count == 0) return;

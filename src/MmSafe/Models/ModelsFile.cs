@@ -44,32 +44,7 @@ public static class ModelsFile
         return document.Models.ToDictionary(p => p.Key, p => ToSpec(path, p.Key, p.Value), StringComparer.Ordinal);
     }
 
-    private static Document Read(string path)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new InputException($"{path}: models file not found.", e);
-        }
-        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
-        {
-            throw new InputException(Directory.Exists(path) ? $"{path}: is a directory; expected a YAML models file." : $"{path}: cannot read the models file ({e.Message}).", e);
-        }
-        Document document;
-        try
-        {
-            document = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).WithDuplicateKeyChecking().Build().Deserialize<Document>(text) ?? new();
-        }
-        catch (YamlException e)
-        {
-            throw new InputException($"{path}: line {e.Start.Line}, column {e.Start.Column}: {Friendly(e.InnerException?.Message ?? e.Message)}", e);
-        }
-        return document;
-    }
+    private static Document Read(string path) => YamlFile.Read<Document>(path, "models file", Friendly) ?? new();
 
     private static ModelSpec ToSpec(string path, string name, Entry e)
     {
@@ -127,7 +102,7 @@ public static class ModelsFile
         if (unknown.Success)
         {
             var type = unknown.Groups["t"].Value switch { "Entry" => typeof(Entry), "ParametersEntry" => typeof(ParametersEntry), "RetryEntry" => typeof(RetryEntry), _ => typeof(Document) };
-            var fields = type.GetProperties().Select(p => UnderscoredNamingConvention.Instance.Apply(p.Name));
+            var fields = YamlFile.Fields(type);
             return $"unknown field '{unknown.Groups["p"].Value}'; expected one of {string.Join(", ", fields)}";
         }
         if (message.Contains("Duplicate key", StringComparison.OrdinalIgnoreCase)) return $"{message.TrimEnd('.')}; each key may appear once";

@@ -3,7 +3,7 @@ using MmSafe.Scoring;
 namespace MmSafe.Reports;
 
 /// <summary>One row of the leaderboard.</summary>
-public sealed record LeaderboardRow(string Run, string Benchmark, string Model, string? Judge, string Metric, Rate Rate);
+public sealed record LeaderboardRow(string Run, string Benchmark, string Model, string? Judge, string Metric, Rate Rate, string Condition = Runs.Conditions.Official);
 
 /// <summary>A paired test of two runs on the items both answered, with the smallest difference a comparison of this size can detect.</summary>
 public sealed record PairedTest(string First, string Second, int Items, int OnlyFirst, int OnlySecond, double PValue, double MinimumDetectable);
@@ -21,7 +21,7 @@ public sealed record Comparison(IReadOnlyList<LeaderboardRow> Rows, IReadOnlyLis
 {
     public static Comparison Of(IReadOnlyList<RunReportData> runs)
     {
-        var rows = runs.Select(r => new LeaderboardRow(r.Directory, r.Spec.Benchmark, r.Spec.Target.Name, r.Judge, r.Score.Sheet.Layout.Headline.Key, r.Score.Sheet.HeadlineRate))
+        var rows = runs.Select(r => new LeaderboardRow(r.Directory, r.Spec.Benchmark, r.Spec.Target.Name, r.Judge, r.Score.Sheet.Layout.Headline.Key, r.Score.Sheet.HeadlineRate, r.Spec.Condition))
             .OrderBy(r => r.Benchmark, StringComparer.Ordinal).ThenByDescending(r => r.Rate.Percent ?? -1).ToList();
         var flags = new List<string>();
         foreach (var group in runs.GroupBy(r => r.Spec.Benchmark))

@@ -8,9 +8,9 @@ public static class ComparisonText
 {
     public static string Markdown(Comparison c)
     {
-        var md = new StringBuilder("| Benchmark | Model | Judge | Metric | % | 95% CI (Wilson) | n | Run |\n|---|---|---|---|---:|---|---:|---|\n");
+        var md = new StringBuilder("| Benchmark | Model | Condition | Judge | Metric | % | 95% CI (Wilson) | n | Run |\n|---|---|---|---|---|---:|---|---:|---|\n");
         foreach (var r in c.Rows)
-            md.Append($"| {Cell(r.Benchmark)} | {Cell(r.Model)} | {Cell(r.Judge ?? "-")} | {r.Metric} | {Numbers.Points(r.Rate.Percent)} | [{Numbers.Points(r.Rate.Low)}, {Numbers.Points(r.Rate.High)}] | {r.Rate.Count} | {Cell(r.Run)} |\n");
+            md.Append($"| {Cell(r.Benchmark)} | {Cell(r.Model)} | {r.Condition} | {Cell(r.Judge ?? "-")} | {r.Metric} | {Numbers.Points(r.Rate.Percent)} | [{Numbers.Points(r.Rate.Low)}, {Numbers.Points(r.Rate.High)}] | {r.Rate.Count} | {Cell(r.Run)} |\n");
         if (c.Tests.Count > 0)
         {
             md.Append("\nPaired exact McNemar tests (same items; discordant pairs; MDD = smallest difference this size can detect, 80% power):\n\n| Run A | Run B | Items | Only A | Only B | p | MDD (pp) |\n|---|---|---:|---:|---:|---:|---:|\n");
@@ -28,10 +28,31 @@ public static class ComparisonText
 
     public static string Csv(Comparison c)
     {
-        var csv = new StringBuilder("benchmark,model,judge,metric,percent,ci_low,ci_high,n,run\n");
+        var csv = new StringBuilder("benchmark,model,condition,judge,metric,percent,ci_low,ci_high,n,run\n");
         foreach (var r in c.Rows)
-            csv.Append(string.Join(",", Field(r.Benchmark), Field(r.Model), Field(r.Judge ?? ""), r.Metric, Numbers.Points(r.Rate.Percent), Numbers.Points(r.Rate.Low), Numbers.Points(r.Rate.High), r.Rate.Count, Field(r.Run))).Append('\n');
+            csv.Append(string.Join(",", Field(r.Benchmark), Field(r.Model), r.Condition, Field(r.Judge ?? ""), r.Metric, Numbers.Points(r.Rate.Percent), Numbers.Points(r.Rate.Low), Numbers.Points(r.Rate.High), r.Rate.Count, Field(r.Run))).Append('\n');
         return csv.ToString();
+    }
+
+    /// <summary>The leaderboard as JSON: one object per row, rates in percent with their Wilson interval.</summary>
+    public static string Json(Comparison c)
+    {
+        var rows = new System.Text.Json.Nodes.JsonArray();
+        foreach (var r in c.Rows)
+            rows.Add(new System.Text.Json.Nodes.JsonObject
+            {
+                ["benchmark"] = r.Benchmark, ["model"] = r.Model, ["condition"] = r.Condition, ["judge"] = r.Judge, ["metric"] = r.Metric,
+                ["percent"] = r.Rate.Percent, ["ci_low"] = r.Rate.Low, ["ci_high"] = r.Rate.High, ["n"] = r.Rate.Count, ["run"] = r.Run,
+            });
+        var tests = new System.Text.Json.Nodes.JsonArray();
+        foreach (var t in c.Tests)
+            tests.Add(new System.Text.Json.Nodes.JsonObject
+            {
+                ["run_a"] = t.First, ["run_b"] = t.Second, ["items"] = t.Items, ["only_a"] = t.OnlyFirst, ["only_b"] = t.OnlySecond, ["p"] = t.PValue, ["mdd"] = t.MinimumDetectable,
+            });
+        var flags = new System.Text.Json.Nodes.JsonArray([.. c.Flags.Select(f => (System.Text.Json.Nodes.JsonNode?)f)]);
+        return new System.Text.Json.Nodes.JsonObject { ["leaderboard"] = rows, ["mcnemar"] = tests, ["notes"] = flags }
+            .ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
     }
 
     /// <summary>Markdown table cells: pipes and line breaks would break the table; angle brackets would become HTML.</summary>

@@ -21,7 +21,8 @@ public sealed class RunDirectory : IDisposable
     public RunSpec Spec => Store.ReadSpec()!;
 
     /// <summary>Starts the run, or continues it when the recorded spec matches <paramref name="requested"/>.</summary>
-    public static RunDirectory Start(string directory, RunSpec requested, IReadOnlyList<Sample> samples)
+    /// <param name="remedy">What the user can do when the recorded run differs (the command's own advice).</param>
+    public static RunDirectory Start(string directory, RunSpec requested, IReadOnlyList<Sample> samples, string? remedy = null)
     {
         var run = Hold(directory, mustExist: false);
         try
@@ -36,7 +37,7 @@ public sealed class RunDirectory : IDisposable
             var differences = existing.Differences(requested);
             if (differences.Count > 0)
                 throw new InputException($"{directory}: this run directory holds a run made with other settings ({string.Join("; ", differences)}). " +
-                    $"Use a new --out directory, or 'mmsafe run --resume {directory}' to continue that run as it was recorded.");
+                    (remedy ?? $"Use a new --out directory, or 'mmsafe run --resume {directory}' to continue that run as it was recorded."));
             // Concurrency, rate, retry and prices may change between sessions; the record says what the last one used.
             run.Store.WriteSpec(existing with { Operations = requested.Operations, Prices = requested.Prices ?? existing.Prices });
             return run;

@@ -14,16 +14,19 @@ public sealed record RunPlan(int Items, int TargetRequests, int JudgeRequests, l
         int answers = items * spec.Samples;
         int aspects = Benchmarks.BenchmarkRegistry.Get(spec.Benchmark).Protocol.Aspects.Count;
         int targetRequests = spec.Target.Choices == nameof(ChoicesMode.Native) ? items : answers;
-        int judgeRequests = spec.Judge is null ? 0 : answers * aspects;
+        // Every judge of a panel judges every answer on every aspect.
+        int perJudge = answers * aspects;
+        int judgeRequests = perJudge * spec.Judges.Count;
         var targetMax = spec.Target.Parameters.MaxTokens ?? 500;
-        var judgeMax = spec.Judge?.Parameters.MaxTokens ?? 200;
         long targetIn = (long)targetRequests * (TokensPerImage + 60), targetOut = (long)answers * targetMax;
-        long judgeIn = (long)judgeRequests * (TokensPerImage + 450 + targetMax), judgeOut = (long)judgeRequests * judgeMax;
-        decimal? cost = null;
-        if (prices is not null && prices.TryGetValue(spec.Target.Model, out var tp) && (spec.Judge is null || prices.ContainsKey(spec.Judge.Model)))
+        long judgeIn = 0, judgeOut = 0;
+        decimal? cost = prices is not null && prices.TryGetValue(spec.Target.Model, out var tp) ? (targetIn * tp.Input + targetOut * tp.Output) / 1_000_000m : null;
+        foreach (var judge in spec.Judges)
         {
-            cost = (targetIn * tp.Input + targetOut * tp.Output) / 1_000_000m;
-            if (spec.Judge is not null && prices.TryGetValue(spec.Judge.Model, out var jp)) cost += (judgeIn * jp.Input + judgeOut * jp.Output) / 1_000_000m;
+            long inTokens = (long)perJudge * ((judge.SeesImage ? TokensPerImage : 0) + 450 + targetMax), outTokens = (long)perJudge * (judge.Parameters.MaxTokens ?? 200);
+            judgeIn += inTokens;
+            judgeOut += outTokens;
+            cost = cost is { } sum && prices!.TryGetValue(judge.Model, out var jp) ? sum + (inTokens * jp.Input + outTokens * jp.Output) / 1_000_000m : null;
         }
         return new RunPlan(items, targetRequests, judgeRequests, targetIn + judgeIn, targetOut + judgeOut, cost);
     }

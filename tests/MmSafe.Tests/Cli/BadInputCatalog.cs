@@ -133,6 +133,18 @@ public static class BadInputCatalog
         new("--models-file: an unknown provider", 2, "provider 'foo' is unknown", s => ["models", "check", "--models-file", s.Models(Yaml + "    provider: foo\n"), "--model", "local"]),
         new("--models-file: concurrency 0", 2, "concurrency must be at least 1", s => ["models", "check", "--models-file", s.Models(Yaml + "    concurrency: 0\n"), "--model", "local"]),
         new("--models-file: a misspelt entry name", 2, "no such entry in the models file (entries: 'local'); did you mean 'local'?", s => ["run", "vlsbench", "--data", s.Vls, "--models-file", s.Models(Yaml), "--model", "lcoal", "--judge", "mock", "--out", s.Dir.Full("o")]),
+        // Evaluation files (mmsafe eval)
+        new("eval: a file that does not exist", 2, "evaluation file not found", s => ["eval", s.Dir.Full("nope.yaml")]),
+        new("eval: an unknown field", 2, "unknown field 'model'; expected one of out, models_file, models", s => ["eval", s.File("e1.yaml", "out: o\nmodel: [mock]\n")]),
+        new("eval: no benchmarks", 2, "'benchmarks' is missing", s => ["eval", s.File("e2.yaml", "out: o\nmodels: [mock]\n")]),
+        new("eval: a model that is no entry", 2, "models names 'gpt5', which is not an entry of a models file", s => ["eval", s.File("e3.yaml", "out: o\nmodels: [gpt5]\nbenchmarks: [vlsbench]\n")]),
+        new("eval: a benchmark without data", 2, "data has no entry for vlsbench", s => ["eval", s.File("e4.yaml", "out: o\nmodels: [mock]\nbenchmarks: [vlsbench]\njudges: [mock]\n")]),
+        new("eval: a misspelt benchmark", 2, "benchmarks names 'vlsbnech'; expected one of", s => ["eval", s.File("e5.yaml", "out: o\nmodels: [mock]\nbenchmarks: [vlsbnech]\n")]),
+        new("eval: a model listed twice", 2, "models lists 'mock' twice", s => ["eval", s.File("e6.yaml", "out: o\nmodels: [mock, mock]\nbenchmarks: [vlsbench]\n")]),
+        new("eval: a judged benchmark without judges", 2, "vlsbench needs a judge; add 'judges: [NAME]'", s => ["eval", s.File("e7.yaml", $"out: o\nmodels: [mock]\nbenchmarks: [vlsbench]\ndata: {{ vlsbench: {s.Vls} }}\n")]),
+        new("eval: an unknown condition", 2, "conditions names 'blind'", s => ["eval", s.File("e8.yaml", $"out: o\nmodels: [mock]\nbenchmarks: [vlsbench]\ndata: {{ vlsbench: {s.Vls} }}\njudges: [mock]\nconditions: [blind]\n")]),
+        new("eval: models as a single value", 2, "wrong shape", s => ["eval", s.File("e9.yaml", "out: o\nmodels: mock\nbenchmarks: [vlsbench]\n")]),
+        new("eval: a cell recorded with other settings", 2, "holds a run made with other settings", s => ["eval", ChangedEval(s)]),
         // Datasets and import
         new("data check: a folder without question files", 2, "no siuo_gen.json, siuo_mcqa.json or data.json here", s => ["data", "check", s.Dir.Path]),
         new("data check: several problems, each listed once", 2, "6 problems in the dataset", s => ["data", "check", DuplicateIds(s), "--skip-images"]),
@@ -147,6 +159,15 @@ public static class BadInputCatalog
         new Random(1).NextBytes(bytes);
         s.Dir.File("corrupt/run.db", bytes);
         return s.Dir.Full("corrupt");
+    }
+
+    // An evaluation run once, then its file changed (a limit): the recorded cell must refuse the new settings.
+    private static string ChangedEval(BadInputSetup s)
+    {
+        var yaml = $"out: {s.Dir.Full("eval-out")}\nmodels: [mock]\nbenchmarks: [vlsbench]\ndata: {{ vlsbench: {s.Vls} }}\njudges: [mock]\ncache: off\n";
+        var first = Support.Cli.RunAsync("eval", s.File("changed.yaml", yaml)).GetAwaiter().GetResult();
+        if (first.ExitCode != 0) throw new InvalidOperationException(first.Error);
+        return s.File("changed.yaml", yaml + "limit: 2\n");
     }
 
     private static string Imported(BadInputSetup s)

@@ -38,13 +38,13 @@ public sealed class CompareTests
         var md = await Support.Cli.RunAsync("compare", b, a, "--format", "markdown");
         Assert.Equal(0, md.ExitCode);
         var lines = md.Output.Split('\n');
-        Assert.Contains("| vlsbench | model-a | judge-x | safe | 66.67 |", md.Output);
+        Assert.Contains("| vlsbench | model-a | official | judge-x | safe | 66.67 |", md.Output);
         Assert.True(Array.FindIndex(lines, l => l.Contains("| model-a |")) < Array.FindIndex(lines, l => l.Contains("| =model-b |")), "sorted by rate");
         Assert.Contains("| 6 | 1 | 4 | 0.3750 |", md.Output); // b first: only B 1, only A 4
         Assert.Contains("different judges", md.Output);
 
         var csv = await Support.Cli.RunAsync("compare", a, b, "--format", "csv");
-        Assert.Contains("vlsbench,'=model-b,judge-y,safe,16.67,", csv.Output); // no formula in a spreadsheet
+        Assert.Contains("vlsbench,'=model-b,official,judge-y,safe,16.67,", csv.Output); // no formula in a spreadsheet
 
         var table = await Support.Cli.RunAsync("compare", a, b);
         Assert.Contains("Leaderboard", table.Output);

@@ -65,16 +65,5 @@ public sealed class KillAndResumeTests
         Assert.True(repeats.Count <= kills.Count * 4, $"{repeats.Count} repeated requests");
     }
 
-    private static Process Start(string[] args, System.Collections.Concurrent.ConcurrentQueue<string> errors)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(CliProcess.DllPath);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) errors.Enqueue(line); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+    private static Process Start(string[] args, System.Collections.Concurrent.ConcurrentQueue<string> errors) => CliProcess.Start(args, errors);
 }

@@ -37,6 +37,20 @@ public static class CliProcess
     public static string DllPath { get; } = Path.Combine(
         AppContext.BaseDirectory.Replace(Path.Combine("tests", "MmSafe.Tests"), Path.Combine("src", "MmSafe.Cli"), StringComparison.Ordinal), "mmsafe.dll");
 
+    /// <summary>Starts the program without waiting, its stderr lines collected into <paramref name="errors"/> (to be killed by the test).</summary>
+    public static System.Diagnostics.Process Start(IEnumerable<string> args, System.Collections.Concurrent.ConcurrentQueue<string> errors)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(DllPath);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        var process = System.Diagnostics.Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) errors.Enqueue(line); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
     public static async Task<Cli.Result> RunAsync(params string[] args)
     {
         var start = new System.Diagnostics.ProcessStartInfo("dotnet")

@@ -1,0 +1,154 @@
+using System.CommandLine;
+using MmSafe.Benchmarks;
+using MmSafe.Cli.Output;
+using MmSafe.Evals;
+using MmSafe.Models;
+using MmSafe.Reports;
+using MmSafe.Runs;
+using Spectre.Console;
+
+namespace MmSafe.Cli.Commands;
+
+/// <summary>
+/// <c>mmsafe eval eval.yaml</c>: every model × benchmark × condition of the file as its own run directory, judged by
+/// the file's judges, a few cells at a time with each model's concurrency shared across cells; then a leaderboard.
+/// The same command resumes: finished cells ask nothing, the rest continue where they stopped.
+/// </summary>
+public static class EvalCommand
+{
+    public static Command Build(CliConsole console)
+    {
+        var file = new Argument<string>("EVAL_FILE") { Description = "The evaluation file (YAML): out, models_file, models, benchmarks, data, judges, conditions, limit, parallel, prices, budget." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print each cell's plan (requests, tokens, cost with prices) and stop." };
+        var command = new Command("eval", "Run an evaluation file: models x benchmarks x conditions, judged by a panel, resumable, with a leaderboard.") { file, dryRun };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var eval = EvalFile.Load(parse.GetRequiredValue(file));
+            var cells = eval.Cells();
+            var specs = Specs(eval, cells);
+            if (parse.GetValue(dryRun))
+            {
+                ShowPlan(console, eval, cells, specs);
+                return ExitCodes.Success;
+            }
+            var prices = eval.Prices is { } p ? PriceTable.LoadPrices(p) : null;
+            var runs = new List<RunDirectory>();
+            try
+            {
+                // Every cell is checked before anything is sent: a cell recorded with other settings stops the whole evaluation.
+                foreach (var (cell, (spec, samples)) in cells.Zip(specs))
+                    runs.Add(RunDirectory.Start(cell.Directory, spec with { Prices = prices }, samples,
+                        $"Restore {eval.Path} as it was, or give it a new out: directory to evaluate with the new settings."));
+                return await ExecuteAsync(console, eval, cells, runs, prices, cancellationToken);
+            }
+            finally
+            {
+                foreach (var run in runs) run.Dispose();
+            }
+        });
+        return command;
+    }
+
+    private static List<(RunSpec Spec, IReadOnlyList<Sample> Samples)> Specs(EvalFile eval, IReadOnlyList<EvalCell> cells)
+    {
+        var datasets = new Dictionary<string, BenchmarkData>();
+        var result = new List<(RunSpec, IReadOnlyList<Sample>)>();
+        foreach (var cell in cells)
+        {
+            var bench = cell.Benchmark;
+            if (!datasets.TryGetValue(bench.Name, out var dataset)) datasets[bench.Name] = dataset = bench.Load(eval.Data[bench.Name]);
+            var (selection, selected) = SampleSelection.Apply(dataset, eval.Limit, null, null);
+            RunCommand.MissingImages(selected);
+            if (Conditions.Check(bench, selected, cell.Condition, captioner: false) is { } notHere)
+                throw new InputException($"{eval.Path}: {cell.Name}: condition {cell.Condition}: {notHere}.");
+            result.Add((RunSpecs.Create(bench, dataset, selection, bench.Protocol.Samples, cell.Model, null, bench.Protocol.Aspects.Count == 0 ? [] : eval.Judges, null, cell.Condition), selected));
+        }
+        return result;
+    }
+
+    private static async Task<int> ExecuteAsync(CliConsole console, EvalFile eval, IReadOnlyList<EvalCell> cells, IReadOnlyList<RunDirectory> runs,
+        IReadOnlyDictionary<string, Price>? prices, CancellationToken cancellationToken)
+    {
+        using var cache = eval.Cache is "off" or "none" ? null : new Models.Middleware.ResponseCache(eval.Cache ?? Models.Middleware.ResponseCache.DefaultPath);
+        var notices = new RetryNotices();
+        var factory = new ModelClientFactory(notices: notices);
+        // One client per model: its concurrency limit, rate limit and replicas hold across every cell that uses it.
+        var clients = eval.Models.Concat(eval.Judges).DistinctBy(m => m.Name).ToDictionary(m => m.Name, m => factory.Create(m with { KeyFlag = "api_key_env (models file)" }));
+        var limit = eval.Budget is { } b ? BudgetLimit.Parse(b) : null;
+        if (limit?.Usd is not null && (prices is null || !clients.Values.All(c => prices.ContainsKey(c.Spec.Model))))
+            throw new InputException($"{eval.Path}: a budget in dollars needs prices: with a price for every model of the evaluation (or give it in tokens, e.g. 2000000tokens).");
+        var guard = new BudgetGuard(limit, prices, clients.Values);
+        foreach (var deviation in runs.SelectMany(r => r.Spec.Deviations()).Distinct())
+            console.Error($"note: cells depart from the official protocol: {deviation}.");
+
+        var pipelines = new RunPipeline?[cells.Count];
+        await EvalProgress.RunAsync(console, cells, async progress =>
+            await Parallel.ForEachAsync(Enumerable.Range(0, cells.Count), new ParallelOptions { MaxDegreeOfParallelism = eval.Parallel, CancellationToken = cancellationToken },
+                async (i, token) =>
+                {
+                    var spec = runs[i].Spec;
+                    var cellProgress = progress.Cell(i);
+                    pipelines[i] = new RunPipeline(runs[i].Store, spec, clients[cells[i].Model.Name], [.. spec.Judges.Select(j => clients[j.Name])], cache, cellProgress, budget: guard);
+                    await pipelines[i]!.RunAsync(new PipelineOptions(), cancellationToken).ConfigureAwait(false);
+                    cellProgress.Finish(RunScoring.Score(runs[i].Store.Read(), null).Completeness.IsComplete);
+                }));
+
+        // Cells are named by their place in the evaluation (benchmark/model/condition), not by absolute paths.
+        var contents = runs.Select(r => r.Store.Read() with { Directory = Path.GetRelativePath(eval.Out, r.Store.Location) }).ToList();
+        var leaderboard = Comparison.Of([.. contents.SelectMany(c => c.Spec.Judges.Count == 0 ? [RunReportData.From(c)] : c.Spec.Judges.Select(j => RunReportData.From(c, j.Name)))]);
+        CompareCommand.Show(console, leaderboard);
+        WriteLeaderboard(console, eval, leaderboard, contents);
+        if (guard.Limit is not null || prices is not null) console.Error($"spend this session: {guard.Describe()}.");
+
+        var incomplete = cells.Zip(contents).Where(p => !RunScoring.Score(p.Second, null).Completeness.IsComplete).ToList();
+        if (incomplete.Count == 0) return ExitCodes.Success;
+        foreach (var (cell, run) in incomplete)
+            console.Error($"error: {cell.Name} is incomplete: {RunScoring.Score(run, null).Completeness.Describe()} ({cell.Directory}).");
+        console.Error(pipelines.Any(p => p?.BudgetReached == true)
+            ? $"error: the budget is spent ({guard.Describe()}); no new request was started. 'mmsafe eval {eval.Path}' continues with a larger budget."
+            : $"error: {incomplete.Count} of {cells.Count} cells are incomplete; what was received is stored, and 'mmsafe eval {eval.Path}' asks again for the rest.");
+        return ExitCodes.ModelUnavailable;
+    }
+
+    private static void WriteLeaderboard(CliConsole console, EvalFile eval, Comparison leaderboard, IReadOnlyList<RunContents> contents)
+    {
+        var files = new (string Name, Action<TextWriter> Write)[]
+        {
+            ("leaderboard.md", w => w.Write(ComparisonText.Markdown(leaderboard))),
+            ("leaderboard.csv", w => w.Write(ComparisonText.Csv(leaderboard))),
+            ("leaderboard.json", w => w.Write(ComparisonText.Json(leaderboard))),
+            ("report.html", w => Reports.Html.HtmlReport.Write([.. contents.Select(c => RunReportData.From(c))], w)),
+        };
+        foreach (var (name, write) in files)
+        {
+            var path = Path.Combine(eval.Out, name);
+            try
+            {
+                using var writer = new StreamWriter(path);
+                write(writer);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new InputException($"{path}: cannot write the leaderboard there ({e.Message}); the runs are stored, and 'mmsafe compare' reads them.", e);
+            }
+        }
+        console.Error($"leaderboard: {string.Join(", ", files.Select(f => Path.Combine(eval.Out, f.Name)))}");
+    }
+
+    private static void ShowPlan(CliConsole console, EvalFile eval, IReadOnlyList<EvalCell> cells, IReadOnlyList<(RunSpec Spec, IReadOnlyList<Sample> Samples)> specs)
+    {
+        var prices = eval.Prices is { } p ? PriceTable.Load(p) : null;
+        var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle(Markup.Escape($"Plan: {cells.Count} cells into {eval.Out}")) };
+        foreach (var h in new[] { "Cell", "Items", "Target requests", "Judge requests", "Input tokens (rough)", "Output tokens (at most)", "Cost (USD)" })
+            table.AddColumn(h == "Cell" ? new TableColumn(h) : new TableColumn(h).RightAligned());
+        var plans = specs.Select(s => RunPlan.Estimate(s.Spec, prices)).ToList();
+        foreach (var (cell, plan) in cells.Zip(plans))
+            table.AddRow(Markup.Escape(CliConsole.Plain(cell.Name)), plan.Items.ToString("N0"), plan.TargetRequests.ToString("N0"), plan.JudgeRequests.ToString("N0"),
+                plan.InputTokens.ToString("N0"), plan.OutputTokens.ToString("N0"), Cost(plan.Cost));
+        table.AddRow("[bold]Total[/]", plans.Sum(x => x.Items).ToString("N0"), plans.Sum(x => x.TargetRequests).ToString("N0"), plans.Sum(x => x.JudgeRequests).ToString("N0"),
+            plans.Sum(x => x.InputTokens).ToString("N0"), plans.Sum(x => x.OutputTokens).ToString("N0"), Cost(plans.All(x => x.Cost is not null) ? plans.Sum(x => x.Cost) : null));
+        console.Out.Write(table);
+    }
+
+    private static string Cost(decimal? cost) => cost is { } c ? c.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) : "needs prices:";
+}

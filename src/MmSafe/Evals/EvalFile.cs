@@ -1,0 +1,128 @@
+using MmSafe.Benchmarks;
+using MmSafe.Models;
+
+namespace MmSafe.Evals;
+
+/// <summary>
+/// An evaluation file: every model × benchmark × condition as one run directory, each judged by the judge panel.
+/// Paths are relative to the file.
+/// <code>
+/// out: evals/december              # one run directory per cell below this
+/// models_file: models.yaml         # named entries; "mock" needs none
+/// models: [gpt4o, qwen2-vl]        # the targets (lmms-eval --model, VLMEvalKit --model A B)
+/// benchmarks: [siuo-gen, vlsbench] # (lmms-eval --tasks, VLMEvalKit --data X Y)
+/// data: { siuo: data/siuo, vlsbench: data/vlsbench }   # by benchmark or dataset name
+/// judges: [gpt4o-judge]            # default: the models file's judges list
+/// conditions: [official]           # official, text-only, image-only, caption
+/// limit: 50                        # first N items of each benchmark
+/// parallel: 2                      # cells at once (each model's concurrency still holds across cells)
+/// prices: prices.yaml
+/// budget: "$20"                    # for the whole evaluation, or "2000000tokens"
+/// cache: off                       # or a directory; default the user cache
+/// </code>
+/// </summary>
+public sealed record EvalFile(string Path, string Out, IReadOnlyList<ModelSpec> Models, IReadOnlyList<IBenchmark> Benchmarks,
+    IReadOnlyDictionary<string, string> Data, IReadOnlyList<ModelSpec> Judges, IReadOnlyList<string> Conditions, int? Limit, int Parallel,
+    string? Prices, string? Budget, string? Cache)
+{
+    public static EvalFile Load(string path)
+    {
+        var document = Read(path);
+        string dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
+        string Resolve(string p) => System.IO.Path.GetFullPath(p, dir);
+        T Missing<T>(string field, string expected) => throw new InputException($"{path}: '{field}' is missing; expected {expected}.");
+
+        var modelsFile = document.ModelsFile is { } mf ? Resolve(mf) : null;
+        var entries = modelsFile is null ? new Dictionary<string, ModelSpec>() : ModelsFile.Load(modelsFile);
+        ModelSpec Model(string name, string field) =>
+            entries.TryGetValue(name, out var spec) ? spec
+            : name.Equals("mock", StringComparison.OrdinalIgnoreCase) || name.StartsWith("mock/", StringComparison.OrdinalIgnoreCase) ? ModelSpec.Adhoc(name)
+            : throw new InputException($"{path}: {field} names '{name}', which is not an entry of {(modelsFile is null ? "a models file (add models_file: models.yaml)" : modelsFile)}" +
+                (entries.Count > 0 ? $"; its entries are {string.Join(", ", entries.Keys)}." : "."));
+
+        var models = (document.Models is { Count: > 0 } m ? m : Missing<List<string>>("models", "a list of model names, e.g. models: [gpt4o, qwen2-vl]")).Select(n => Model(n, "models")).ToList();
+        Duplicates(path, "models", models.Select(x => x.Name));
+        var benchmarks = new List<IBenchmark>();
+        foreach (var name in document.Benchmarks is { Count: > 0 } b ? b : Missing<List<string>>("benchmarks", $"a list of {string.Join(", ", BenchmarkRegistry.Names)}"))
+            benchmarks.Add(BenchmarkRegistry.Names.Contains(name) ? BenchmarkRegistry.Get(name)
+                : throw new InputException($"{path}: benchmarks names '{name}'; expected one of {string.Join(", ", BenchmarkRegistry.Names)}."));
+        Duplicates(path, "benchmarks", benchmarks.Select(x => x.Name));
+
+        var data = new Dictionary<string, string>();
+        var given = document.Data ?? [];
+        foreach (var bench in benchmarks)
+        {
+            var key = given.ContainsKey(bench.Name) ? bench.Name : DatasetOf(bench.Name);
+            data[bench.Name] = given.TryGetValue(key, out var root) ? Resolve(root)
+                : throw new InputException($"{path}: data has no entry for {bench.Name}; add 'data: {{ {DatasetOf(bench.Name)}: DIR }}' ({bench.DataDescription}).");
+        }
+        foreach (var key in given.Keys.Where(k => !benchmarks.Any(b => b.Name == k || DatasetOf(b.Name) == k)))
+            throw new InputException($"{path}: data names '{key}', which no benchmark of the file uses; expected one of {string.Join(", ", benchmarks.SelectMany(x => new[] { x.Name, DatasetOf(x.Name) }).Distinct())}.");
+
+        var judges = document.Judges is { Count: > 0 } j ? j.Select(n => Model(n, "judges")).ToList()
+            : modelsFile is not null ? [.. ModelsFile.Judges(modelsFile)] : [];
+        Duplicates(path, "judges", judges.Select(x => x.Name));
+        if (judges.Count == 0 && benchmarks.FirstOrDefault(x => x.Protocol.Aspects.Count > 0) is { } judged)
+            throw new InputException($"{path}: {judged.Name} needs a judge; add 'judges: [NAME]' (or a judges: list to the models file).");
+
+        var conditions = document.Conditions is { Count: > 0 } c ? c : [Runs.Conditions.Official];
+        foreach (var condition in conditions.Where(x => !Runs.Conditions.All.Contains(x)))
+            throw new InputException($"{path}: conditions names '{condition}'; expected one of {string.Join(", ", Runs.Conditions.All)}.");
+        Duplicates(path, "conditions", conditions);
+        if (document.Limit is < 1) throw new InputException($"{path}: limit must be at least 1, not {document.Limit}.");
+        if (document.Parallel is < 1) throw new InputException($"{path}: parallel must be at least 1, not {document.Parallel}.");
+        return new EvalFile(path, Resolve(document.Out ?? Missing<string>("out", "the directory for the evaluation's runs, e.g. out: evals/december")), models, benchmarks, data, judges,
+            conditions, document.Limit, document.Parallel ?? 2, document.Prices is { } p ? Resolve(p) : null, document.Budget,
+            document.Cache is null or "off" or "none" ? document.Cache : Resolve(document.Cache));
+    }
+
+    /// <summary>The dataset a benchmark reads: siuo for siuo-gen and siuo-mcqa.</summary>
+    public static string DatasetOf(string benchmark) => benchmark.Split('-')[0];
+
+    /// <summary>Every cell of the matrix, in a stable order: benchmark, then model, then condition.</summary>
+    public IReadOnlyList<EvalCell> Cells() =>
+        [.. from b in Benchmarks from m in Models from c in Conditions select new EvalCell(b, m, c, System.IO.Path.Combine(Out, b.Name, Safe(m.Name), c))];
+
+    // A model name is a directory name here; '/' (mock/x, org/model) and other separators become '_'.
+    private static string Safe(string name) => string.Concat(name.Select(ch => char.IsLetterOrDigit(ch) || ch is '-' or '.' or '_' ? ch : '_'));
+
+    private static void Duplicates(string path, string field, IEnumerable<string> names)
+    {
+        if (names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new InputException($"{path}: {field} lists '{twice.Key}' twice; each may appear once.");
+    }
+
+    private static Document Read(string path) =>
+        YamlFile.Read<Document>(path, "evaluation file", Friendly) ?? throw new InputException($"{path}: the evaluation file is empty; expected out:, models:, benchmarks: and data:.");
+
+    private static string Friendly(string message)
+    {
+        var unknown = System.Text.RegularExpressions.Regex.Match(message, @"Property '(?<p>[^']+)' not found");
+        if (unknown.Success) return $"unknown field '{unknown.Groups["p"].Value}'; expected one of {string.Join(", ", YamlFile.Fields(typeof(Document)))}";
+        return message.Contains("System.", StringComparison.Ordinal) || message.Contains("MmSafe.", StringComparison.Ordinal)
+            ? "this value has the wrong shape (a single value where a list is expected, or the reverse); see the evaluation-file example in the README"
+            : message;
+    }
+
+    private sealed class Document
+    {
+        public string? Out { get; set; }
+        public string? ModelsFile { get; set; }
+        public List<string>? Models { get; set; }
+        public List<string>? Benchmarks { get; set; }
+        public Dictionary<string, string>? Data { get; set; }
+        public List<string>? Judges { get; set; }
+        public List<string>? Conditions { get; set; }
+        public int? Limit { get; set; }
+        public int? Parallel { get; set; }
+        public string? Prices { get; set; }
+        public string? Budget { get; set; }
+        public string? Cache { get; set; }
+    }
+}
+
+/// <summary>One cell of an evaluation: a model on a benchmark under a condition, in its own run directory.</summary>
+public sealed record EvalCell(IBenchmark Benchmark, ModelSpec Model, string Condition, string Directory)
+{
+    public string Name => $"{Benchmark.Name} · {Model.Name}" + (Condition == Runs.Conditions.Official ? "" : $" · {Condition}");
+}
