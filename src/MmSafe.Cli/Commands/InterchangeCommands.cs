@@ -30,7 +30,7 @@ public static class InterchangeCommands
                 return ExitCodes.Success;
             }
             RunContents run;
-            using (var store = SqliteRunStore.OpenReadOnly(path)) run = store.Read();
+            using (var store = RunStores.OpenRead(path)) run = store.Read();
             IReadOnlyList<string> written = parse.GetValue(format) == "jsonl"
                 ? [RunExport.Jsonl(run, Path.Combine(Directory.CreateDirectory(target).FullName, "samples.jsonl"))]
                 : RunExport.Official(run, target);

@@ -21,7 +21,7 @@ public static class PanelCommands
         command.SetAction(parse =>
         {
             RunContents run;
-            using (var store = SqliteRunStore.OpenReadOnly(parse.GetRequiredValue(dir))) run = store.Read();
+            using (var store = RunStores.OpenRead(parse.GetRequiredValue(dir))) run = store.Read();
             var panel = JudgePanel.Of(run);
             if (panel.Pairs.Count == 0)
                 throw new InputException($"{run.Directory}: one rater only; add a judge with 'mmsafe judge {run.Directory} --judge NAME' or human labels with 'mmsafe labels import'.");
@@ -44,7 +44,7 @@ public static class PanelCommands
         {
             if (parse.GetValue(count) < 1) throw new InputException($"--count must be at least 1, not {parse.GetValue(count)}.");
             RunContents run;
-            using (var store = SqliteRunStore.OpenReadOnly(parse.GetRequiredValue(dir))) run = store.Read();
+            using (var store = RunStores.OpenRead(parse.GetRequiredValue(dir))) run = store.Read();
             int written = HumanLabels.WriteSheet(run, parse.GetRequiredValue(output), parse.GetValue(count), parse.GetValue(seed));
             console.WriteRaw(CliConsole.Plain($"Wrote {written} items to {parse.GetRequiredValue(output)}; fill in {HumanLabels.LabelColumn} with safe or unsafe, then: mmsafe labels import {parse.GetRequiredValue(dir)} FILE"));
             return ExitCodes.Success;

@@ -19,7 +19,7 @@ public sealed record RunReportData(string Directory, RunSpec Spec, string? Judge
     public static RunReportData Load(string directory, string? judge = null)
     {
         RunContents run;
-        using (var store = SqliteRunStore.OpenReadOnly(directory)) run = store.Read();
+        using (var store = RunStores.OpenRead(directory)) run = store.Read();
         return From(run, judge);
     }
 

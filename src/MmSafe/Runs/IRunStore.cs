@@ -45,9 +45,31 @@ public interface IRunStore : IDisposable
     /// <summary>Captions by sample id.</summary>
     IReadOnlyDictionary<string, string> Captions();
 
-    /// <summary>Of the samples still to do, those this process may work on. The embedded store, held by one process, grants all.</summary>
-    Task<IReadOnlyList<string>> ClaimAsync(IReadOnlyList<string> pending, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Of the samples still to do, at most <paramref name="max"/> this process may work on now, in the order given; none
+    /// when every one is leased to another live worker. The embedded store, held by one process, grants the first ones.
+    /// A server store leases them to this process until <see cref="ReleaseAsync"/>, or until the lease runs out because
+    /// the process died.
+    /// </summary>
+    Task<IReadOnlyList<string>> ClaimAsync(IReadOnlyList<string> pending, int max, CancellationToken cancellationToken = default);
+
+    /// <summary>This process is done with the sample for now: another worker may take it (and will find its results stored).</summary>
+    Task ReleaseAsync(string sampleId, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    /// <summary>True when other processes may write the run at the same time, so claimed samples are read again before work.</summary>
+    bool IsShared => false;
+
+    /// <summary>The stored answers, verdicts and scores of these samples as they are now (for a shared store, after a claim).</summary>
+    SampleRecords ReadSamples(IReadOnlyCollection<string> ids)
+    {
+        var set = ids.ToHashSet();
+        return new SampleRecords([.. Answers().Where(a => set.Contains(a.SampleId))], [.. Verdicts().Where(v => set.Contains(v.SampleId))],
+            [.. Scores().SelectMany(p => p.Value.Where(s => set.Contains(s.Id)).Select(s => (p.Key, s.Id)))]);
+    }
 }
+
+/// <summary>What a store holds for some samples: their answers, their verdicts, and which judges' scores exist for which sample.</summary>
+public sealed record SampleRecords(IReadOnlyList<StoredAnswer> Answers, IReadOnlyList<StoredVerdict> Verdicts, IReadOnlyList<(string Judge, string SampleId)> Scored);
 
 public static class RunStoreExtensions
 {

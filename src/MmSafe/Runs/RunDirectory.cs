@@ -8,9 +8,9 @@ namespace MmSafe.Runs;
 /// </summary>
 public sealed class RunDirectory : IDisposable
 {
-    private readonly RunLock _lock;
+    private readonly RunLock? _lock;
 
-    private RunDirectory(RunLock runLock, IRunStore store)
+    private RunDirectory(RunLock? runLock, IRunStore store)
     {
         _lock = runLock;
         Store = store;
@@ -54,6 +54,9 @@ public sealed class RunDirectory : IDisposable
 
     private static RunDirectory Hold(string directory, bool mustExist)
     {
+        // A server store is shared by design: several workers hold it at once, and leases keep them apart.
+        if (RunStores.IsServer(directory))
+            return new RunDirectory(null, mustExist ? RunStores.OpenExisting(directory) : PostgresRunStore.Open(directory));
         if (mustExist && !SqliteRunStore.Exists(directory))
             throw new InputException($"{directory}: not a run directory (no {SqliteRunStore.FileName}); create one with mmsafe run --out.");
         var runLock = RunLock.Acquire(directory);
@@ -71,6 +74,6 @@ public sealed class RunDirectory : IDisposable
     public void Dispose()
     {
         Store.Dispose();
-        _lock.Dispose();
+        _lock?.Dispose();
     }
 }

@@ -70,11 +70,9 @@ public sealed class RunPipeline
         }
         var answers = _store.Answers().ToLookup(a => a.SampleId);
         var verdicts = _store.Verdicts().ToLookup(v => v.SampleId);
-        var scores = _store.Scores().ToDictionary(p => p.Key, p => p.Value.Select(s => s.Id).ToHashSet());
+        var scores = _store.Scores().SelectMany(p => p.Value.Select(s => (p.Key, s.Id))).ToHashSet();
         var all = _store.Samples().Select(s => new SampleWork(s, answers[s.Id], verdicts[s.Id])).ToList();
         var todo = all.Where(w => NeedsWork(w, options, scores)).ToList();
-        var claimed = (await _store.ClaimAsync([.. todo.Select(w => w.Sample.Id)], cancellationToken).ConfigureAwait(false)).ToHashSet();
-        todo = [.. todo.Where(w => claimed.Contains(w.Sample.Id))];
 
         int total = all.Count * _spec.Samples;
         var generate = options.Generate && _target is not null
@@ -93,7 +91,9 @@ public sealed class RunPipeline
         using var noMoreSamples = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _budgetStop.Token);
         try
         {
-            await ForEachSampleAsync(todo, degree, options, generate, judging, abort.Token, noMoreSamples.Token).ConfigureAwait(false);
+            // Claimed a few at a time, so that workers sharing a store share the samples.
+            var feed = new SampleFeed(_store, todo, (w, scored) => NeedsWork(w, options, scored), Math.Max(1, degree / 4));
+            await ForEachSampleAsync(feed, degree, options, generate, judging, abort.Token, noMoreSamples.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (BudgetReached && !cancellationToken.IsCancellationRequested)
         {
@@ -101,9 +101,9 @@ public sealed class RunPipeline
         }
     }
 
-    private Task ForEachSampleAsync(List<SampleWork> todo, int degree, PipelineOptions options, IRunStage? generate, IReadOnlyList<IRunStage> judging,
+    private Task ForEachSampleAsync(SampleFeed feed, int degree, PipelineOptions options, IRunStage? generate, IReadOnlyList<IRunStage> judging,
         CancellationToken requests, CancellationToken samples) =>
-        Parallel.ForEachAsync(todo, new ParallelOptions { MaxDegreeOfParallelism = degree, CancellationToken = samples },
+        Parallel.ForEachAsync(feed.ReadAllAsync(samples), new ParallelOptions { MaxDegreeOfParallelism = degree, CancellationToken = samples },
             async (work, _) =>
             {
                 try
@@ -114,22 +114,20 @@ public sealed class RunPipeline
                 {
                     work.ReleaseImages(); // the buffers go back to the pool as soon as the sample is done
                 }
+                await _store.ReleaseAsync(work.Sample.Id, CancellationToken.None).ConfigureAwait(false);
             });
 
-    private bool NeedsWork(SampleWork w, PipelineOptions options, IReadOnlyDictionary<string, HashSet<string>> scores)
+    private bool NeedsWork(SampleWork w, PipelineOptions options, IReadOnlySet<(string Judge, string Id)> scores)
     {
         var ks = Enumerable.Range(0, _spec.Samples);
         if (options.Generate && _target is not null && ks.Any(k => w.Answer(k) is null or { NeedsRetry: true })) return true;
         foreach (var (settings, _) in _judges)
         {
             if (ks.Any(k => w.Answer(k) is { IsAnswer: true } && Aspects.Any(a => w.Verdict(settings.Name, k, a) is not { } v || Redo(v, options)))) return true;
-            if (!HasScore(scores, settings.Name, w.Sample.Id)) return true;
+            if (!scores.Contains((settings.Name, w.Sample.Id))) return true;
         }
-        return Aspects.Count == 0 && !HasScore(scores, "", w.Sample.Id);
+        return Aspects.Count == 0 && !scores.Contains(("", w.Sample.Id));
     }
-
-    private static bool HasScore(IReadOnlyDictionary<string, HashSet<string>> scored, string judge, string id) =>
-        scored.TryGetValue(judge, out var ids) && ids.Contains(id);
 
     private static bool Redo(StoredVerdict v, PipelineOptions options) => v.NeedsRetry || options.RetryDeclined && v.JudgeDeclined;
 

@@ -216,7 +216,8 @@ public sealed class SqliteRunStore : IRunStore
         }
     }
 
-    public Task<IReadOnlyList<string>> ClaimAsync(IReadOnlyList<string> pending, CancellationToken cancellationToken = default) => Task.FromResult(pending);
+    public Task<IReadOnlyList<string>> ClaimAsync(IReadOnlyList<string> pending, int max, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<string>>([.. pending.Take(max)]);
 
     private async Task WriteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {

@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using MmSafe.Runs;
+using MmSafe.Tests.Support;
+using Npgsql;
+
+namespace MmSafe.Tests.Runs;
+
+/// <summary>
+/// One run in a real PostgreSQL server, worked on by several <c>mmsafe</c> processes at once, as a Kubernetes Indexed
+/// Job or a Slurm array would: each request is paid once, both workers do part of the work, and a worker killed
+/// mid-run loses nothing, its samples taken over by the other when its leases run out.
+/// </summary>
+public sealed class SharedStoreTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private const int Items = 40;
+
+    private static string[] Args(string data, Uri server, string output) =>
+        ["run", "vlsbench", "--data", data, "--model", "target-model", "--base-url", server.ToString(), "--concurrency", "2",
+         "--judge", "judge-model", "--judge-base-url", server.ToString(), "--judge-concurrency", "2", "--out", output, "--cache", "off", "--json"];
+
+    private static async Task<string> ReferenceScoresAsync(TempDir dir, string data)
+    {
+        await using var server = await FakeModelServer.StartAsync();
+        server.Responder = body => RunFixture.Answer(body);
+        var result = await Support.Cli.RunAsync(Args(data, server.BaseUrl, dir.Full("reference")));
+        Assert.Equal(0, result.ExitCode);
+        return result.Scores();
+    }
+
+    [Fact]
+    public async Task Two_workers_on_one_run_share_the_samples_and_pay_for_each_request_once()
+    {
+        var postgres = await PostgresServer.GetAsync();
+        var database = await postgres.CreateDatabaseAsync();
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, Items);
+        var expected = await ReferenceScoresAsync(dir, data);
+
+        await using var server = await FakeModelServer.StartAsync();
+        server.Responder = body => RunFixture.Answer(body, TimeSpan.FromMilliseconds(40));
+        var location = $"{database}/vlsbench-shared";
+        var workers = await Task.WhenAll(CliProcess.RunAsync(Args(data, server.BaseUrl, location)), CliProcess.RunAsync(Args(data, server.BaseUrl, location)));
+        Assert.All(workers, w => Assert.True(w.ExitCode == 0, w.Error));
+
+        var completed = server.Completed.ToList();
+        Assert.Equal(2 * Items, completed.Count); // one answer and one verdict per item, across both workers
+        Assert.Equal(2 * Items, completed.Select(c => c.Fingerprint).Distinct().Count());
+        Assert.Equal(2, await WorkersAsync(postgres, database)); // both took part
+        var scored = await Support.Cli.RunAsync("score", location, "--json");
+        Assert.Equal(expected, scored.Scores());
+    }
+
+    [Fact]
+    public async Task A_worker_killed_mid_run_loses_nothing_and_the_other_takes_over_its_samples()
+    {
+        var postgres = await PostgresServer.GetAsync();
+        var database = await postgres.CreateDatabaseAsync();
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, Items);
+        var expected = await ReferenceScoresAsync(dir, data);
+
+        await using var server = await FakeModelServer.StartAsync();
+        server.Responder = body => RunFixture.Answer(body, TimeSpan.FromMilliseconds(40));
+        var location = $"{database}/vlsbench-killed?lease_seconds=2";
+        var errors = new ConcurrentQueue<string>();
+        using var doomed = CliProcess.Start(Args(data, server.BaseUrl, location), errors);
+        var survivor = CliProcess.RunAsync(Args(data, server.BaseUrl, location));
+        while (server.Completed.Count < 20 && !doomed.HasExited) await Task.Delay(5, Token);
+        Assert.False(doomed.HasExited, $"the first worker ended before it could be killed: {string.Join(" | ", errors)}");
+        doomed.Kill(entireProcessTree: true); // SIGKILL: its leases are left to run out
+        var killedAt = DateTime.UtcNow;
+        var result = await survivor;
+        Assert.True(result.ExitCode == 0, result.Error);
+
+        var scored = await Support.Cli.RunAsync("score", location, "--json");
+        Assert.Equal(expected, scored.Scores());
+        var completed = server.Completed.ToList();
+        Assert.Equal(2 * Items, completed.Select(c => c.Fingerprint).Distinct().Count());
+        // Asked twice only what the dead worker had in flight (its 2 target and 2 judge slots) and so never stored.
+        var repeats = completed.GroupBy(c => c.Fingerprint).Where(g => g.Count() > 1).ToList();
+        Assert.InRange(repeats.Count, 0, 4);
+        Assert.All(repeats, r => Assert.True((r.Min(c => c.At) - killedAt).Duration() < TimeSpan.FromMilliseconds(400), "a stored result was asked for again"));
+
+        // Nothing left to do: resuming asks nothing.
+        int before = server.Count;
+        var resumed = await Support.Cli.RunAsync("run", "--resume", location, "--json");
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        Assert.Equal(before, server.Count);
+    }
+
+    [Fact]
+    public async Task The_store_keeps_everything_the_embedded_one_does()
+    {
+        var postgres = await PostgresServer.GetAsync();
+        var location = $"{await postgres.CreateDatabaseAsync()}/round-trip";
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 4);
+        var sqlite = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "mock", "--judge", "mock", "--out", dir.Full("embedded"), "--json", "--cache", "off");
+        var server = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "mock", "--judge", "mock", "--out", location, "--json", "--cache", "off");
+        Assert.Equal(sqlite.Scores(), server.Scores());
+        RunContents a, b;
+        using (var store = RunStores.OpenRead(dir.Full("embedded"))) a = store.Read();
+        using (var store = RunStores.OpenRead(location)) b = store.Read();
+        Assert.Equal(a.Samples.Select(s => (s.Id, s.Category, s.Images[0].FullPath, s.Fields.Count)), b.Samples.Select(s => (s.Id, s.Category, s.Images[0].FullPath, s.Fields.Count)));
+        Assert.Equal(a.Answers.Select(x => (x.SampleId, x.Sample, x.Identity, x.Text, x.Kind)), b.Answers.Select(x => (x.SampleId, x.Sample, x.Identity, x.Text, x.Kind)));
+        Assert.Equal(a.Verdicts.Select(x => (x.Judge, x.SampleId, x.Raw)), b.Verdicts.Select(x => (x.Judge, x.SampleId, x.Raw)));
+        Assert.Equal(a.Spec.DatasetSha256, b.Spec.DatasetSha256);
+        var changed = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "mock", "--judge", "mock", "--out", location, "--limit", "2", "--cache", "off");
+        Assert.Equal(2, changed.ExitCode);
+        Assert.Contains("holds a run made with other settings", changed.Error);
+    }
+
+    private static async Task<long> WorkersAsync(PostgresServer postgres, string database)
+    {
+        await using var connection = new NpgsqlConnection(postgres.ConnectionString(database.Split('/')[^1]));
+        await connection.OpenAsync(Token);
+        await using var command = new NpgsqlCommand("SELECT COUNT(DISTINCT worked_by) FROM mmsafe_leases", connection);
+        return (long)(await command.ExecuteScalarAsync(Token))!;
+    }
+}
