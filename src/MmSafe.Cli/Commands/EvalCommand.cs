@@ -94,7 +94,7 @@ public static class EvalCommand
                 }));
 
         // Cells are named by their place in the evaluation (benchmark/model/condition), not by absolute paths.
-        var contents = runs.Select(r => r.Store.Read() with { Directory = Path.GetRelativePath(eval.Out, r.Store.Location) }).ToList();
+        var contents = runs.Select(r => r.Store.Read()).Select(c => c with { Directory = Relative(eval.Out, c.Directory) }).ToList();
         var leaderboard = Comparison.Of([.. contents.SelectMany(c => c.Spec.Judges.Count == 0 ? [RunReportData.From(c)] : c.Spec.Judges.Select(j => RunReportData.From(c, j.Name)))]);
         CompareCommand.Show(console, leaderboard);
         WriteLeaderboard(console, eval, leaderboard, contents);
@@ -110,6 +110,9 @@ public static class EvalCommand
         return ExitCodes.ModelUnavailable;
     }
 
+    private static string Relative(string root, string location) =>
+        RunStores.IsServer(root) ? location.Split('?')[0][(root.Split('?')[0].TrimEnd('/').Length + 1)..] : Path.GetRelativePath(root, location);
+
     private static void WriteLeaderboard(CliConsole console, EvalFile eval, Comparison leaderboard, IReadOnlyList<RunContents> contents)
     {
         var files = new (string Name, Action<TextWriter> Write)[]
@@ -121,9 +124,10 @@ public static class EvalCommand
         };
         foreach (var (name, write) in files)
         {
-            var path = Path.Combine(eval.Out, name);
+            var path = Path.Combine(eval.Results, name);
             try
             {
+                Directory.CreateDirectory(eval.Results);
                 using var writer = new StreamWriter(path);
                 write(writer);
             }
@@ -132,7 +136,7 @@ public static class EvalCommand
                 throw new InputException($"{path}: cannot write the leaderboard there ({e.Message}); the runs are stored, and 'mmsafe compare' reads them.", e);
             }
         }
-        console.Error($"leaderboard: {string.Join(", ", files.Select(f => Path.Combine(eval.Out, f.Name)))}");
+        console.Error($"leaderboard: {string.Join(", ", files.Select(f => Path.Combine(eval.Results, f.Name)))}");
     }
 
     private static void ShowPlan(CliConsole console, EvalFile eval, IReadOnlyList<EvalCell> cells, IReadOnlyList<(RunSpec Spec, IReadOnlyList<Sample> Samples)> specs)

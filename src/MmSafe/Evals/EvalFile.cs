@@ -7,7 +7,8 @@ namespace MmSafe.Evals;
 /// An evaluation file: every model × benchmark × condition as one run directory, each judged by the judge panel.
 /// Paths are relative to the file.
 /// <code>
-/// out: evals/december              # one run directory per cell below this
+/// out: evals/december              # one run directory per cell below this (or postgresql://USER@HOST/DB/PREFIX)
+/// results: evals/december          # where the leaderboard files go (default: out, when it is a directory)
 /// models_file: models.yaml         # named entries; "mock" needs none
 /// models: [gpt4o, qwen2-vl]        # the targets (lmms-eval --model, VLMEvalKit --model A B)
 /// benchmarks: [siuo-gen, vlsbench] # (lmms-eval --tasks, VLMEvalKit --data X Y)
@@ -25,6 +26,9 @@ public sealed record EvalFile(string Path, string Out, IReadOnlyList<ModelSpec> 
     IReadOnlyDictionary<string, string> Data, IReadOnlyList<ModelSpec> Judges, IReadOnlyList<string> Conditions, int? Limit, int Parallel,
     string? Prices, string? Budget, string? Cache)
 {
+    /// <summary>Where the leaderboard files are written.</summary>
+    public string Results { get; init; } = Out;
+
     public static EvalFile Load(string path)
     {
         var document = Read(path);
@@ -71,9 +75,15 @@ public sealed record EvalFile(string Path, string Out, IReadOnlyList<ModelSpec> 
         Duplicates(path, "conditions", conditions);
         if (document.Limit is < 1) throw new InputException($"{path}: limit must be at least 1, not {document.Limit}.");
         if (document.Parallel is < 1) throw new InputException($"{path}: parallel must be at least 1, not {document.Parallel}.");
-        return new EvalFile(path, Resolve(document.Out ?? Missing<string>("out", "the directory for the evaluation's runs, e.g. out: evals/december")), models, benchmarks, data, judges,
+        var outText = document.Out ?? Missing<string>("out", "the directory for the evaluation's runs, e.g. out: evals/december");
+        // A PostgreSQL out: shares every cell with other 'mmsafe eval' processes given the same file (many machines, one evaluation).
+        bool server = Runs.RunStores.IsServer(outText);
+        if (server) Runs.PostgresLocation.Parse(outText);
+        var results = document.Results is { } r ? Resolve(r)
+            : server ? throw new InputException($"{path}: out: is a PostgreSQL location, so the leaderboard files need a directory; add 'results: DIR'.") : Resolve(outText);
+        return new EvalFile(path, server ? outText.TrimEnd('/') : Resolve(outText), models, benchmarks, data, judges,
             conditions, document.Limit, document.Parallel ?? 2, document.Prices is { } p ? Resolve(p) : null, document.Budget,
-            document.Cache is null or "off" or "none" ? document.Cache : Resolve(document.Cache));
+            document.Cache is null or "off" or "none" ? document.Cache : Resolve(document.Cache)) { Results = results };
     }
 
     /// <summary>The dataset a benchmark reads: siuo for siuo-gen and siuo-mcqa.</summary>
@@ -81,7 +91,15 @@ public sealed record EvalFile(string Path, string Out, IReadOnlyList<ModelSpec> 
 
     /// <summary>Every cell of the matrix, in a stable order: benchmark, then model, then condition.</summary>
     public IReadOnlyList<EvalCell> Cells() =>
-        [.. from b in Benchmarks from m in Models from c in Conditions select new EvalCell(b, m, c, System.IO.Path.Combine(Out, b.Name, Safe(m.Name), c))];
+        [.. from b in Benchmarks from m in Models from c in Conditions select new EvalCell(b, m, c, Place(b.Name, Safe(m.Name), c))];
+
+    // Below out: a directory per cell, or a run name per cell in the database (its parameters, e.g. lease_seconds, kept at the end).
+    private string Place(params string[] parts)
+    {
+        if (!Runs.RunStores.IsServer(Out)) return System.IO.Path.Combine([Out, .. parts]);
+        var query = Out.IndexOf('?') is var q and >= 0 ? Out[q..] : "";
+        return $"{Out[..(Out.Length - query.Length)].TrimEnd('/')}/{string.Join('/', parts)}{query}";
+    }
 
     // A model name is a directory name here; '/' (mock/x, org/model) and other separators become '_'.
     private static string Safe(string name) => string.Concat(name.Select(ch => char.IsLetterOrDigit(ch) || ch is '-' or '.' or '_' ? ch : '_'));
@@ -107,6 +125,7 @@ public sealed record EvalFile(string Path, string Out, IReadOnlyList<ModelSpec> 
     private sealed class Document
     {
         public string? Out { get; set; }
+        public string? Results { get; set; }
         public string? ModelsFile { get; set; }
         public List<string>? Models { get; set; }
         public List<string>? Benchmarks { get; set; }

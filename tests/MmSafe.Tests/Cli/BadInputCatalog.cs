@@ -135,7 +135,7 @@ public static class BadInputCatalog
         new("--models-file: a misspelt entry name", 2, "no such entry in the models file (entries: 'local'); did you mean 'local'?", s => ["run", "vlsbench", "--data", s.Vls, "--models-file", s.Models(Yaml), "--model", "lcoal", "--judge", "mock", "--out", s.Dir.Full("o")]),
         // Evaluation files (mmsafe eval)
         new("eval: a file that does not exist", 2, "evaluation file not found", s => ["eval", s.Dir.Full("nope.yaml")]),
-        new("eval: an unknown field", 2, "unknown field 'model'; expected one of out, models_file, models", s => ["eval", s.File("e1.yaml", "out: o\nmodel: [mock]\n")]),
+        new("eval: an unknown field", 2, "unknown field 'model'; expected one of out, results, models_file, models", s => ["eval", s.File("e1.yaml", "out: o\nmodel: [mock]\n")]),
         new("eval: no benchmarks", 2, "'benchmarks' is missing", s => ["eval", s.File("e2.yaml", "out: o\nmodels: [mock]\n")]),
         new("eval: a model that is no entry", 2, "models names 'gpt5', which is not an entry of a models file", s => ["eval", s.File("e3.yaml", "out: o\nmodels: [gpt5]\nbenchmarks: [vlsbench]\n")]),
         new("eval: a benchmark without data", 2, "data has no entry for vlsbench", s => ["eval", s.File("e4.yaml", "out: o\nmodels: [mock]\nbenchmarks: [vlsbench]\njudges: [mock]\n")]),
@@ -145,6 +145,11 @@ public static class BadInputCatalog
         new("eval: an unknown condition", 2, "conditions names 'blind'", s => ["eval", s.File("e8.yaml", $"out: o\nmodels: [mock]\nbenchmarks: [vlsbench]\ndata: {{ vlsbench: {s.Vls} }}\njudges: [mock]\nconditions: [blind]\n")]),
         new("eval: models as a single value", 2, "wrong shape", s => ["eval", s.File("e9.yaml", "out: o\nmodels: mock\nbenchmarks: [vlsbench]\n")]),
         new("eval: a cell recorded with other settings", 2, "holds a run made with other settings", s => ["eval", ChangedEval(s)]),
+        // PostgreSQL run locations
+        new("run --out: a PostgreSQL URL with a password", 2, "the URL holds a password; remove it and set PGPASSWORD", s => ["run", "vlsbench", "--data", s.Vls, "--model", "mock", "--judge", "mock", "--out", "postgresql://u:secret@127.0.0.1:5432/db/run"]),
+        new("run --out: a PostgreSQL URL without a run name", 2, "no database and run name", s => ["run", "vlsbench", "--data", s.Vls, "--model", "mock", "--judge", "mock", "--out", "postgresql://u@127.0.0.1:5432/db"]),
+        new("run --out: a PostgreSQL URL with an unknown parameter", 2, "unknown parameter 'lease'; expected lease_seconds", s => ["run", "vlsbench", "--data", s.Vls, "--model", "mock", "--judge", "mock", "--out", "postgresql://u@127.0.0.1:5432/db/run?lease=5"]),
+        new("score: a PostgreSQL server that is not there", 2, "cannot use the PostgreSQL database", s => ["score", "postgresql://u@127.0.0.1:1/db/run"]),
         // Datasets and import
         new("data check: a folder without question files", 2, "no siuo_gen.json, siuo_mcqa.json or data.json here", s => ["data", "check", s.Dir.Path]),
         new("data check: several problems, each listed once", 2, "6 problems in the dataset", s => ["data", "check", DuplicateIds(s), "--skip-images"]),

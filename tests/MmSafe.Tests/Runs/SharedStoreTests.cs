@@ -113,6 +113,29 @@ public sealed class SharedStoreTests
         Assert.Contains("holds a run made with other settings", changed.Error);
     }
 
+    [Fact]
+    public async Task Two_eval_processes_with_one_file_share_its_cells_in_the_database()
+    {
+        var postgres = await PostgresServer.GetAsync();
+        var database = await postgres.CreateDatabaseAsync();
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 20);
+        await using var server = await FakeModelServer.StartAsync();
+        // The answer says whether the image was sent, so the two cells' judge requests differ too.
+        server.Responder = body => RunFixture.Answer(body, TimeSpan.FromMilliseconds(30)) is FakeReply.Delayed { Then: FakeReply.Answer a } d && !a.Content.StartsWith('{')
+            ? d with { Then = a with { Content = a.Content + (body!.ToJsonString().Contains("image_url", StringComparison.Ordinal) ? " seeing" : " blind") } }
+            : RunFixture.Answer(body, TimeSpan.FromMilliseconds(30));
+        dir.File("models.yaml", $"models:\n  t:\n    model: target-model\n    base_url: {server.BaseUrl}\n    concurrency: 2\n  j:\n    model: judge-model\n    base_url: {server.BaseUrl}\n    concurrency: 2\n");
+        var file = dir.File("eval.yaml", $"out: {database}/evaluation\nresults: results\nmodels_file: models.yaml\nmodels: [t]\nbenchmarks: [vlsbench]\n" +
+            $"data: {{ vlsbench: {data} }}\njudges: [j]\nconditions: [official, text-only]\ncache: off\n");
+        var workers = await Task.WhenAll(CliProcess.RunAsync("eval", file), CliProcess.RunAsync("eval", file));
+        Assert.All(workers, w => Assert.True(w.ExitCode == 0, w.Error));
+        var completed = server.Completed.ToList();
+        Assert.Equal(2 * 2 * 20, completed.Count); // 2 cells × 20 items × (answer + verdict), each once
+        Assert.Equal(completed.Count, completed.Select(c => c.Fingerprint).Distinct().Count());
+        Assert.Contains("| vlsbench | t | text-only | j |", File.ReadAllText(dir.Full("results/leaderboard.md")));
+    }
+
     private static async Task<long> WorkersAsync(PostgresServer postgres, string database)
     {
         await using var connection = new NpgsqlConnection(postgres.ConnectionString(database.Split('/')[^1]));
