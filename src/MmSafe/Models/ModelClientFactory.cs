@@ -10,7 +10,7 @@ namespace MmSafe.Models;
 /// <summary>
 /// Builds the client stack for a model, the same for targets and judges:
 /// logging → concurrency limit → accounting → structured-output fallback → retry (with a per-attempt timeout) →
-/// key redaction of replies → requests-per-minute limit → provider, composed with <see cref="ChatClientBuilder"/>. Answers already paid for are
+/// key redaction of replies → [replica balancing] → per-endpoint limits (requests per minute, Retry-After pause) → provider, composed with <see cref="ChatClientBuilder"/>. Answers already paid for are
 /// reused by the run pipeline through <see cref="Middleware.ResponseCache"/>, keyed by the request identity.
 /// </summary>
 /// <param name="telemetrySource">When set, every request attempt is an OpenTelemetry GenAI span on this ActivitySource
@@ -42,13 +42,16 @@ public sealed class ModelClientFactory(HttpClient? httpClient = null, ILoggerFac
             MaxTokensField = spec.EffectiveMaxTokensField,
             KeyFlag = spec.KeyFlag,
         };
+        // Each endpoint (each replica) has its own requests-per-minute bucket and its own Retry-After pause.
+        IChatClient Limited(IChatClient server) =>
+            new EndpointLimitingChatClient(server, spec.RequestsPerMinute is > 0 and var rpm ? EndpointLimitingChatClient.PerMinute(rpm) : null);
         IChatClient provider = spec.Provider switch
         {
             ProviderKind.Mock => new MockChatClient(spec.Model),
-            ProviderKind.Anthropic => AnthropicProvider.Create(spec, endpoint, _http),
+            ProviderKind.Anthropic => Limited(AnthropicProvider.Create(spec, endpoint, _http)),
             _ when spec.Replicas.Count > 0 => new BalancingChatClient(
-                [new OpenAICompatibleChatClient(endpoint, _http), .. spec.Replicas.Select(url => new OpenAICompatibleChatClient(endpoint with { BaseUrl = url }, _http))]),
-            _ => new OpenAICompatibleChatClient(endpoint, _http),
+                [Limited(new OpenAICompatibleChatClient(endpoint, _http)), .. spec.Replicas.Select(url => Limited(new OpenAICompatibleChatClient(endpoint with { BaseUrl = url }, _http)))]),
+            _ => Limited(new OpenAICompatibleChatClient(endpoint, _http)),
         };
         var logger = _loggers.CreateLogger("MmSafe.Models");
         var ledger = new UsageLedger(spec.Name);
@@ -67,7 +70,6 @@ public sealed class ModelClientFactory(HttpClient? httpClient = null, ILoggerFac
             }))
             .Use(inner => new RedactingChatClient(inner, endpoint.ApiKey));
         if (telemetrySource is not null) builder.UseOpenTelemetry(sourceName: telemetrySource, configure: c => c.EnableSensitiveData = false);
-        if (spec.RequestsPerMinute is > 0 and var rpm) builder.Use(inner => new RateLimitingChatClient(inner, RateLimitingChatClient.PerMinute(rpm)));
         var client = builder.Build();
         return new ModelClient(spec, client, ledger, structured!);
     }

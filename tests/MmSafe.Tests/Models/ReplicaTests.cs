@@ -38,4 +38,36 @@ public sealed class ReplicaTests
         Assert.Equal(settings, other); // what is recorded for results, and so the identity, does not name the replicas
         Assert.Equal(["http://gpu-2:8000/v1"], MmSafe.Runs.RunSpecs.Operations(spec).Replicas);
     }
+
+    [Fact]
+    public async Task A_Retry_After_pauses_the_endpoint_for_every_request_not_only_the_one_told_to_wait()
+    {
+        await using var server = await FakeModelServer.StartAsync();
+        server.Script(FakeReply.Status(429, headers: ("retry-after", "1")));
+        var client = TestModels.Client(server, s => s with { Concurrency = 4 });
+        var token = TestContext.Current.CancellationToken;
+        var first = client.SampleAsync(TestModels.Ask("first"), cancellationToken: token);
+        while (server.Count == 0) await Task.Delay(5, token);
+        await Task.Delay(100, token);
+        var told = server.Received.First().At;
+        await Task.WhenAll(first, client.SampleAsync(TestModels.Ask("second"), cancellationToken: token), client.SampleAsync(TestModels.Ask("third"), cancellationToken: token));
+        // Sent 100 ms after the 429, the new requests waited for the end of the pause instead of collecting 429s of their own.
+        var later = server.Received.Skip(1).ToList();
+        Assert.Equal(3, later.Count);
+        Assert.All(later, r => Assert.True(r.At - told >= TimeSpan.FromMilliseconds(900), $"a request reached the paused endpoint {(r.At - told).TotalMilliseconds:F0} ms after its 429"));
+    }
+
+    [Fact]
+    public async Task Each_replica_has_its_own_requests_per_minute_bucket()
+    {
+        await using var a = await FakeModelServer.StartAsync();
+        await using var b = await FakeModelServer.StartAsync();
+        // 60 a minute is one a second with a burst of one: a shared bucket would hold the second request for a second.
+        var client = TestModels.Client(a, s => s with { Replicas = [b.BaseUrl], Concurrency = 4, RequestsPerMinute = 60 });
+        var token = TestContext.Current.CancellationToken;
+        var started = DateTime.UtcNow;
+        await Task.WhenAll(client.SampleAsync(TestModels.Ask("one"), cancellationToken: token), client.SampleAsync(TestModels.Ask("two"), cancellationToken: token));
+        Assert.Equal((1, 1), (a.Count, b.Count));
+        Assert.All(a.Received.Concat(b.Received), r => Assert.True(r.At - started < TimeSpan.FromMilliseconds(700), "a replica waited for another's bucket"));
+    }
 }
