@@ -81,15 +81,16 @@ public static class EvalCommand
         foreach (var deviation in runs.SelectMany(r => r.Spec.Deviations()).Distinct())
             console.Error($"note: cells depart from the official protocol: {deviation}.");
 
-        var pipelines = new RunPipeline?[cells.Count];
+        var stopped = new bool[cells.Count];
+        var options = new PipelineOptions(BatchPoll: eval.BatchPoll is { } poll ? TimeSpan.FromSeconds(poll) : null);
         await EvalProgress.RunAsync(console, cells, async progress =>
             await Parallel.ForEachAsync(Enumerable.Range(0, cells.Count), new ParallelOptions { MaxDegreeOfParallelism = eval.Parallel, CancellationToken = cancellationToken },
                 async (i, token) =>
                 {
                     var spec = runs[i].Spec;
                     var cellProgress = progress.Cell(i);
-                    pipelines[i] = new RunPipeline(runs[i].Store, spec, clients[cells[i].Model.Name], [.. spec.Judges.Select(j => clients[j.Name])], cache, cellProgress, budget: guard);
-                    await pipelines[i]!.RunAsync(new PipelineOptions(), cancellationToken).ConfigureAwait(false);
+                    stopped[i] = await RunSchedule.RunAsync(runs[i].Store, spec, clients[cells[i].Model.Name], [.. spec.Judges.Select(j => clients[j.Name])], cache, cellProgress,
+                        null, guard, options, cancellationToken).ConfigureAwait(false);
                     cellProgress.Finish(RunScoring.Score(runs[i].Store.Read(), null).Completeness.IsComplete);
                 }));
 
@@ -104,7 +105,7 @@ public static class EvalCommand
         if (incomplete.Count == 0) return ExitCodes.Success;
         foreach (var (cell, run) in incomplete)
             console.Error($"error: {cell.Name} is incomplete: {RunScoring.Score(run, null).Completeness.Describe()} ({cell.Directory}).");
-        console.Error(pipelines.Any(p => p?.BudgetReached == true)
+        console.Error(stopped.Any(s => s)
             ? $"error: the budget is spent ({guard.Describe()}); no new request was started. 'mmsafe eval {eval.Path}' continues with a larger budget."
             : $"error: {incomplete.Count} of {cells.Count} cells are incomplete; what was received is stored, and 'mmsafe eval {eval.Path}' asks again for the rest.");
         return ExitCodes.ModelUnavailable;

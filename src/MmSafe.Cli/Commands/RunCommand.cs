@@ -40,13 +40,19 @@ public static class RunCommand
         {
             Description = "Emit an OpenTelemetry GenAI span per request on the ActivitySource 'MmSafe' (for your own collector, e.g. with OTEL_DOTNET_AUTO_TRACES_ADDITIONAL_SOURCES=MmSafe); message contents are not recorded.",
         };
+        var batch = new Option<string>("--batch")
+        {
+            Description = "Send these requests through the provider's batch API (OpenAI Batch API, Anthropic Message Batches; about half the price, a separate quota): judge, target or all. Batch ids are stored, so --resume picks them up.",
+        };
+        batch.AcceptOnlyFromAmong("judge", "target", "all");
+        var batchPoll = new Option<double?>("--batch-poll") { Description = "Seconds between asking whether a batch has ended (default 30)." };
         var shard = new Option<string>("--shard") { Description = "k/n: run only the k-th of n shards of the items (every n-th), to split a run over machines; join them with 'mmsafe merge'." };
         var modelsFile = ModelOptions.ModelsFileOption();
         var cache = ModelOptions.CacheOption();
         var command = new Command("run", "Run a benchmark end to end: generate, judge, score.")
         {
             benchmark, data, output, resume, limit, categories, ids, maxTokens, temperature, judgeMaxTokens, judgeTemperature, samples,
-            dryRun, prices, budget, json, modelsFile, cache, condition, shard, otel,
+            dryRun, prices, budget, json, modelsFile, cache, condition, shard, otel, batch, batchPoll,
         };
         target.AddTo(command);
         judge.AddTo(command);
@@ -65,19 +71,22 @@ public static class RunCommand
                 var spec = resumed.Spec;
                 if (spec.Target.Provider == MmSafe.Interchange.RunImport.Provider)
                     throw new InputException($"{dir}: an imported run holds results made elsewhere; it can be scored, judged again and exported, not resumed.");
-                return await ExecuteAsync(console, parse, resumed, Recorded(spec, spec.Target, parse.GetValue(target.Concurrency), target),
-                    [.. spec.Judges.Select(j => Recorded(spec, j, parse.GetValue(judge.Concurrency), judge))],
-                    spec.Captioner is { } c ? Recorded(spec, c, null, captioner) : null, cache, json, budget, otel, cancellationToken);
+                var (targetBatch, judgeBatch) = Batching(parse.GetValue(batch));
+                return await ExecuteAsync(console, parse, resumed, Batched(Recorded(spec, spec.Target, parse.GetValue(target.Concurrency), target), parse.GetValue(batch) is null ? null : targetBatch),
+                    [.. spec.Judges.Select(j => Batched(Recorded(spec, j, parse.GetValue(judge.Concurrency), judge), parse.GetValue(batch) is null ? null : judgeBatch))],
+                    spec.Captioner is { } c ? Recorded(spec, c, null, captioner) : null, cache, json, budget, otel, batchPoll, cancellationToken);
             }
             string outDir = parse.GetValue(output) ?? throw new InputException("no run directory; pass --out DIR (or --resume DIR).");
             var bench = BenchmarkRegistry.Get(parse.GetValue(benchmark) ?? throw new InputException($"no benchmark; expected one of {string.Join(", ", BenchmarkRegistry.Names)}."));
             var dataPath = parse.GetValue(data) ?? throw new InputException($"no dataset; pass --data DIR ({bench.DataDescription}).");
             int perItem = parse.GetValue(samples) ?? bench.Protocol.Samples;
             if (bench.CheckSamples(perItem) is { } why) throw new InputException($"--samples {perItem}: {why} for {bench.Name}.");
-            var targetSpec = target.Resolve(parse, file) ?? throw new InputException("no target model; pass --model NAME (or --model mock for an offline dry run).");
+            var (batchTarget, batchJudges) = Batching(parse.GetValue(batch));
+            var targetSpec = Batched(target.Resolve(parse, file) ?? throw new InputException("no target model; pass --model NAME (or --model mock for an offline dry run)."), batchTarget);
             var judgeSpecs = judge.ResolveAll(parse, file);
             // No --judge: a models file's judges: list is the panel.
             if (judgeSpecs.Count == 0 && parse.GetValue(modelsFile) is { } panelFile) judgeSpecs = ModelsFile.Judges(panelFile);
+            judgeSpecs = [.. judgeSpecs.Select(j => Batched(j, batchJudges))];
             if (bench.Protocol.Aspects.Count > 0 && judgeSpecs.Count == 0) throw new InputException($"{bench.Name} needs a judge; pass --judge NAME (or --judge mock).");
             var dataset = bench.Load(dataPath);
             var (selection, selected) = SampleSelection.Apply(dataset, parse.GetValue(limit), Split(parse.GetValue(categories)), Split(parse.GetValue(ids)), parse.GetValue(shard));
@@ -97,7 +106,7 @@ public static class RunCommand
             var recorded = run.Spec;
             return await ExecuteAsync(console, parse, run, Recorded(recorded, recorded.Target, null, target),
                 [.. recorded.Judges.Select(j => Recorded(recorded, j, null, judge))],
-                recorded.Captioner is { } rc ? Recorded(recorded, rc, null, captioner) : null, cache, json, budget, otel, cancellationToken);
+                recorded.Captioner is { } rc ? Recorded(recorded, rc, null, captioner) : null, cache, json, budget, otel, batchPoll, cancellationToken);
         });
         return command;
     }
@@ -109,6 +118,16 @@ public static class RunCommand
         if (concurrency is { } c)
             model = c >= 1 ? model with { Concurrency = c } : throw new InputException($"{role.Concurrency.Name} must be at least 1, not {c}.");
         return model;
+    }
+
+    private static (bool Target, bool Judges) Batching(string? batch) => (batch is "target" or "all", batch is "judge" or "all");
+
+    /// <summary>The model with its batch setting: <paramref name="batch"/> when given, else as it was; only providers with a batch API may use one.</summary>
+    private static ModelSpec Batched(ModelSpec model, bool? batch)
+    {
+        if (batch is not { } on) return model;
+        if (on && model.Provider == ProviderKind.Mock) throw new InputException($"--batch: {model.Name} is the offline mock model, which has no batch API.");
+        return model with { Batch = on };
     }
 
     /// <summary>The parameter flags, checked: a value no server accepts is a mistake to report now, not a request to send.</summary>
@@ -131,7 +150,7 @@ public static class RunCommand
     }
 
     private static async Task<int> ExecuteAsync(CliConsole console, ParseResult parse, RunDirectory run, ModelSpec target, IReadOnlyList<ModelSpec> judgeSpecs,
-        ModelSpec? captionerSpec, Option<string> cache, Option<bool> json, Option<string> budgetOption, Option<bool> otel,
+        ModelSpec? captionerSpec, Option<string> cache, Option<bool> json, Option<string> budgetOption, Option<bool> otel, Option<double?> batchPoll,
         CancellationToken cancellationToken)
     {
         using var responses = ModelOptions.OpenCache(parse, cache);
@@ -145,7 +164,9 @@ public static class RunCommand
         if (limit?.Usd is not null && (priceTable is null || !new[] { target.Model }.Concat(judgeSpecs.Select(j => j.Model)).All(priceTable.ContainsKey)))
             throw new InputException("--budget in dollars needs --prices with a price for every model of the run (or give the budget in tokens, e.g. 200000tokens).");
         var guard = new BudgetGuard(limit, priceTable, [targetClient, .. judges, .. captionerClient is null ? [] : new[] { captionerClient }]);
-        return await RunSession.ExecuteAsync(console, run, targetClient, judges, responses, new PipelineOptions(), judgeSpecs.FirstOrDefault()?.Name, parse.GetValue(json), notices,
+        if (parse.GetValue(batchPoll) is <= 0 and var poll) throw new InputException($"--batch-poll must be more than 0 seconds, not {poll}.");
+        var options = new PipelineOptions(BatchPoll: parse.GetValue(batchPoll) is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
+        return await RunSession.ExecuteAsync(console, run, targetClient, judges, responses, options, judgeSpecs.FirstOrDefault()?.Name, parse.GetValue(json), notices,
             cancellationToken, captionerClient, guard);
     }
 

@@ -18,15 +18,16 @@ internal static class RunSession
         var deviations = spec.Deviations();
         if (deviations.Count > 0) console.Error($"note: this run departs from the official {spec.Benchmark} protocol: {string.Join("; ", deviations)}.");
         // With --json, stdout carries the JSON alone.
-        RunPipeline? pipeline = null;
-        if (json) await (pipeline = new RunPipeline(run.Store, spec, target, judges, cache, captioner: captioner, budget: budget)).RunAsync(options, cancellationToken);
-        else await SpectreRunProgress.RunAsync(console, progress => (pipeline = new RunPipeline(run.Store, spec, target, judges, cache, progress, captioner, budget)).RunAsync(options, cancellationToken), notices);
+        bool budgetReached = false;
+        if (json) budgetReached = await RunSchedule.RunAsync(run.Store, spec, target, judges, cache, null, captioner, budget, options, cancellationToken);
+        else await SpectreRunProgress.RunAsync(console, async progress =>
+            budgetReached = await RunSchedule.RunAsync(run.Store, spec, target, judges, cache, progress, captioner, budget, options, cancellationToken), notices);
         var contents = run.Store.Read();
         var score = RunScoring.Score(contents, judge);
         ScorePrinter.Print(console, score, json);
         if (!json) ShowUsage(console, target, judges, contents, started);
         if (budget is not null) console.Error($"spend this session: {budget.Describe()}.");
-        if (pipeline?.BudgetReached == true)
+        if (budgetReached)
         {
             console.Error($"error: the budget is spent ({budget!.Describe()}); no new request was started. The scores are incomplete: {score.Completeness.Describe()}. " +
                 $"'mmsafe run --resume {run.Store.Location} --budget …' continues.");

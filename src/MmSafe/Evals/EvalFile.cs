@@ -20,12 +20,17 @@ namespace MmSafe.Evals;
 /// prices: prices.yaml
 /// budget: "$20"                    # for the whole evaluation, or "2000000tokens"
 /// cache: off                       # or a directory; default the user cache
+/// batch: judge                     # judge, target or all: through the providers' batch APIs (half price)
+/// batch_poll: 30                   # seconds between asking whether a batch has ended
 /// </code>
 /// </summary>
 public sealed record EvalFile(string Path, string Out, IReadOnlyList<ModelSpec> Models, IReadOnlyList<IBenchmark> Benchmarks,
     IReadOnlyDictionary<string, string> Data, IReadOnlyList<ModelSpec> Judges, IReadOnlyList<string> Conditions, int? Limit, int Parallel,
     string? Prices, string? Budget, string? Cache)
 {
+    /// <summary>Seconds between batch status requests, when set.</summary>
+    public double? BatchPoll { get; init; }
+
     /// <summary>Where the leaderboard files are written.</summary>
     public string Results { get; init; } = Out;
 
@@ -44,7 +49,13 @@ public sealed record EvalFile(string Path, string Out, IReadOnlyList<ModelSpec> 
             : throw new InputException($"{path}: {field} names '{name}', which is not an entry of {(modelsFile is null ? "a models file (add models_file: models.yaml)" : modelsFile)}" +
                 (entries.Count > 0 ? $"; its entries are {string.Join(", ", entries.Keys)}." : "."));
 
-        var models = (document.Models is { Count: > 0 } m ? m : Missing<List<string>>("models", "a list of model names, e.g. models: [gpt4o, qwen2-vl]")).Select(n => Model(n, "models")).ToList();
+        if (document.Batch is not (null or "judge" or "target" or "all")) throw new InputException($"{path}: batch is '{document.Batch}'; expected judge, target or all.");
+        if (document.BatchPoll is <= 0) throw new InputException($"{path}: batch_poll must be more than 0 seconds, not {document.BatchPoll}.");
+        ModelSpec Batched(ModelSpec spec, bool on) => !on ? spec
+            : spec.Provider == ProviderKind.Mock ? throw new InputException($"{path}: batch: {spec.Name} is the offline mock model, which has no batch API.")
+            : spec with { Batch = true };
+        var models = (document.Models is { Count: > 0 } m ? m : Missing<List<string>>("models", "a list of model names, e.g. models: [gpt4o, qwen2-vl]"))
+            .Select(n => Batched(Model(n, "models"), document.Batch is "target" or "all")).ToList();
         Duplicates(path, "models", models.Select(x => x.Name));
         var benchmarks = new List<IBenchmark>();
         foreach (var name in document.Benchmarks is { Count: > 0 } b ? b : Missing<List<string>>("benchmarks", $"a list of {string.Join(", ", BenchmarkRegistry.Names)}"))
@@ -65,6 +76,7 @@ public sealed record EvalFile(string Path, string Out, IReadOnlyList<ModelSpec> 
 
         var judges = document.Judges is { Count: > 0 } j ? j.Select(n => Model(n, "judges")).ToList()
             : modelsFile is not null ? [.. ModelsFile.Judges(modelsFile)] : [];
+        judges = [.. judges.Select(x => Batched(x, document.Batch is "judge" or "all"))];
         Duplicates(path, "judges", judges.Select(x => x.Name));
         if (judges.Count == 0 && benchmarks.FirstOrDefault(x => x.Protocol.Aspects.Count > 0) is { } judged)
             throw new InputException($"{path}: {judged.Name} needs a judge; add 'judges: [NAME]' (or a judges: list to the models file).");
@@ -83,7 +95,7 @@ public sealed record EvalFile(string Path, string Out, IReadOnlyList<ModelSpec> 
             : server ? throw new InputException($"{path}: out: is a PostgreSQL location, so the leaderboard files need a directory; add 'results: DIR'.") : Resolve(outText);
         return new EvalFile(path, server ? outText.TrimEnd('/') : Resolve(outText), models, benchmarks, data, judges,
             conditions, document.Limit, document.Parallel ?? 2, document.Prices is { } p ? Resolve(p) : null, document.Budget,
-            document.Cache is null or "off" or "none" ? document.Cache : Resolve(document.Cache)) { Results = results };
+            document.Cache is null or "off" or "none" ? document.Cache : Resolve(document.Cache)) { Results = results, BatchPoll = document.BatchPoll };
     }
 
     /// <summary>The dataset a benchmark reads: siuo for siuo-gen and siuo-mcqa.</summary>
@@ -137,6 +149,8 @@ public sealed record EvalFile(string Path, string Out, IReadOnlyList<ModelSpec> 
         public string? Prices { get; set; }
         public string? Budget { get; set; }
         public string? Cache { get; set; }
+        public string? Batch { get; set; }
+        public double? BatchPoll { get; set; }
     }
 }
 

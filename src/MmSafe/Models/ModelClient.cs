@@ -5,8 +5,15 @@ using MmSafe.Models.Providers;
 namespace MmSafe.Models;
 
 /// <summary>A model ready to use: its spec, its client stack and its usage ledger.</summary>
-public sealed class ModelClient(ModelSpec spec, IChatClient chat, UsageLedger ledger, StructuredOutputFallbackChatClient structured)
+public sealed class ModelClient(ModelSpec spec, IChatClient chat, UsageLedger ledger, StructuredOutputFallbackChatClient structured, Batches.BatchApi? batch = null)
 {
+    /// <summary>The provider's batch API (OpenAI Batch API, Anthropic Message Batches), or null when it has none (the mock).</summary>
+    public Batches.BatchApi? Batch => batch;
+
+    /// <summary>Answer number <paramref name="sample"/>'s request as it is sent one at a time: the messages with the system prompt, and the options (seed + sample number).</summary>
+    public (IReadOnlyList<ChatMessage> Messages, ChatOptions Options) Prepare(IReadOnlyList<ChatMessage> messages, int sample, GenerationParameters parameters,
+        ChatResponseFormat? format) => (WithSystemPrompt(messages, parameters), Options(parameters, format, 1, sample));
+
     public ModelSpec Spec => spec;
 
     public IChatClient Chat => chat;

@@ -71,7 +71,7 @@ public sealed class ModelClientFactory(HttpClient? httpClient = null, ILoggerFac
             .Use(inner => new RedactingChatClient(inner, endpoint.ApiKey));
         if (telemetrySource is not null) builder.UseOpenTelemetry(sourceName: telemetrySource, configure: c => c.EnableSensitiveData = false);
         var client = builder.Build();
-        return new ModelClient(spec, client, ledger, structured!);
+        return new ModelClient(spec, client, ledger, structured!, Batches.BatchApi.For(spec, endpoint, _http));
     }
 
     // Target and judge on the same endpoint share its limit.

@@ -60,6 +60,9 @@ public sealed record ModelSpec(string Name, ProviderKind Provider, string Model)
 
     public RetryOptions Retry { get; init; } = new();
 
+    /// <summary>Send this model's requests through its provider's batch API (OpenAI Batch API, Anthropic Message Batches).</summary>
+    public bool Batch { get; init; }
+
     /// <summary>The flag that names the key's variable for this model's role, for messages ("--api-key-env", "--judge-api-key-env").</summary>
     public string KeyFlag { get; init; } = "--api-key-env";
 

@@ -4,7 +4,11 @@ using MmSafe.Models;
 namespace MmSafe.Runs;
 
 /// <summary>A model's price in USD per million tokens, input and output.</summary>
-public sealed record Price(decimal Input, decimal Output);
+public sealed record Price(decimal Input, decimal Output)
+{
+    /// <summary>What a batch API bills of the standard price (OpenAI's Batch API and Anthropic's Message Batches: half).</summary>
+    public const decimal BatchFactor = 0.5m;
+}
 
 /// <summary>A hard stop: at most this many dollars (priced with <see cref="Price"/>s) or this many tokens.</summary>
 public sealed record BudgetLimit(decimal? Usd, long? Tokens)
@@ -43,7 +47,7 @@ public sealed class BudgetGuard(BudgetLimit? limit, IReadOnlyDictionary<string, 
             var u = client.Usage.Snapshot();
             tokens += u.InputTokens + u.OutputTokens;
             usd = prices is not null && prices.TryGetValue(client.Spec.Model, out var p) && usd is { } sum
-                ? sum + (u.InputTokens * p.Input + u.OutputTokens * p.Output) / 1_000_000m
+                ? sum + (client.Spec.Batch ? Price.BatchFactor : 1m) * (u.InputTokens * p.Input + u.OutputTokens * p.Output) / 1_000_000m
                 : null;
         }
         return (tokens, usd);

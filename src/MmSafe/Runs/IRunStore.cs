@@ -45,6 +45,12 @@ public interface IRunStore : IDisposable
     /// <summary>Captions by sample id.</summary>
     IReadOnlyDictionary<string, string> Captions();
 
+    /// <summary>Records a batch (or its new status), replacing the record of the same id.</summary>
+    Task SaveBatchAsync(StoredBatch batch, CancellationToken cancellationToken = default);
+
+    /// <summary>Every batch recorded, oldest first.</summary>
+    IReadOnlyList<StoredBatch> Batches();
+
     /// <summary>
     /// Of the samples still to do, at most <paramref name="max"/> this process may work on now, in the order given; none
     /// when every one is leased to another live worker. The embedded store, held by one process, grants the first ones.
@@ -76,5 +82,5 @@ public static class RunStoreExtensions
     /// <summary>Everything in the store at once.</summary>
     public static RunContents Read(this IRunStore store) =>
         new(store.Location, store.ReadSpec() ?? throw new InputException($"{store.Location}: the run has no spec; start it again with mmsafe run --out."),
-            store.Samples(), store.Answers(), store.Verdicts(), store.Scores(), store.Events());
+            store.Samples(), store.Answers(), store.Verdicts(), store.Scores(), store.Events(), store.Batches());
 }

@@ -56,6 +56,7 @@ public sealed class PostgresRunStore : IRunStore
                 CREATE TABLE IF NOT EXISTS mmsafe_scores (run text NOT NULL, judge text NOT NULL, sample_id text NOT NULL, body text NOT NULL, PRIMARY KEY (run, judge, sample_id));
                 CREATE TABLE IF NOT EXISTS mmsafe_events (seq bigserial PRIMARY KEY, run text NOT NULL, body text NOT NULL);
                 CREATE TABLE IF NOT EXISTS mmsafe_captions (run text NOT NULL, sample_id text NOT NULL, identity text NOT NULL, caption text NOT NULL, PRIMARY KEY (run, sample_id));
+                CREATE TABLE IF NOT EXISTS mmsafe_batches (run text NOT NULL, id text NOT NULL, seq bigserial, body text NOT NULL, PRIMARY KEY (run, id));
                 CREATE TABLE IF NOT EXISTS mmsafe_leases (run text NOT NULL, sample_id text NOT NULL, holder text, expires_at timestamptz, worked_by text, PRIMARY KEY (run, sample_id));
                 """);
             var schema = Scalar(connection, "SELECT value FROM mmsafe_meta WHERE key = 'schema'") as string;
@@ -140,6 +141,13 @@ public sealed class PostgresRunStore : IRunStore
 
     public IReadOnlyDictionary<string, string> Captions() =>
         Query("SELECT sample_id, caption FROM mmsafe_captions WHERE run = @run", r => (r.GetString(0), r.GetString(1))).ToDictionary(p => p.Item1, p => p.Item2);
+
+    public Task SaveBatchAsync(StoredBatch batch, CancellationToken cancellationToken = default) => WriteAsync(
+        "INSERT INTO mmsafe_batches (run, id, body) VALUES (@run, @id, @body) ON CONFLICT (run, id) DO UPDATE SET body = EXCLUDED.body",
+        cancellationToken, ("id", batch.Id), ("body", JsonSerializer.Serialize(batch)));
+
+    public IReadOnlyList<StoredBatch> Batches() =>
+        Query("SELECT body FROM mmsafe_batches WHERE run = @run ORDER BY seq", r => JsonSerializer.Deserialize<StoredBatch>(r.GetString(0))!);
 
     public async Task<IReadOnlyList<string>> ClaimAsync(IReadOnlyList<string> pending, int max, CancellationToken cancellationToken = default)
     {

@@ -20,13 +20,15 @@ public sealed record RunPlan(int Items, int TargetRequests, int JudgeRequests, l
         var targetMax = spec.Target.Parameters.MaxTokens ?? 500;
         long targetIn = (long)targetRequests * (TokensPerImage + 60), targetOut = (long)answers * targetMax;
         long judgeIn = 0, judgeOut = 0;
-        decimal? cost = prices is not null && prices.TryGetValue(spec.Target.Model, out var tp) ? (targetIn * tp.Input + targetOut * tp.Output) / 1_000_000m : null;
+        // A model sent through its batch API is billed at the batch price.
+        decimal Factor(ModelSettings m) => spec.Operations.GetValueOrDefault(m.Name)?.Batch == true ? Price.BatchFactor : 1m;
+        decimal? cost = prices is not null && prices.TryGetValue(spec.Target.Model, out var tp) ? Factor(spec.Target) * (targetIn * tp.Input + targetOut * tp.Output) / 1_000_000m : null;
         foreach (var judge in spec.Judges)
         {
             long inTokens = (long)perJudge * ((judge.SeesImage ? TokensPerImage : 0) + 450 + targetMax), outTokens = (long)perJudge * (judge.Parameters.MaxTokens ?? 200);
             judgeIn += inTokens;
             judgeOut += outTokens;
-            cost = cost is { } sum && prices!.TryGetValue(judge.Model, out var jp) ? sum + (inTokens * jp.Input + outTokens * jp.Output) / 1_000_000m : null;
+            cost = cost is { } sum && prices!.TryGetValue(judge.Model, out var jp) ? sum + Factor(judge) * (inTokens * jp.Input + outTokens * jp.Output) / 1_000_000m : null;
         }
         return new RunPlan(items, targetRequests, judgeRequests, targetIn + judgeIn, targetOut + judgeOut, cost);
     }

@@ -47,12 +47,26 @@ public sealed record StoredVerdict(string Judge, string SampleId, int Sample, st
     public bool NeedsRetry => Failed || Kind is CompletionKind.Malformed;
 }
 
+/// <summary>
+/// A batch submitted to a provider's batch API, recorded as soon as it is accepted so that a killed run resumes it
+/// instead of paying for it again: its id, whose requests it holds ("target" or a judge), and whether its results are stored.
+/// </summary>
+public sealed record StoredBatch(string Id, string Model, string Role, string Status, IReadOnlyList<BatchEntry> Entries, DateTimeOffset At)
+{
+    public const string Submitted = "submitted", Collected = "collected";
+}
+
+/// <summary>One request of a batch: its custom id there, and the answer or verdict it is for.</summary>
+/// <param name="Aspect">The judged aspect, or null for a target answer.</param>
+public sealed record BatchEntry(string CustomId, string SampleId, int Sample, string? Aspect, string Identity);
+
 /// <summary>Something that happened to a run and changed how it ran, e.g. structured output switched off after a 400.</summary>
 public sealed record RunEvent(DateTimeOffset At, string Kind, string Model, string Detail);
 
 /// <summary>Everything a run's store holds: what score, report, compare and export read, and all they read.</summary>
 public sealed record RunContents(string Directory, RunSpec Spec, IReadOnlyList<Sample> Samples, IReadOnlyList<StoredAnswer> Answers,
-    IReadOnlyList<StoredVerdict> Verdicts, IReadOnlyDictionary<string, IReadOnlyList<ItemScore>> Scores, IReadOnlyList<RunEvent> Events)
+    IReadOnlyList<StoredVerdict> Verdicts, IReadOnlyDictionary<string, IReadOnlyList<ItemScore>> Scores, IReadOnlyList<RunEvent> Events,
+    IReadOnlyList<StoredBatch>? Batches = null)
 {
     public IBenchmark Benchmark => BenchmarkRegistry.Get(Spec.Benchmark);
 }

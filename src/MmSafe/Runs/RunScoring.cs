@@ -72,16 +72,19 @@ public static class RunScoring
     public static (long Tokens, decimal? Usd) Spend(RunContents run)
     {
         var prices = run.Spec.Prices;
+        // Answered through a batch API: billed at the batch price.
+        var batched = (run.Batches ?? []).Where(b => b.Status == StoredBatch.Collected).SelectMany(b => b.Entries.Select(e => e.Identity)).ToHashSet();
         long tokens = 0;
         decimal? usd = prices is null ? null : 0;
-        void Add(string? model, long? input, long? output)
+        void Add(string? model, long? input, long? output, string identity)
         {
             tokens += (input ?? 0) + (output ?? 0);
             if (usd is null) return;
-            usd = model is not null && prices!.TryGetValue(model, out var p) ? usd + ((input ?? 0) * p.Input + (output ?? 0) * p.Output) / 1_000_000m : null;
+            decimal factor = batched.Contains(identity) ? Price.BatchFactor : 1m;
+            usd = model is not null && prices!.TryGetValue(model, out var p) ? usd + factor * ((input ?? 0) * p.Input + (output ?? 0) * p.Output) / 1_000_000m : null;
         }
-        foreach (var a in run.Answers.Where(a => !a.Cached)) Add(run.Spec.Target.Model, a.InputTokens, a.OutputTokens);
-        foreach (var v in run.Verdicts.Where(v => !v.Cached && v.Identity != "rule")) Add(run.Spec.FindJudge(v.Judge)?.Model, v.InputTokens, v.OutputTokens);
+        foreach (var a in run.Answers.Where(a => !a.Cached)) Add(run.Spec.Target.Model, a.InputTokens, a.OutputTokens, a.Identity);
+        foreach (var v in run.Verdicts.Where(v => !v.Cached && v.Identity != "rule")) Add(run.Spec.FindJudge(v.Judge)?.Model, v.InputTokens, v.OutputTokens, v.Identity);
         return (tokens, usd);
     }
 

@@ -19,7 +19,8 @@ public sealed record ModelSettings(string Name, string Provider, string Model, s
 
 /// <summary>How hard a model is driven: these may change between sessions of one run without changing its results.</summary>
 /// <param name="Replicas">Further base URLs of the same model; requests are balanced over them and the identity ignores which served.</param>
-public sealed record ModelOperations(int Concurrency, int? RequestsPerMinute, RetryOptions Retry, IReadOnlyList<string>? Replicas = null);
+/// <param name="Batch">Requests go through the provider's batch API (same requests, so the same results; about half the price).</param>
+public sealed record ModelOperations(int Concurrency, int? RequestsPerMinute, RetryOptions Retry, IReadOnlyList<string>? Replicas = null, bool Batch = false);
 
 /// <summary>Which items a run covers: the filters asked for and the ids they selected, in order.</summary>
 /// <param name="Shard">"k/n" when this run is the k-th of n shards of the selection (merged back with <c>mmsafe merge</c>).</param>

@@ -32,7 +32,7 @@ public static class RunSpecs
             benchmark.Protocol.JudgeFormat is null ? "none" : judge.StructuredOutput.ToString()) with { SeesImage = seesImage };
 
     public static ModelOperations Operations(ModelSpec spec) =>
-        new(spec.Concurrency, spec.RequestsPerMinute, spec.Retry, spec.Replicas.Count == 0 ? null : [.. spec.Replicas.Select(u => u.ToString())]);
+        new(spec.Concurrency, spec.RequestsPerMinute, spec.Retry, spec.Replicas.Count == 0 ? null : [.. spec.Replicas.Select(u => u.ToString())], spec.Batch);
 
     private static ModelSettings Settings(ModelSpec s, GenerationParameters parameters, string structured) => new(
         s.Name, s.Provider.ToString(), s.Model, s.Provider == ProviderKind.Mock ? null : s.EffectiveBaseUrl.ToString(), s.ApiKeyEnv,
@@ -52,5 +52,6 @@ public static class RunSpecs
         RequestsPerMinute = operations?.RequestsPerMinute,
         Retry = operations?.Retry ?? new RetryOptions(),
         Replicas = [.. (operations?.Replicas ?? []).Select(u => new Uri(u))],
+        Batch = operations?.Batch ?? false,
     };
 }

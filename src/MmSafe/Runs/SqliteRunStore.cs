@@ -117,6 +117,7 @@ public sealed class SqliteRunStore : IRunStore
                 CREATE TABLE IF NOT EXISTS scores (judge TEXT NOT NULL, sample_id TEXT NOT NULL, score TEXT NOT NULL, PRIMARY KEY (judge, sample_id));
                 CREATE TABLE IF NOT EXISTS events (at TEXT NOT NULL, kind TEXT NOT NULL, model TEXT NOT NULL, detail TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS captions (sample_id TEXT PRIMARY KEY, identity TEXT NOT NULL, caption TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS batches (id TEXT PRIMARY KEY, ord INTEGER NOT NULL, body TEXT NOT NULL);
                 """);
             if (Scalar(db, "SELECT value FROM meta WHERE key = 'schema'") is string v && v != SchemaVersion.ToString(CultureInfo.InvariantCulture))
                 throw new InputException($"{directory}: the run store has schema {v}; this mmsafe reads schema {SchemaVersion}. Use the mmsafe version that made it, or start a new run.");
@@ -204,15 +205,26 @@ public sealed class SqliteRunStore : IRunStore
     public Task SaveCaptionAsync(string sampleId, string identity, string caption, CancellationToken cancellationToken = default) => WriteAsync(
         "INSERT OR REPLACE INTO captions VALUES ($id, $key, $caption)", cancellationToken, ("$id", sampleId), ("$key", identity), ("$caption", caption));
 
-    public IReadOnlyDictionary<string, string> Captions()
+    public IReadOnlyDictionary<string, string> Captions() =>
+        Optional(() => Query("SELECT sample_id, caption FROM captions", r => (r.GetString(0), r.GetString(1))).ToDictionary(p => p.Item1, p => p.Item2), []);
+
+    public Task SaveBatchAsync(StoredBatch batch, CancellationToken cancellationToken = default) => WriteAsync(
+        "INSERT INTO batches VALUES ($id, (SELECT COUNT(*) FROM batches), $body) ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+        cancellationToken, ("$id", batch.Id), ("$body", JsonSerializer.Serialize(batch)));
+
+    public IReadOnlyList<StoredBatch> Batches() =>
+        Optional<IReadOnlyList<StoredBatch>>(() => Query("SELECT body FROM batches ORDER BY ord", r => JsonSerializer.Deserialize<StoredBatch>(r.GetString(0))!), []);
+
+    // A table a read-only store made by an older mmsafe lacks (captions, batches) reads as empty.
+    private static T Optional<T>(Func<T> read, T empty)
     {
         try
         {
-            return Query("SELECT sample_id, caption FROM captions", r => (r.GetString(0), r.GetString(1))).ToDictionary(p => p.Item1, p => p.Item2);
+            return read();
         }
-        catch (SqliteException e) when (e.SqliteErrorCode == 1) // a read-only store made before captions existed
+        catch (SqliteException e) when (e.SqliteErrorCode == 1)
         {
-            return new Dictionary<string, string>();
+            return empty;
         }
     }
 

@@ -73,41 +73,13 @@ public sealed class OpenAICompatibleChatClient : IChatClient
         try
         {
             using var json = JsonDocument.Parse(body);
-            var root = json.RootElement;
-            var messages = new List<ChatMessage>();
-            string? firstReason = null;
-            foreach (var choice in root.GetProperty("choices").EnumerateArray())
-            {
-                var message = choice.GetProperty("message");
-                bool hasContent = message.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String;
-                var reason = choice.TryGetProperty("finish_reason", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
-                var chat = new ChatMessage(ChatRole.Assistant, hasContent ? c.GetString()! : "") { AdditionalProperties = new() { [Completion.FinishReasonKey] = reason } };
-                if (!hasContent) chat.AdditionalProperties[Completion.ContentMissingKey] = true;
-                if (message.TryGetProperty("refusal", out var r) && r.ValueKind == JsonValueKind.String) chat.AdditionalProperties[Completion.RefusalKey] = r.GetString();
-                messages.Add(chat);
-                firstReason ??= reason;
-            }
-            return new ChatResponse(messages)
-            {
-                ModelId = root.TryGetProperty("model", out var m) ? m.GetString() : _endpoint.Model,
-                FinishReason = firstReason is null ? null : new ChatFinishReason(firstReason),
-                Usage = Usage(root),
-            };
+            return OpenAIResponse.Read(json.RootElement, _endpoint.Model);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
             throw HttpErrors.Transport(_endpoint, "malformed response body", e);
         }
     }
-
-    private static UsageDetails? Usage(JsonElement root) =>
-        root.TryGetProperty("usage", out var u) && u.ValueKind == JsonValueKind.Object
-            ? new UsageDetails
-            {
-                InputTokenCount = u.TryGetProperty("prompt_tokens", out var p) && p.TryGetInt64(out var pi) ? pi : null,
-                OutputTokenCount = u.TryGetProperty("completion_tokens", out var o) && o.TryGetInt64(out var oi) ? oi : null,
-            }
-            : null;
 
     private ChatResponse PolicyBlocked(string? body) =>
         new(new ChatMessage(ChatRole.Assistant, "") { AdditionalProperties = new() { [Completion.PolicyErrorKey] = Secrets.Redact(HttpErrors.ErrorMessage(body) ?? "content policy", _endpoint.ApiKey) } })

@@ -1,0 +1,96 @@
+using System.Net.Http.Headers;
+using Microsoft.Extensions.AI;
+using MmSafe.Models.Middleware;
+using MmSafe.Models.Providers;
+using Polly;
+using Polly.Retry;
+
+namespace MmSafe.Models.Batches;
+
+/// <summary>One request of a batch: our id for it, and the messages and options it is sent with.</summary>
+public sealed record BatchRequest(string CustomId, IReadOnlyList<ChatMessage> Messages, ChatOptions Options)
+{
+    /// <summary>About how many bytes the request takes in the batch file (images as base64), to split batches under the provider's limit.</summary>
+    public long EstimatedBytes => 1024 + Messages.Sum(m => m.Contents.Sum(c => c switch
+    {
+        TextContent t => (long)t.Text.Length * 2,
+        DataContent d => d.Data.Length * 4L / 3 + 64,
+        _ => 0,
+    }));
+}
+
+/// <summary>Where a batch is: ended (completed, expired, cancelled or failed) or not, the provider's status word, and where its results are.</summary>
+public sealed record BatchState(string Id, bool Ended, string Status, string? Results, string? Errors = null);
+
+/// <summary>One request's result: its completion, or why there is none.</summary>
+public sealed record BatchOutcome(string CustomId, Completion? Completion, string? Error);
+
+/// <summary>
+/// A provider's batch API: submit many requests at once (about half the price, a separate quota), ask how the batch
+/// is doing, read its results. HTTP is sent with the shared client; transient failures (429, 5xx, dropped connections)
+/// are retried with backoff, and the key goes only into the request headers.
+/// </summary>
+public abstract class BatchApi(ModelEndpoint endpoint, HttpClient http)
+{
+    protected ModelEndpoint Endpoint => endpoint;
+
+    /// <summary>Requests per batch the provider accepts.</summary>
+    public abstract int MaxRequests { get; }
+
+    /// <summary>Bytes per batch to stay under, with room to spare.</summary>
+    public virtual long MaxBytes => 150L * 1024 * 1024;
+
+    public abstract Task<string> SubmitAsync(IReadOnlyList<BatchRequest> requests, CancellationToken cancellationToken);
+
+    public abstract Task<BatchState> PollAsync(string id, CancellationToken cancellationToken);
+
+    public abstract Task<IReadOnlyList<BatchOutcome>> ResultsAsync(BatchState state, CancellationToken cancellationToken);
+
+    private static readonly ResiliencePipeline Retry = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+    {
+        ShouldHandle = new PredicateBuilder().Handle<ModelRequestException>(e => e.IsTransient),
+        MaxRetryAttempts = 4,
+        BackoffType = DelayBackoffType.Exponential,
+        UseJitter = true,
+        Delay = TimeSpan.FromSeconds(1),
+    }).Build();
+
+    /// <summary>Sends a request built afresh for each attempt; a non-2xx answer becomes a <see cref="ModelRequestException"/> naming what to fix.</summary>
+    protected async Task<string> SendAsync(Func<HttpRequestMessage> build, CancellationToken cancellationToken) =>
+        await Retry.ExecuteAsync(async token =>
+        {
+            using var request = build();
+            Authorize(request.Headers);
+            HttpResponseMessage response;
+            try
+            {
+                response = await http.SendAsync(request, token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException)
+            {
+                throw HttpErrors.Transport(endpoint, "connection failed", e);
+            }
+            using (response)
+            {
+                var body = await response.Content.ReadAsStringAsync(token).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode) return body;
+                if (response.StatusCode == System.Net.HttpStatusCode.NotFound && !request.RequestUri!.AbsolutePath.Contains("/batches/", StringComparison.Ordinal))
+                    throw new ModelRequestException(ModelErrorKind.NotFound, $"{endpoint.Model} at {endpoint.BaseUrl}: 404 Not Found for {request.RequestUri}: this endpoint has no batch API " +
+                        "(OpenAI's /v1/files and /v1/batches, Anthropic's /v1/messages/batches); run without --batch, or point the model at a provider that has one.", 404);
+                throw HttpErrors.FromStatus((int)response.StatusCode, Secrets.Redact(body, endpoint.ApiKey),
+                    HttpErrors.RetryAfter(n => response.Headers.TryGetValues(n, out var v) ? v.FirstOrDefault() : null), endpoint, null);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+
+    protected abstract void Authorize(HttpRequestHeaders headers);
+
+    /// <summary>A URL below the endpoint's base URL.</summary>
+    protected Uri Url(string relative) => new(endpoint.BaseUrl.ToString().TrimEnd('/') + "/" + relative.TrimStart('/'));
+
+    public static BatchApi? For(ModelSpec spec, ModelEndpoint endpoint, HttpClient http) => spec.Provider switch
+    {
+        ProviderKind.OpenAI => new OpenAIBatchApi(endpoint, http),
+        ProviderKind.Anthropic => new AnthropicBatchApi(endpoint, http) { DefaultMaxTokens = spec.Defaults.MaxTokens ?? 1024 },
+        _ => null,
+    };
+}

@@ -1,0 +1,112 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using MmSafe.Models.Providers;
+
+namespace MmSafe.Models.Batches;
+
+/// <summary>
+/// OpenAI's Batch API: the requests as a JSONL file (each line a chat-completions body, written by the same writer as a
+/// single request, images base64-encoded as they are written) uploaded with purpose "batch", a batch over it with a
+/// 24-hour window, its status, and its output and error files read back by custom id.
+/// </summary>
+public sealed class OpenAIBatchApi(ModelEndpoint endpoint, HttpClient http) : BatchApi(endpoint, http)
+{
+    public override int MaxRequests => 50_000;
+
+    public override async Task<string> SubmitAsync(IReadOnlyList<BatchRequest> requests, CancellationToken cancellationToken)
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            await using (var stream = File.Create(file))
+            {
+                foreach (var r in requests)
+                {
+                    await stream.WriteAsync(Encoding.UTF8.GetBytes($"{{\"custom_id\":{JsonSerializer.Serialize(r.CustomId)},\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":"), cancellationToken).ConfigureAwait(false);
+                    using var body = OpenAIRequest.Build(r.Messages, r.Options, Endpoint);
+                    await body.WriteToAsync(stream, cancellationToken).ConfigureAwait(false);
+                    await stream.WriteAsync("}\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+                }
+            }
+            var uploaded = await SendAsync(() =>
+            {
+                var form = new MultipartFormDataContent { { new StringContent("batch"), "purpose" } };
+                var content = new StreamContent(File.OpenRead(file));
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/jsonl");
+                form.Add(content, "file", "mmsafe-batch.jsonl");
+                return new HttpRequestMessage(HttpMethod.Post, Url("files")) { Content = form };
+            }, cancellationToken).ConfigureAwait(false);
+            var fileId = Read(uploaded, "id");
+            var created = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, Url("batches"))
+            {
+                Content = new StringContent(JsonSerializer.Serialize(new { input_file_id = fileId, endpoint = "/v1/chat/completions", completion_window = "24h" }), Encoding.UTF8, "application/json"),
+            }, cancellationToken).ConfigureAwait(false);
+            return Read(created, "id");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    public override async Task<BatchState> PollAsync(string id, CancellationToken cancellationToken)
+    {
+        var body = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, Url($"batches/{Uri.EscapeDataString(id)}")), cancellationToken).ConfigureAwait(false);
+        using var json = JsonDocument.Parse(body);
+        var root = json.RootElement;
+        var status = root.GetProperty("status").GetString() ?? "unknown";
+        return new BatchState(id, status is "completed" or "expired" or "cancelled" or "failed", status, Optional(root, "output_file_id"), Optional(root, "error_file_id"));
+    }
+
+    public override async Task<IReadOnlyList<BatchOutcome>> ResultsAsync(BatchState state, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<BatchOutcome>();
+        foreach (var fileId in new[] { state.Results, state.Errors }.OfType<string>())
+        {
+            var text = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, Url($"files/{Uri.EscapeDataString(fileId)}/content")), cancellationToken).ConfigureAwait(false);
+            foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) outcomes.Add(ReadLine(line));
+        }
+        return outcomes;
+    }
+
+    // {"custom_id": …, "response": {"status_code": 200, "body": {chat completion}}, "error": null}
+    private BatchOutcome ReadLine(string line)
+    {
+        using var json = JsonDocument.Parse(line);
+        var root = json.RootElement;
+        var id = root.GetProperty("custom_id").GetString()!;
+        try
+        {
+            if (root.TryGetProperty("response", out var response) && response.ValueKind == JsonValueKind.Object)
+            {
+                int status = response.TryGetProperty("status_code", out var s) ? s.GetInt32() : 200;
+                var body = response.GetProperty("body");
+                if (status == 200) return new BatchOutcome(id, Completion.FromResponse(OpenAIResponse.Read(body, Endpoint.Model), TimeSpan.Zero)[0], null);
+                var raw = body.GetRawText();
+                if (HttpErrors.IsContentPolicy(status, raw))
+                    return new BatchOutcome(id, new Completion(CompletionKind.PolicyBlocked, "", HttpErrors.ErrorMessage(raw), "content_filter", null, null, TimeSpan.Zero), null);
+                return new BatchOutcome(id, null, $"the batch answered HTTP {status}: {HttpErrors.ErrorMessage(raw)}");
+            }
+            return new BatchOutcome(id, null, $"the batch gave no response: {(root.TryGetProperty("error", out var e) ? HttpErrors.ErrorMessage(e.GetRawText()) : "no error given")}");
+        }
+        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or JsonException)
+        {
+            return new BatchOutcome(id, new Completion(CompletionKind.Malformed, "", null, null, null, null, TimeSpan.Zero), null);
+        }
+    }
+
+    private static string Read(string body, string field)
+    {
+        using var json = JsonDocument.Parse(body);
+        return json.RootElement.GetProperty(field).GetString()!;
+    }
+
+    private static string? Optional(JsonElement root, string field) =>
+        root.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    protected override void Authorize(HttpRequestHeaders headers)
+    {
+        if (Endpoint.ApiKey is { } key) headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+    }
+}
