@@ -20,10 +20,12 @@ public static class EvalCommand
     {
         var file = new Argument<string>("EVAL_FILE") { Description = "The evaluation file (YAML): out, models_file, models, benchmarks, data, judges, conditions, limit, parallel, prices, budget." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print each cell's plan (requests, tokens, cost with prices) and stop." };
-        var command = new Command("eval", "Run an evaluation file: models x benchmarks x conditions, judged by a panel, resumable, with a leaderboard.") { file, dryRun };
+        var models = new Option<string[]>("--models") { Description = "Only these of the file's models (like VLMEvalKit --model A B).", AllowMultipleArgumentsPerToken = true };
+        var benchmarks = new Option<string[]>("--benchmarks") { Description = "Only these of the file's benchmarks (like lmms-eval --tasks).", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("eval", "Run an evaluation file: models x benchmarks x conditions, judged by a panel, resumable, with a leaderboard.") { file, dryRun, models, benchmarks };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var eval = EvalFile.Load(parse.GetRequiredValue(file));
+            var eval = EvalFile.Load(parse.GetRequiredValue(file)).Only(parse.GetValue(models), parse.GetValue(benchmarks));
             var cells = eval.Cells();
             var specs = Specs(eval, cells);
             if (parse.GetValue(dryRun))

@@ -18,10 +18,12 @@ public static class JudgeCommand
         {
             Description = "Judge without showing the judge the image (recorded as judge NAME-no-image), to measure how much the judge's verdicts depend on it.",
         };
+        var batch = new Option<bool>("--batch") { Description = "Judge through the provider's batch API (OpenAI Batch API, Anthropic Message Batches; about half the price)." };
+        var batchPoll = new Option<double?>("--batch-poll") { Description = "Seconds between asking whether a batch has ended (default 30)." };
         var judge = ModelOptions.Judge();
         var modelsFile = ModelOptions.ModelsFileOption();
         var cache = ModelOptions.CacheOption();
-        var command = new Command("judge", "Judge a run's answers (again) without generating again.") { dir, retry, json, withoutImage, modelsFile, cache };
+        var command = new Command("judge", "Judge a run's answers (again) without generating again.") { dir, retry, json, withoutImage, modelsFile, cache, batch, batchPoll };
         judge.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -55,12 +57,16 @@ public static class JudgeCommand
                         Operations = new Dictionary<string, ModelOperations>(spec.Operations) { [settings.Name] = RunSpecs.Operations(requested) },
                     });
             }
+            if (parse.GetValue(batch))
+                model = model.Provider == ProviderKind.Mock ? throw new InputException($"--batch: {model.Name} is the offline mock model, which has no batch API.") : model with { Batch = true };
+            if (parse.GetValue(batchPoll) is <= 0 and var poll) throw new InputException($"--batch-poll must be more than 0 seconds, not {poll}.");
             if (spec.Target.Provider == MmSafe.Interchange.RunImport.Provider && requested is null)
                 throw new InputException($"{path}: an imported run's judge cannot be asked again; pass --judge NAME for a new judge.");
             using var responses = ModelOptions.OpenCache(parse, cache);
             var notices = new RetryNotices();
             var client = new ModelClientFactory(notices: notices).Create(model with { KeyFlag = judge.ApiKeyEnv.Name });
-            int exit = await RunSession.ExecuteAsync(console, run, null, [client], responses, new PipelineOptions(Generate: false, RetryDeclined: parse.GetValue(retry)),
+            int exit = await RunSession.ExecuteAsync(console, run, null, [client], responses, new PipelineOptions(Generate: false, RetryDeclined: parse.GetValue(retry),
+                BatchPoll: parse.GetValue(batchPoll) is { } seconds ? TimeSpan.FromSeconds(seconds) : null),
                 settings.Name, parse.GetValue(json), notices, cancellationToken);
             // Drift guard: how far this judge moves the headline on the same answers as the run's own judge.
             var first = spec.Judge?.Name;

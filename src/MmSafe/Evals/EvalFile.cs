@@ -98,6 +98,20 @@ public sealed record EvalFile(string Path, string Out, IReadOnlyList<ModelSpec> 
             document.Cache is null or "off" or "none" ? document.Cache : Resolve(document.Cache)) { Results = results, BatchPoll = document.BatchPoll };
     }
 
+    /// <summary>The evaluation narrowed to some of its models and benchmarks (like lmms-eval's --tasks); null keeps all.</summary>
+    public EvalFile Only(IReadOnlyList<string>? models, IReadOnlyList<string>? benchmarks)
+    {
+        List<T> Pick<T>(IReadOnlyList<T> all, IReadOnlyList<string>? names, Func<T, string> name, string what)
+        {
+            if (names is not { Count: > 0 }) return [.. all];
+            var unknown = names.Where(n => all.All(x => name(x) != n)).ToList();
+            if (unknown.Count > 0)
+                throw new InputException($"{Path}: --{what} names {string.Join(", ", unknown.Select(n => $"'{n}'"))}, which the file does not list; it lists {string.Join(", ", all.Select(name))}.");
+            return [.. all.Where(x => names.Contains(name(x)))];
+        }
+        return this with { Models = Pick(Models, models, m => m.Name, "models"), Benchmarks = Pick(Benchmarks, benchmarks, b => b.Name, "benchmarks") };
+    }
+
     /// <summary>The dataset a benchmark reads: siuo for siuo-gen and siuo-mcqa.</summary>
     public static string DatasetOf(string benchmark) => benchmark.Split('-')[0];
 

@@ -144,6 +144,8 @@ public static class BadInputCatalog
         new("eval: a judged benchmark without judges", 2, "vlsbench needs a judge; add 'judges: [NAME]'", s => ["eval", s.File("e7.yaml", $"out: o\nmodels: [mock]\nbenchmarks: [vlsbench]\ndata: {{ vlsbench: {s.Vls} }}\n")]),
         new("eval: an unknown condition", 2, "conditions names 'blind'", s => ["eval", s.File("e8.yaml", $"out: o\nmodels: [mock]\nbenchmarks: [vlsbench]\ndata: {{ vlsbench: {s.Vls} }}\njudges: [mock]\nconditions: [blind]\n")]),
         new("eval: models as a single value", 2, "wrong shape", s => ["eval", s.File("e9.yaml", "out: o\nmodels: mock\nbenchmarks: [vlsbench]\n")]),
+        new("eval --models: a model the file does not list", 2, "--models names 'gpt5', which the file does not list; it lists mock", s => ["eval",
+            s.File("e10.yaml", $"out: o\nmodels: [mock]\nbenchmarks: [vlsbench]\ndata: {{ vlsbench: {s.Vls} }}\njudges: [mock]\n"), "--models", "gpt5"]),
         new("eval: a cell recorded with other settings", 2, "holds a run made with other settings", s => ["eval", ChangedEval(s)]),
         // PostgreSQL run locations
         new("run --out: a PostgreSQL URL with a password", 2, "the URL holds a password; remove it and set PGPASSWORD", s => ["run", "vlsbench", "--data", s.Vls, "--model", "mock", "--judge", "mock", "--out", "postgresql://u:secret@127.0.0.1:5432/db/run"]),
