@@ -19,8 +19,10 @@ public sealed record PipelineResult(int Items, int Requests, int Concurrency, do
 /// </summary>
 public static class PipelineRun
 {
-    public static async Task<PipelineResult> RunAsync(Uri targetUrl, Uri judgeUrl, int items, int concurrency, TimeSpan latency, int imageBytes, string workDir)
+    /// <param name="store">A PostgreSQL location (postgresql://USER@HOST:PORT/DATABASE) to keep the runs in instead of SQLite run directories.</param>
+    public static async Task<PipelineResult> RunAsync(Uri targetUrl, Uri judgeUrl, int items, int concurrency, TimeSpan latency, int imageBytes, string workDir, string? store = null)
     {
+        string Place(string name) => store is null ? Path.Combine(workDir, name) : $"{store.TrimEnd('/')}/bench-{Environment.ProcessId}-{name}";
         var data = WriteDataset(Path.Combine(workDir, "data"), items, imageBytes);
         var benchmark = new VlsBenchBenchmark();
         var target = new ModelSpec("bench-target", ProviderKind.OpenAI, "bench") { BaseUrl = targetUrl, ApiKeyEnv = "MMSAFE_BENCH_KEY", Concurrency = concurrency };
@@ -28,12 +30,12 @@ public static class PipelineRun
         var dataset = benchmark.Load(data);
 
         // Warm-up (JIT, connections) on the first 2·C items in a run directory of its own; not measured.
-        await OneRunAsync(benchmark, dataset, target, judge, Path.Combine(workDir, "warmup"), 2 * concurrency);
+        await OneRunAsync(benchmark, dataset, target, judge, Place("warmup"), 2 * concurrency);
 
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
-        var score = await OneRunAsync(benchmark, dataset, target, judge, Path.Combine(workDir, "run"), null);
+        var score = await OneRunAsync(benchmark, dataset, target, judge, Place("run"), null);
         clock.Stop();
         process.Refresh();
         int requests = 2 * items;

@@ -5,7 +5,7 @@ using MmSafe.Bench;
 
 // Usage:
 //   dotnet run -c Release --project bench/MmSafe.Bench -- [--requests 4482] [--concurrency 64] [--latency-ms 200] [--image-kb 300] [--out FILE]
-//   dotnet run -c Release --project bench/MmSafe.Bench -- pipeline [--items 2241] [--concurrency 64] [--latency-ms 200] [--image-kb 300] [--out FILE]
+//   dotnet run -c Release --project bench/MmSafe.Bench -- pipeline [--items 2241] [--concurrency 64] [--latency-ms 200] [--image-kb 300] [--store postgresql://…/DB] [--out FILE]
 //   dotnet run -c Release --project bench/MmSafe.Bench -- report [--items 2241] [--out FILE]
 //   (the "serve" mode is the loopback endpoint the harness starts as a child process)
 var options = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
@@ -55,7 +55,7 @@ else if (args.FirstOrDefault() == "pipeline")
     var work = Path.Combine(Path.GetTempPath(), $"mmsafe-bench-{Environment.ProcessId}");
     try
     {
-        var r = await PipelineRun.RunAsync(await StartEndpointAsync(), await StartEndpointAsync(), items, concurrency, latency, imageBytes, work);
+        var r = await PipelineRun.RunAsync(await StartEndpointAsync(), await StartEndpointAsync(), items, concurrency, latency, imageBytes, work, options.GetValueOrDefault("store"));
         result = r;
         ok = r.Complete;
         summary = FormattableString.Invariant(
