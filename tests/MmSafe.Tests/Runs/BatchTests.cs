@@ -80,6 +80,10 @@ public sealed class BatchTests
         Assert.Equal(Items, batches.Answered.Distinct().Count());
         Assert.Empty(batches.Synchronous);
         Assert.All(batches.Keys, k => Assert.Equal($"Bearer {Key}", k));
+        // Each line is the body a single request would have had: the judge's protocol parameters and the image as a data URL.
+        var body = batches.Bodies.First();
+        Assert.Equal(("j", 0.0), (body["model"]!.GetValue<string>(), body["temperature"]!.GetValue<double>()));
+        Assert.StartsWith("data:image/png;base64,", body["messages"]!.ToJsonString().Split("\"url\":\"")[1]);
         using var store = RunStores.OpenRead(dir.Full("batched"));
         Assert.Equal(StoredBatch.Collected, Assert.Single(store.Batches()).Status);
         Assert.DoesNotContain(Key, System.Text.Json.JsonSerializer.Serialize(store.Batches()) + string.Join(" ", store.Events().Select(e => e.Detail)));
@@ -127,6 +131,13 @@ public sealed class BatchTests
         Assert.Equal(expected, result.Scores());
         Assert.Equal([Items, Items], batches.Created.Select(c => c.Requests));
         Assert.All(batches.Keys, k => Assert.Equal(Key, k));
+        // Anthropic's own shape: the image as a base64 source with its media type, max_tokens always set.
+        var first = batches.Bodies.First();
+        var image = first["messages"]![0]!["content"]!.AsArray().Single(c => c!["type"]!.GetValue<string>() == "image")!;
+        Assert.Equal(("base64", "image/png"), (image["source"]!["type"]!.GetValue<string>(), image["source"]!["media_type"]!.GetValue<string>()));
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], Convert.FromBase64String(image["source"]!["data"]!.GetValue<string>())[..4]);
+        Assert.Equal("claude-t", first["model"]!.GetValue<string>());
+        Assert.True(first["max_tokens"]!.GetValue<int>() > 0);
     }
 
     [Fact]

@@ -92,6 +92,24 @@ public sealed class SharedStoreTests
     }
 
     [Fact]
+    public async Task A_worker_slower_than_its_lease_keeps_it_by_renewing_so_nothing_is_asked_twice()
+    {
+        var postgres = await PostgresServer.GetAsync();
+        var database = await postgres.CreateDatabaseAsync();
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 4);
+        await using var server = await FakeModelServer.StartAsync();
+        // Each request outlasts the lease: without renewal the other worker would take the sample and ask again.
+        server.Responder = body => RunFixture.Answer(body, TimeSpan.FromMilliseconds(1600));
+        var location = $"{database}/slow?lease_seconds=1";
+        var workers = await Task.WhenAll(CliProcess.RunAsync(Args(data, server.BaseUrl, location)), CliProcess.RunAsync(Args(data, server.BaseUrl, location)));
+        Assert.All(workers, w => Assert.True(w.ExitCode == 0, w.Error));
+        var completed = server.Completed.ToList();
+        Assert.Equal(8, completed.Count);
+        Assert.Equal(8, completed.Select(c => c.Fingerprint).Distinct().Count());
+    }
+
+    [Fact]
     public async Task The_store_keeps_everything_the_embedded_one_does()
     {
         var postgres = await PostgresServer.GetAsync();

@@ -39,6 +39,9 @@ public sealed class FakeBatchServer : IAsyncDisposable
     /// <summary>A fingerprint of the messages of every request a batch answered (paid for).</summary>
     public ConcurrentQueue<string> Answered { get; } = new();
 
+    /// <summary>The body of every request a batch answered, as the harness wrote it.</summary>
+    public ConcurrentQueue<JsonNode> Bodies { get; } = new();
+
     /// <summary>Requests answered one at a time (chat completions), by fingerprint.</summary>
     public ConcurrentQueue<string> Synchronous { get; } = new();
 
@@ -145,6 +148,7 @@ public sealed class FakeBatchServer : IAsyncDisposable
                 var body = b.Anthropic ? line["params"]! : line["body"]!;
                 var content = Responder(body);
                 Answered.Enqueue(FakeModelServer.Fingerprint(body));
+                Bodies.Enqueue(body.DeepClone());
                 JsonNode result = b.Anthropic
                     ? new JsonObject
                     {
