@@ -84,6 +84,7 @@ public static class EvalCommand
             console.Error($"note: cells depart from the official protocol: {deviation}.");
 
         var stopped = new bool[cells.Count];
+        int finished = 0;
         var options = new PipelineOptions(BatchPoll: eval.BatchPoll is { } poll ? TimeSpan.FromSeconds(poll) : null);
         await EvalProgress.RunAsync(console, cells, async progress =>
             await Parallel.ForEachAsync(Enumerable.Range(0, cells.Count), new ParallelOptions { MaxDegreeOfParallelism = eval.Parallel, CancellationToken = cancellationToken },
@@ -93,7 +94,11 @@ public static class EvalCommand
                     var cellProgress = progress.Cell(i);
                     stopped[i] = await RunSchedule.RunAsync(runs[i].Store, spec, clients[cells[i].Model.Name], [.. spec.Judges.Select(j => clients[j.Name])], cache, cellProgress,
                         null, guard, options, cancellationToken).ConfigureAwait(false);
-                    cellProgress.Finish(RunScoring.Score(runs[i].Store.Read(), null).Completeness.IsComplete);
+                    var completeness = RunScoring.Score(runs[i].Store.Read(), null).Completeness;
+                    cellProgress.Finish(completeness.IsComplete);
+                    // Without a terminal (a batch job's log) there are no bars: a line per finished cell instead.
+                    if (!console.Err.Profile.Capabilities.Interactive)
+                        console.Error($"[{Interlocked.Increment(ref finished)}/{cells.Count}] {cells[i].Name}: {completeness.Describe()}");
                 }));
 
         // Cells are named by their place in the evaluation (benchmark/model/condition), not by absolute paths.

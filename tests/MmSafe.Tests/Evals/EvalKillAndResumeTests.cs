@@ -49,6 +49,7 @@ public sealed partial class EvalKillAndResumeTests
         }
         var last = await CliProcess.RunAsync("eval", evalFile);
         Assert.True(last.ExitCode == 0, last.Error);
+        Assert.Contains("[8/8] ", last.Error); // without a terminal, a line per finished cell
 
         var expected = Rows(dir.Full("reference/leaderboard.json"));
         var resumed = Rows(dir.Full("killed/leaderboard.json"));

@@ -1,0 +1,46 @@
+using MmSafe.Tests.Support;
+
+namespace MmSafe.Tests.Evals;
+
+public sealed class EvalFileTests
+{
+    private static string Write(TempDir dir, FakeModelServer server, string data, string more = "")
+    {
+        dir.File("models.yaml", $"models:\n  t:\n    model: target-model\n    base_url: {server.BaseUrl}\n    concurrency: 1\n  j:\n    model: judge-model\n    base_url: {server.BaseUrl}\n    concurrency: 1\n");
+        return dir.File("eval.yaml", $"out: out\nmodels_file: models.yaml\nmodels: [t]\nbenchmarks: [vlsbench]\ndata: {{ vlsbench: {data} }}\njudges: [j]\ncache: off\n{more}");
+    }
+
+    [Fact]
+    public async Task A_budget_stops_the_whole_evaluation_and_a_larger_one_continues_it_without_repeats()
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 10);
+        await using var server = await FakeModelServer.StartAsync();
+        server.Responder = body => RunFixture.Answer(body);
+        // Each request costs 18 tokens at the fake server; 20 requests are needed.
+        var stopped = await Support.Cli.RunAsync("eval", Write(dir, server, data, "budget: 100tokens\n"));
+        Assert.Equal(3, stopped.ExitCode);
+        Assert.Contains("the budget is spent", stopped.Error);
+        Assert.InRange(server.Count, 6, 8); // stopped once spent; the request in flight per model finished
+        var resumed = await Support.Cli.RunAsync("eval", Write(dir, server, data, "budget: 100000tokens\n"));
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        Assert.Equal(20, server.Count);
+        Assert.Equal(20, server.Received.Select(r => FakeModelServer.Fingerprint(r.Body)).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task The_dry_run_plans_every_cell_and_the_total_without_sending_anything()
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 10);
+        await using var server = await FakeModelServer.StartAsync();
+        var file = Write(dir, server, data, "conditions: [official, text-only]\n");
+        var plan = await Support.Cli.RunAsync("eval", file, "--dry-run");
+        Assert.Equal(0, plan.ExitCode);
+        Assert.Equal(0, server.Count);
+        Assert.Contains("vlsbench · t · text-only", plan.Output);
+        var total = plan.Output.Split('\n').Single(l => l.Contains("Total", StringComparison.Ordinal));
+        Assert.Equal(["20", "20", "20"], total.Split('│', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[1..4]);
+        Assert.False(Directory.Exists(dir.Full("out")));
+    }
+}
