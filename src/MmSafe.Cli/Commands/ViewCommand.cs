@@ -18,9 +18,15 @@ namespace MmSafe.Cli.Commands;
 /// </summary>
 public static class ViewCommand
 {
+    // An evaluation file stands for its cells that exist so far: new ones appear on the next visit.
+    private static List<string> Expand(IEnumerable<string> paths) =>
+        [.. paths.SelectMany(p => (p.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || p.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)) && File.Exists(p)
+            ? MmSafe.Evals.EvalFile.Load(p).Cells().Select(c => c.Directory).Where(MmSafe.Runs.RunStores.Exists)
+            : [p])];
+
     public static Command Build(CliConsole console)
     {
-        var dirs = new Argument<string[]>("DIR") { Description = "Run directories.", Arity = ArgumentArity.OneOrMore };
+        var dirs = new Argument<string[]>("DIR") { Description = "Run directories, or an evaluation file (its cells that have started).", Arity = ArgumentArity.OneOrMore };
         var port = new Option<int>("--port") { Description = "The port on 127.0.0.1 (0 picks a free one).", DefaultValueFactory = _ => 8765 };
         var refresh = new Option<int>("--refresh") { Description = "Seconds between reloads of the page.", DefaultValueFactory = _ => 10 };
         var command = new Command("view", "Serve the report of runs on 127.0.0.1, rebuilt on every visit, to watch runs in progress.") { dirs, port, refresh };
@@ -29,7 +35,7 @@ public static class ViewCommand
             var paths = parse.GetRequiredValue(dirs);
             int seconds = parse.GetValue(refresh);
             if (seconds < 1) throw new InputException($"--refresh must be at least 1 second, not {seconds}.");
-            foreach (var path in paths) RunReportData.Load(path); // a bad directory is a clear error now, not on the first visit
+            foreach (var path in Expand(paths)) RunReportData.Load(path); // a bad directory is a clear error now, not on the first visit
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
             builder.WebHost.UseUrls($"http://127.0.0.1:{parse.GetValue(port)}");
@@ -38,7 +44,10 @@ public static class ViewCommand
             {
                 context.Response.ContentType = "text/html; charset=utf-8";
                 context.Response.Headers.CacheControl = "no-store";
-                var html = HtmlReport.Render([.. paths.Select(p => RunReportData.Load(p))]);
+                var runs = Expand(paths);
+                var html = runs.Count == 0
+                    ? "<!DOCTYPE html><html><head><title>mmsafe view</title></head><body><p>No run has started yet.</p></body></html>"
+                    : HtmlReport.Render([.. runs.Select(p => RunReportData.Load(p))]);
                 // The meta refresh needs no script, so the page's Content-Security-Policy stays as strict as the file's.
                 return html.Replace("<title>", $"<meta http-equiv=\"refresh\" content=\"{seconds}\"><title>", StringComparison.Ordinal);
             });

@@ -33,16 +33,22 @@ public sealed class ModelClient(ModelSpec spec, IChatClient chat, UsageLedger le
     /// with <see cref="ChoicesMode.Parallel"/> each is its own request, with seed + its sample number when a seed is
     /// set, so that they are not all the same answer. Results come back in the order of <paramref name="samples"/>.
     /// </summary>
+    /// <param name="mayStart">Asked when a request's turn for a slot comes; false: it is not sent (<see cref="RequestNotStartedException"/>).</param>
     public async Task<IReadOnlyList<Completion>> SampleAsync(IReadOnlyList<ChatMessage> messages, IReadOnlyList<int> samples,
-        GenerationParameters parameters, ChatResponseFormat? format = null, CancellationToken cancellationToken = default)
+        GenerationParameters parameters, ChatResponseFormat? format = null, CancellationToken cancellationToken = default, Func<bool>? mayStart = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(samples.Count);
         var request = WithSystemPrompt(messages, parameters);
         var results = new List<Completion>();
+        ChatOptions Checked(ChatOptions options)
+        {
+            if (mayStart is not null) (options.AdditionalProperties ??= [])[ConcurrencyLimitingChatClient.MayStartKey] = mayStart;
+            return options;
+        }
         if (samples.Count > 1 && spec.Choices == ChoicesMode.Native)
-            results.AddRange((await OneAsync(request, Options(parameters, format, samples.Count, null), cancellationToken).ConfigureAwait(false)).Take(samples.Count));
+            results.AddRange((await OneAsync(request, Checked(Options(parameters, format, samples.Count, null)), cancellationToken).ConfigureAwait(false)).Take(samples.Count));
         var singles = await Task.WhenAll(samples.Skip(results.Count)
-            .Select(k => OneAsync(request, Options(parameters, format, 1, k), cancellationToken))).ConfigureAwait(false);
+            .Select(k => OneAsync(request, Checked(Options(parameters, format, 1, k)), cancellationToken))).ConfigureAwait(false);
         results.AddRange(singles.Select(s => s[0]));
         return results;
     }

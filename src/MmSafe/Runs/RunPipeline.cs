@@ -203,7 +203,7 @@ public sealed class RunPipeline
         {
             try
             {
-                var completions = await _target.SampleAsync(messages, batch, _spec.Target.Parameters, null, token).ConfigureAwait(false);
+                var completions = await _target.SampleAsync(messages, batch, _spec.Target.Parameters, null, token, MayAsk).ConfigureAwait(false);
                 var saves = new List<Task>();
                 for (int i = 0; i < batch.Count; i++)
                 {
@@ -268,7 +268,7 @@ public sealed class RunPipeline
                 try
                 {
                     var hit = _cache is null ? null : await _cache.GetAsync(identity, token).ConfigureAwait(false);
-                    var c = hit ?? (await judge.SampleAsync(request.Messages!, [answer.Sample], settings.Parameters, format, token).ConfigureAwait(false))[0];
+                    var c = hit ?? (await judge.SampleAsync(request.Messages!, [answer.Sample], settings.Parameters, format, token, MayAsk).ConfigureAwait(false))[0];
                     if (hit is null && _cache is not null) await _cache.PutAsync(identity, c, token).ConfigureAwait(false);
                     verdict = Verdict(identity, c.Kind, c.Kind.IsAnswer() ? c.ScoredText : c.Refusal ?? c.Text, null, c, cached: hit is not null);
                 }
