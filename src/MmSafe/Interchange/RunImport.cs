@@ -32,7 +32,7 @@ public static class RunImport
         var spec = new RunSpec(benchmark.Name, benchmark.ProtocolVersion, RunSpec.CurrentToolVersion, dataset.File, dataset.Sha256,
             new RunSelection(null, null, ids, ids, dataset.Samples.Count), perItem, Imported(model, benchmark.Protocol.Target),
             benchmark.Protocol.Aspects.Count == 0 ? [] : [Imported(judge, benchmark.Protocol.Judge)], new Dictionary<string, ModelOperations>(), DateTimeOffset.UtcNow);
-        if (SqliteRunStore.Exists(directory)) throw new InputException($"{directory}: a run already exists here; import into a new directory.");
+        if (RunStores.Exists(directory)) throw new InputException($"{directory}: a run already exists here; import into a new directory.");
         using var run = RunDirectory.Start(directory, spec, samples);
         var store = run.Store;
         var now = DateTimeOffset.UtcNow;

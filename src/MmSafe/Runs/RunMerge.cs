@@ -10,10 +10,10 @@ public static class RunMerge
     public static RunSpec Merge(string output, IReadOnlyList<string> shards, CancellationToken cancellationToken = default)
     {
         if (shards.Count < 2) throw new InputException("merge needs at least two run directories.");
-        if (SqliteRunStore.Exists(output)) throw new InputException($"{output}: a run already exists here; merge into a new directory.");
+        if (RunStores.Exists(output)) throw new InputException($"{output}: a run already exists here; merge into a new directory.");
         var runs = new List<RunContents>();
         foreach (var dir in shards)
-            using (var shardStore = SqliteRunStore.OpenReadOnly(dir)) runs.Add(shardStore.Read());
+            using (var shardStore = RunStores.OpenRead(dir)) runs.Add(shardStore.Read());
         var first = runs[0];
         foreach (var other in runs.Skip(1))
         {
@@ -45,7 +45,7 @@ public static class RunMerge
             foreach (var (judge, scores) in run.Scores)
                 foreach (var score in scores) store.SaveScoreAsync(judge, score, cancellationToken).GetAwaiter().GetResult();
             foreach (var e in run.Events) store.SaveAsync(e, cancellationToken).GetAwaiter().GetResult();
-            using var source = SqliteRunStore.OpenReadOnly(run.Directory);
+            using var source = RunStores.OpenRead(run.Directory);
             foreach (var (id, caption) in source.Captions()) store.SaveCaptionAsync(id, "merged", caption, cancellationToken).GetAwaiter().GetResult();
         }
         return spec;

@@ -154,6 +154,24 @@ public sealed class SharedStoreTests
         Assert.Contains("| vlsbench | t | text-only | j |", File.ReadAllText(dir.Full("results/leaderboard.md")));
     }
 
+    [Fact]
+    public async Task Shards_made_where_there_is_no_server_merge_into_the_shared_store()
+    {
+        var postgres = await PostgresServer.GetAsync();
+        var location = $"{await postgres.CreateDatabaseAsync()}/merged";
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 6);
+        string[] Mock(string output, params string[] more) => ["run", "vlsbench", "--data", data, "--model", "mock", "--judge", "mock", "--out", output, "--cache", "off", "--json", .. more];
+        var whole = await Support.Cli.RunAsync(Mock(dir.Full("whole")));
+        foreach (var k in new[] { 1, 2 }) Assert.Equal(0, (await Support.Cli.RunAsync(Mock(dir.Full($"shard{k}"), "--shard", $"{k}/2"))).ExitCode);
+        var merge = await Support.Cli.RunAsync("merge", location, dir.Full("shard1"), dir.Full("shard2"));
+        Assert.True(merge.ExitCode == 0, merge.Error);
+        Assert.Equal(whole.Scores(), (await Support.Cli.RunAsync("score", location, "--json")).Scores());
+        var again = await Support.Cli.RunAsync("merge", location, dir.Full("shard1"), dir.Full("shard2"));
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("a run already exists here", again.Error);
+    }
+
     private static async Task<long> WorkersAsync(PostgresServer postgres, string database)
     {
         await using var connection = new NpgsqlConnection(postgres.ConnectionString(database.Split('/')[^1]));
