@@ -75,7 +75,7 @@ public static class EvalCommand
         var notices = new RetryNotices();
         var factory = new ModelClientFactory(notices: notices);
         // One client per model: its concurrency limit, rate limit and replicas hold across every cell that uses it.
-        var clients = eval.Models.Concat(eval.Judges).DistinctBy(m => m.Name).ToDictionary(m => m.Name, m => factory.Create(m with { KeyFlag = "api_key_env (models file)" }));
+        var clients = eval.Models.Concat(eval.Judges).DistinctBy(m => m.Name).ToDictionary(m => m.Name, m => factory.Create(m with { KeyFlag = "api_key_env in the models file" }));
         var limit = eval.Budget is { } b ? BudgetLimit.Parse(b) : null;
         if (limit?.Usd is not null && (prices is null || !clients.Values.All(c => prices.ContainsKey(c.Spec.Model))))
             throw new InputException($"{eval.Path}: a budget in dollars needs prices: with a price for every model of the evaluation (or give it in tokens, e.g. 2000000tokens).");
@@ -84,6 +84,7 @@ public static class EvalCommand
             console.Error($"note: cells depart from the official protocol: {deviation}.");
 
         var stopped = new bool[cells.Count];
+        var failures = new string?[cells.Count];
         int finished = 0;
         var options = new PipelineOptions(BatchPoll: eval.BatchPoll is { } poll ? TimeSpan.FromSeconds(poll) : null);
         await EvalProgress.RunAsync(console, cells, async progress =>
@@ -92,13 +93,25 @@ public static class EvalCommand
                 {
                     var spec = runs[i].Spec;
                     var cellProgress = progress.Cell(i);
-                    stopped[i] = await RunSchedule.RunAsync(runs[i].Store, spec, clients[cells[i].Model.Name], [.. spec.Judges.Select(j => clients[j.Name])], cache, cellProgress,
-                        null, guard, options, cancellationToken).ConfigureAwait(false);
-                    var completeness = RunScoring.Score(runs[i].Store.Read(), null).Completeness;
-                    cellProgress.Finish(completeness.IsComplete);
+                    string outcome;
+                    try
+                    {
+                        stopped[i] = await RunSchedule.RunAsync(runs[i].Store, spec, clients[cells[i].Model.Name], [.. spec.Judges.Select(j => clients[j.Name])], cache, cellProgress,
+                            null, guard, options, cancellationToken).ConfigureAwait(false);
+                        var completeness = RunScoring.Score(runs[i].Store.Read(), null).Completeness;
+                        cellProgress.Finish(completeness.IsComplete);
+                        outcome = completeness.Describe();
+                    }
+                    catch (Exception e) when (e is ModelRequestException { IsConfigurationError: true } or InputException)
+                    {
+                        // A wrong key, URL or model stops its own cells, not the evaluation: the others go on, and the end says what to fix.
+                        failures[i] = e.Message;
+                        cellProgress.Finish(false, "failed");
+                        outcome = $"failed: {e.Message}";
+                    }
                     // Without a terminal (a batch job's log) there are no bars: a line per finished cell instead.
                     if (!console.Err.Profile.Capabilities.Interactive)
-                        console.Error($"[{Interlocked.Increment(ref finished)}/{cells.Count}] {cells[i].Name}: {completeness.Describe()}");
+                        console.Error($"[{Interlocked.Increment(ref finished)}/{cells.Count}] {cells[i].Name}: {outcome}");
                 }));
 
         // Cells are named by their place in the evaluation (benchmark/model/condition), not by absolute paths.
@@ -108,6 +121,12 @@ public static class EvalCommand
         WriteLeaderboard(console, eval, leaderboard, contents);
         if (guard.Limit is not null || prices is not null) console.Error($"spend this session: {guard.Describe()}.");
 
+        if (failures.Any(f => f is not null))
+        {
+            foreach (var (cell, failure) in cells.Zip(failures).Where(p => p.Second is not null)) console.Error($"error: {cell.Name}: {failure}");
+            console.Error($"error: {failures.Count(f => f is not null)} of {cells.Count} cells could not run; fix the above and run 'mmsafe eval {eval.Path}' again (finished cells ask nothing).");
+            return ExitCodes.InputError;
+        }
         var incomplete = cells.Zip(contents).Where(p => !RunScoring.Score(p.Second, null).Completeness.IsComplete).ToList();
         if (incomplete.Count == 0) return ExitCodes.Success;
         foreach (var (cell, run) in incomplete)

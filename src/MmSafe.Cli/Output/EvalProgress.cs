@@ -60,12 +60,12 @@ public sealed class EvalProgress
         }
 
         /// <summary>The cell's pipeline ended: the bar stops, full when every sample is scored.</summary>
-        public void Finish(bool complete)
+        public void Finish(bool complete, string? why = null)
         {
             lock (_lock)
             {
                 if (!_started) task.StartTask();
-                task.Description = Markup.Escape(CliConsole.Plain(complete ? $"{name} (complete)" : $"{name} (incomplete{(_failed > 0 ? $", {_failed} failed" : "")})"));
+                task.Description = Markup.Escape(CliConsole.Plain(complete ? $"{name} (complete)" : $"{name} ({why ?? "incomplete"}{(_failed > 0 ? $", {_failed} failed" : "")})"));
                 if (complete) task.Value = task.MaxValue;
                 task.StopTask();
             }

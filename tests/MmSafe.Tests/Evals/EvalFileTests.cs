@@ -45,4 +45,25 @@ public sealed class EvalFileTests
         Assert.Equal(["20", "20", "20"], total.Split('│', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[1..4]);
         Assert.False(Directory.Exists(dir.Full("out")));
     }
+
+    [Fact]
+    public async Task A_model_with_a_rejected_key_fails_its_own_cells_and_the_others_finish()
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 4);
+        await using var server = await FakeModelServer.StartAsync();
+        server.Responder = body => RunFixture.Answer(body);
+        await using var locked = await FakeModelServer.StartAsync();
+        locked.Default = FakeReply.Status(401, "{\"error\":{\"message\":\"bad key\"}}");
+        dir.File("models.yaml", $"models:\n  good:\n    model: target-model\n    base_url: {server.BaseUrl}\n  bad:\n    model: other-model\n    base_url: {locked.BaseUrl}\n" +
+            $"  j:\n    model: judge-model\n    base_url: {server.BaseUrl}\n");
+        var file = dir.File("eval.yaml", $"out: out\nmodels_file: models.yaml\nmodels: [bad, good]\nbenchmarks: [vlsbench]\ndata: {{ vlsbench: {data} }}\njudges: [j]\ncache: off\nparallel: 1\n");
+        var result = await Support.Cli.RunAsync("eval", file);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("error: vlsbench · bad: ", result.Error);
+        Assert.Contains("401 Unauthorized", result.Error);
+        Assert.Contains("1 of 2 cells could not run", result.Error);
+        Assert.Contains("| vlsbench | good | official | j | safe |", File.ReadAllText(dir.Full("out/leaderboard.md")));
+        Assert.Equal(8, server.Count); // the good cell ran to the end
+    }
 }
