@@ -72,6 +72,8 @@ internal sealed class BatchPhase(IRunStore store, RunSpec spec, ResponseCache? c
         var api = client.Batch ?? throw new InputException($"{client.Spec.Name}: provider {client.Spec.Provider} has no batch API; run it without --batch.");
         var mine = store.Batches().Where(b => b.Model == client.Spec.Name && b.Role == role).ToList();
         var open = mine.Where(b => b.Status == StoredBatch.Submitted).ToList();
+        foreach (var interrupted in mine.Where(b => b.Status == StoredBatch.Submitting))
+            if (await SettleAsync(api, client, interrupted, cancellationToken).ConfigureAwait(false) is { } found) open.Add(found);
         var waiting = open.SelectMany(b => b.Entries).Select(e => (e.SampleId, e.Sample, e.Aspect)).ToHashSet();
         var stage = progress.Stage($"{(role == TargetRole ? "target" : "judge")} {client.Spec.Name} (batch)", client.Spec.Name, waiting.Count, 0);
 
@@ -84,9 +86,14 @@ internal sealed class BatchPhase(IRunStore store, RunSpec spec, ResponseCache? c
             if (budget?.Exceeded == true) BudgetReached = true;
             else
             {
-                var id = await api.SubmitAsync([.. chunk.Select(c => c.Request)], cancellationToken).ConfigureAwait(false);
-                var batch = new StoredBatch(id, client.Spec.Name, role, StoredBatch.Submitted, [.. chunk.Select(c => c.Entry)], DateTimeOffset.UtcNow);
+                // Recorded before it is sent, so that a kill between the provider's accepting it and our recording its id loses nothing.
+                var submission = Guid.NewGuid().ToString("N");
+                var intent = new StoredBatch($"submission:{submission}", client.Spec.Name, role, StoredBatch.Submitting, [.. chunk.Select(c => c.Entry)], DateTimeOffset.UtcNow);
+                await store.SaveBatchAsync(intent, cancellationToken).ConfigureAwait(false);
+                var id = await api.SubmitAsync([.. chunk.Select(c => c.Request)], submission, cancellationToken).ConfigureAwait(false);
+                var batch = intent with { Id = id, Status = StoredBatch.Submitted, At = DateTimeOffset.UtcNow };
                 await store.SaveBatchAsync(batch, cancellationToken).ConfigureAwait(false);
+                await store.SaveBatchAsync(intent with { Status = StoredBatch.Recorded }, cancellationToken).ConfigureAwait(false);
                 await store.SaveAsync(new RunEvent(batch.At, RunEvents.BatchSubmitted, client.Spec.Name, $"{id}: {chunk.Count} {role} requests"), cancellationToken).ConfigureAwait(false);
                 open.Add(batch);
                 stage.Resize(chunk.Count);
@@ -118,6 +125,28 @@ internal sealed class BatchPhase(IRunStore store, RunSpec spec, ResponseCache? c
         }
         await SubmitAsync().ConfigureAwait(false);
         await WaitAsync(api, client, role, open, stage, cancellationToken).ConfigureAwait(false);
+    }
+
+    // A submission the last session did not see through: the batch it made, found by its submission id, is taken up;
+    // if none is found (or the provider cannot tell), its requests are missing again and sent in a new batch.
+    private async Task<StoredBatch?> SettleAsync(BatchApi api, ModelClient client, StoredBatch intent, CancellationToken cancellationToken)
+    {
+        var submission = intent.Id["submission:".Length..];
+        if (await api.FindAsync(submission, cancellationToken).ConfigureAwait(false) is { } id)
+        {
+            var batch = intent with { Id = id, Status = StoredBatch.Submitted };
+            await store.SaveBatchAsync(batch, cancellationToken).ConfigureAwait(false);
+            await store.SaveBatchAsync(intent with { Status = StoredBatch.Recorded }, cancellationToken).ConfigureAwait(false);
+            await store.SaveAsync(new RunEvent(DateTimeOffset.UtcNow, RunEvents.BatchSubmitted, client.Spec.Name,
+                $"{id}: found by its submission after the last session stopped before recording it"), cancellationToken).ConfigureAwait(false);
+            return batch;
+        }
+        await store.SaveBatchAsync(intent with { Status = StoredBatch.Lost }, cancellationToken).ConfigureAwait(false);
+        await store.SaveAsync(new RunEvent(DateTimeOffset.UtcNow, RunEvents.BatchLost, client.Spec.Name, api.CanFind
+            ? $"a submission of {intent.Entries.Count} requests was interrupted and made no batch; they are sent again"
+            : $"a submission of {intent.Entries.Count} requests was interrupted before its batch id arrived, and {client.Spec.Provider} cannot find a batch by ours; they are sent again (a batch made by the lost submission is paid too)"),
+            cancellationToken).ConfigureAwait(false);
+        return null;
     }
 
     private async Task WaitAsync(BatchApi api, ModelClient client, string role, List<StoredBatch> open, IRunStage stage, CancellationToken cancellationToken)

@@ -17,5 +17,5 @@ public static class RunEvents
 
     public const string BudgetReached = "budget-reached";
 
-    public const string BatchSubmitted = "batch-submitted", BatchEnded = "batch-ended";
+    public const string BatchSubmitted = "batch-submitted", BatchEnded = "batch-ended", BatchLost = "batch-lost";
 }

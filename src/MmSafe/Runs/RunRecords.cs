@@ -54,6 +54,11 @@ public sealed record StoredVerdict(string Judge, string SampleId, int Sample, st
 public sealed record StoredBatch(string Id, string Model, string Role, string Status, IReadOnlyList<BatchEntry> Entries, DateTimeOffset At)
 {
     public const string Submitted = "submitted", Collected = "collected";
+
+    /// <summary>A submission on its way (its id is "submission:GUID"): if the run dies before the batch's id is recorded,
+    /// the next session looks for the batch by that GUID. Once settled it is "recorded" (the batch's own record holds
+    /// the requests), or "lost" (no batch was found, so its requests are sent again).</summary>
+    public const string Submitting = "submitting", Recorded = "recorded", Lost = "lost";
 }
 
 /// <summary>One request of a batch: its custom id there, and the answer or verdict it is for.</summary>

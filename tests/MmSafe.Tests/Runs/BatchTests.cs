@@ -85,7 +85,8 @@ public sealed class BatchTests
         Assert.Equal(("j", 0.0), (body["model"]!.GetValue<string>(), body["temperature"]!.GetValue<double>()));
         Assert.StartsWith("data:image/png;base64,", body["messages"]!.ToJsonString().Split("\"url\":\"")[1]);
         using var store = RunStores.OpenRead(dir.Full("batched"));
-        Assert.Equal(StoredBatch.Collected, Assert.Single(store.Batches()).Status);
+        Assert.Equal(StoredBatch.Collected, Assert.Single(store.Batches(), b => !b.Id.StartsWith("submission:", StringComparison.Ordinal)).Status);
+        Assert.Equal(StoredBatch.Recorded, Assert.Single(store.Batches(), b => b.Id.StartsWith("submission:", StringComparison.Ordinal)).Status);
         Assert.DoesNotContain(Key, System.Text.Json.JsonSerializer.Serialize(store.Batches()) + string.Join(" ", store.Events().Select(e => e.Detail)));
     }
 
@@ -116,6 +117,43 @@ public sealed class BatchTests
         Assert.Equal(2 * Items, batches.Answered.Count);
         Assert.Equal(2 * Items, batches.Answered.Distinct().Count());
         Assert.Empty(batches.Synchronous);
+    }
+
+    [Fact]
+    public async Task A_run_killed_before_its_batch_id_arrived_finds_the_batch_by_its_submission_and_pays_once()
+    {
+        await using var f = await Fixture.StartAsync();
+        var (dir, data, expected, batches) = (f.Dir, f.Data, f.Expected, f.Batches);
+        batches.CreateDelay = TimeSpan.FromSeconds(30);
+        var errors = new ConcurrentQueue<string>();
+        using (var process = CliProcess.Start(Args(data, batches.BaseUrl, batches.BaseUrl, dir.Full("lost-id"), "all"), errors))
+        {
+            while (batches.Created.IsEmpty && !process.HasExited) await Task.Delay(10, Token);
+            Assert.False(process.HasExited, $"the run ended before it could be killed: {string.Join(" | ", errors)}");
+            process.Kill(entireProcessTree: true); // the server made the batch; the run never heard its id
+            await process.WaitForExitAsync(Token);
+        }
+        batches.CreateDelay = TimeSpan.Zero;
+        var resumed = await Support.Cli.RunAsync("run", "--resume", dir.Full("lost-id"), "--batch-poll", "0.05", "--json");
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        Assert.Equal(expected, resumed.Scores());
+        Assert.Equal([Items, Items], batches.Created.Select(c => c.Requests)); // the target's batch was found, not made again
+        Assert.Equal(2 * Items, batches.Answered.Distinct().Count());
+        Assert.Equal(2 * Items, batches.Answered.Count);
+        using var store = RunStores.OpenRead(dir.Full("lost-id"));
+        Assert.Contains(store.Events(), e => e.Detail.Contains("found by its submission", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_batch_made_but_answered_with_a_502_is_found_not_made_again()
+    {
+        await using var f = await Fixture.StartAsync();
+        f.Batches.FailNextCreate();
+        var result = await Support.Cli.RunAsync(Args(f.Data, f.Batches.BaseUrl, f.Batches.BaseUrl, f.Dir.Full("502"), "all"));
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Equal(f.Expected, result.Scores());
+        Assert.Equal([Items, Items], f.Batches.Created.Select(c => c.Requests));
+        Assert.Equal(2 * Items, f.Batches.Answered.Count);
     }
 
     [Fact]

@@ -31,6 +31,14 @@ public sealed class FakeBatchServer : IAsyncDisposable
 
     public int PollsToEnd { get; set; } = 1;
 
+    /// <summary>How long a created batch's id takes to reach the client (a window in which a kill loses the id).</summary>
+    public TimeSpan CreateDelay { get; set; }
+
+    private int _failCreate;
+
+    /// <summary>The next batch is made but its creation answered with a 502, as a proxy in between might.</summary>
+    public void FailNextCreate() => _failCreate = 1;
+
     public volatile bool Hold;
 
     /// <summary>The batches created, in order, with how many requests each holds.</summary>
@@ -48,9 +56,11 @@ public sealed class FakeBatchServer : IAsyncDisposable
     /// <summary>Authorization and x-api-key headers seen, to check the key is sent and only there.</summary>
     public ConcurrentQueue<string> Keys { get; } = new();
 
-    private sealed class Batch(bool anthropic, List<JsonNode> lines)
+    private sealed class Batch(bool anthropic, List<JsonNode> lines, JsonNode? metadata, long created)
     {
         public bool Anthropic => anthropic;
+        public JsonNode? Metadata => metadata;
+        public long Created => created;
         public List<JsonNode> Lines => lines;
         public int Polls;
         public string? Output;
@@ -79,7 +89,16 @@ public sealed class FakeBatchServer : IAsyncDisposable
                     || !s._files.TryGetValue(body["input_file_id"]!.GetValue<string>(), out var input))
                     return Results.BadRequest(new { error = new { message = "bad batch" } });
                 var lines = input.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
-                return Results.Json(new { id = s.Create(false, lines), @object = "batch", status = "validating" });
+                var id = s.Create(false, lines, body["metadata"]?.DeepClone());
+                if (s.CreateDelay > TimeSpan.Zero) await Task.Delay(s.CreateDelay, c.RequestAborted); // made, but its id is slow to arrive
+                if (Interlocked.Exchange(ref s._failCreate, 0) == 1) return Results.Json(new { error = new { message = "upstream timeout" } }, statusCode: 502); // made, then a 502
+                return Results.Json(new { id, @object = "batch", status = "validating" });
+            });
+            app.MapGet("/v1/batches", (HttpContext c) =>
+            {
+                s!.Key(c);
+                var all = s._batches.Where(p => !p.Value.Anthropic).OrderByDescending(p => p.Value.Created).ToList();
+                return Results.Json(new { @object = "list", has_more = false, data = all.Select(p => new { id = p.Key, @object = "batch", metadata = p.Value.Metadata }) });
             });
             app.MapGet("/v1/batches/{id}", (HttpContext c, string id) =>
             {
@@ -126,10 +145,11 @@ public sealed class FakeBatchServer : IAsyncDisposable
 
     private void Key(HttpContext c) => Keys.Enqueue(c.Request.Headers.Authorization.ToString() + c.Request.Headers["x-api-key"]);
 
-    private string Create(bool anthropic, List<JsonNode> lines)
+    private string Create(bool anthropic, List<JsonNode> lines, JsonNode? metadata = null)
     {
-        var id = $"{(anthropic ? "msgbatch" : "batch")}_{Interlocked.Increment(ref _ids)}";
-        _batches[id] = new Batch(anthropic, lines);
+        var n = Interlocked.Increment(ref _ids);
+        var id = $"{(anthropic ? "msgbatch" : "batch")}_{n}";
+        _batches[id] = new Batch(anthropic, lines, metadata, n);
         Created.Enqueue((id, lines.Count));
         return id;
     }

@@ -18,7 +18,8 @@ public sealed class AnthropicBatchApi(ModelEndpoint endpoint, HttpClient http) :
     /// <summary>The max_tokens Anthropic requires when the protocol sets none.</summary>
     public int DefaultMaxTokens { get; init; } = 1024;
 
-    public override async Task<string> SubmitAsync(IReadOnlyList<BatchRequest> requests, CancellationToken cancellationToken)
+    // Message Batches keep no metadata: a batch whose id was never received cannot be found again by our submission id.
+    public override async Task<string> SubmitAsync(IReadOnlyList<BatchRequest> requests, string submission, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
@@ -33,7 +34,7 @@ public sealed class AnthropicBatchApi(ModelEndpoint endpoint, HttpClient http) :
         var created = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, Url("v1/messages/batches"))
         {
             Content = new ByteArrayContent(bytes) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken, retry: false).ConfigureAwait(false);
         using var json = JsonDocument.Parse(created);
         return json.RootElement.GetProperty("id").GetString()!;
     }

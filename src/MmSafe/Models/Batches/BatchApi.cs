@@ -40,7 +40,15 @@ public abstract class BatchApi(ModelEndpoint endpoint, HttpClient http)
     /// <summary>Bytes per batch to stay under, with room to spare.</summary>
     public virtual long MaxBytes => 150L * 1024 * 1024;
 
-    public abstract Task<string> SubmitAsync(IReadOnlyList<BatchRequest> requests, CancellationToken cancellationToken);
+    /// <param name="submission">Our id for this submission, sent with the batch where the provider keeps one, so that
+    /// <see cref="FindAsync"/> can find a batch whose id was never received or recorded.</param>
+    public abstract Task<string> SubmitAsync(IReadOnlyList<BatchRequest> requests, string submission, CancellationToken cancellationToken);
+
+    /// <summary>The batch made by <paramref name="submission"/>, if the provider can say (null: none, or it cannot tell).</summary>
+    public virtual Task<string?> FindAsync(string submission, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
+    /// <summary>True when <see cref="FindAsync"/> can find a batch by its submission.</summary>
+    public virtual bool CanFind => false;
 
     public abstract Task<BatchState> PollAsync(string id, CancellationToken cancellationToken);
 
@@ -56,8 +64,9 @@ public abstract class BatchApi(ModelEndpoint endpoint, HttpClient http)
     }).Build();
 
     /// <summary>Sends a request built afresh for each attempt; a non-2xx answer becomes a <see cref="ModelRequestException"/> naming what to fix.</summary>
-    protected async Task<string> SendAsync(Func<HttpRequestMessage> build, CancellationToken cancellationToken) =>
-        await Retry.ExecuteAsync(async token =>
+    /// <param name="retry">False for a request that must not be repeated blindly (creating a batch: a repeat may pay twice).</param>
+    protected async Task<string> SendAsync(Func<HttpRequestMessage> build, CancellationToken cancellationToken, bool retry = true) =>
+        await (retry ? Retry : ResiliencePipeline.Empty).ExecuteAsync(async token =>
         {
             using var request = build();
             Authorize(request.Headers);

@@ -14,7 +14,9 @@ public sealed class OpenAIBatchApi(ModelEndpoint endpoint, HttpClient http) : Ba
 {
     public override int MaxRequests => 50_000;
 
-    public override async Task<string> SubmitAsync(IReadOnlyList<BatchRequest> requests, CancellationToken cancellationToken)
+    public override bool CanFind => true;
+
+    public override async Task<string> SubmitAsync(IReadOnlyList<BatchRequest> requests, string submission, CancellationToken cancellationToken)
     {
         var file = Path.GetTempFileName();
         try
@@ -38,16 +40,53 @@ public sealed class OpenAIBatchApi(ModelEndpoint endpoint, HttpClient http) : Ba
                 return new HttpRequestMessage(HttpMethod.Post, Url("files")) { Content = form };
             }, cancellationToken).ConfigureAwait(false);
             var fileId = Read(uploaded, "id");
-            var created = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, Url("batches"))
+            HttpRequestMessage Create() => new(HttpMethod.Post, Url("batches"))
             {
-                Content = new StringContent(JsonSerializer.Serialize(new { input_file_id = fileId, endpoint = "/v1/chat/completions", completion_window = "24h" }), Encoding.UTF8, "application/json"),
-            }, cancellationToken).ConfigureAwait(false);
-            return Read(created, "id");
+                Content = new StringContent(JsonSerializer.Serialize(new
+                {
+                    input_file_id = fileId, endpoint = "/v1/chat/completions", completion_window = "24h", metadata = new Dictionary<string, string> { [SubmissionKey] = submission },
+                }), Encoding.UTF8, "application/json"),
+            };
+            // Creating a batch is not repeated blindly: after a failed attempt, a batch the server made anyway is found by its submission id.
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return Read(await SendAsync(Create, cancellationToken, retry: false).ConfigureAwait(false), "id");
+                }
+                catch (ModelRequestException e) when (e.IsTransient && attempt < 4)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken).ConfigureAwait(false);
+                    if (await FindAsync(submission, cancellationToken).ConfigureAwait(false) is { } made) return made;
+                }
+            }
         }
         finally
         {
             File.Delete(file);
         }
+    }
+
+    /// <summary>The metadata key that carries our submission id.</summary>
+    public const string SubmissionKey = "mmsafe_submission";
+
+    // The newest batches first, a page of 100 at a time, up to 1,000: a batch lost to a kill was made minutes ago.
+    public override async Task<string?> FindAsync(string submission, CancellationToken cancellationToken)
+    {
+        string? after = null;
+        for (int page = 0; page < 10; page++)
+        {
+            var body = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, Url($"batches?limit=100{(after is null ? "" : $"&after={Uri.EscapeDataString(after)}")}")),
+                cancellationToken).ConfigureAwait(false);
+            using var json = JsonDocument.Parse(body);
+            var data = json.RootElement.GetProperty("data");
+            foreach (var batch in data.EnumerateArray())
+                if (batch.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object && m.TryGetProperty(SubmissionKey, out var s) && s.GetString() == submission)
+                    return batch.GetProperty("id").GetString();
+            if (!json.RootElement.TryGetProperty("has_more", out var more) || !more.GetBoolean() || data.GetArrayLength() == 0) return null;
+            after = data[data.GetArrayLength() - 1].GetProperty("id").GetString();
+        }
+        return null;
     }
 
     public override async Task<BatchState> PollAsync(string id, CancellationToken cancellationToken)
