@@ -21,7 +21,7 @@ public sealed class PostgresRunStore : IRunStore
     private bool _leasesMade;
 
     /// <summary>This process among the workers: host, process id and a random part (a restarted pod is a new worker).</summary>
-    public string Worker { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}"[..^24];
+    public string Worker { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
     private PostgresRunStore(NpgsqlDataSource db, PostgresLocation where)
     {

@@ -30,17 +30,40 @@ public sealed class SharedStoreTests
         return result.Scores();
     }
 
+    /// <summary>A new database, a dataset, its scores from an embedded run, and a server that answers as the reference did, 40 ms a request.</summary>
+    private sealed class Fixture : IAsyncDisposable
+    {
+        public required PostgresServer Postgres { get; init; }
+        public required string Database { get; init; }
+        public required TempDir Dir { get; init; }
+        public required string Data { get; init; }
+        public required string Expected { get; init; }
+        public required FakeModelServer Server { get; init; }
+
+        public static async Task<Fixture> StartAsync()
+        {
+            var postgres = await PostgresServer.GetAsync();
+            var database = await postgres.CreateDatabaseAsync();
+            var dir = new TempDir();
+            var data = RunFixture.WriteVlsBench(dir, Items);
+            var expected = await ReferenceScoresAsync(dir, data);
+            var server = await FakeModelServer.StartAsync();
+            server.Responder = body => RunFixture.Answer(body, TimeSpan.FromMilliseconds(40));
+            return new Fixture { Postgres = postgres, Database = database, Dir = dir, Data = data, Expected = expected, Server = server };
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Server.DisposeAsync();
+            Dir.Dispose();
+        }
+    }
+
     [Fact]
     public async Task Two_workers_on_one_run_share_the_samples_and_pay_for_each_request_once()
     {
-        var postgres = await PostgresServer.GetAsync();
-        var database = await postgres.CreateDatabaseAsync();
-        using var dir = new TempDir();
-        var data = RunFixture.WriteVlsBench(dir, Items);
-        var expected = await ReferenceScoresAsync(dir, data);
-
-        await using var server = await FakeModelServer.StartAsync();
-        server.Responder = body => RunFixture.Answer(body, TimeSpan.FromMilliseconds(40));
+        await using var f = await Fixture.StartAsync();
+        var (postgres, database, data, expected, server) = (f.Postgres, f.Database, f.Data, f.Expected, f.Server);
         var location = $"{database}/vlsbench-shared";
         var workers = await Task.WhenAll(CliProcess.RunAsync(Args(data, server.BaseUrl, location)), CliProcess.RunAsync(Args(data, server.BaseUrl, location)));
         Assert.All(workers, w => Assert.True(w.ExitCode == 0, w.Error));
@@ -56,14 +79,8 @@ public sealed class SharedStoreTests
     [Fact]
     public async Task A_worker_killed_mid_run_loses_nothing_and_the_other_takes_over_its_samples()
     {
-        var postgres = await PostgresServer.GetAsync();
-        var database = await postgres.CreateDatabaseAsync();
-        using var dir = new TempDir();
-        var data = RunFixture.WriteVlsBench(dir, Items);
-        var expected = await ReferenceScoresAsync(dir, data);
-
-        await using var server = await FakeModelServer.StartAsync();
-        server.Responder = body => RunFixture.Answer(body, TimeSpan.FromMilliseconds(40));
+        await using var f = await Fixture.StartAsync();
+        var (postgres, database, data, expected, server) = (f.Postgres, f.Database, f.Data, f.Expected, f.Server);
         var location = $"{database}/vlsbench-killed?lease_seconds=2";
         var errors = new ConcurrentQueue<string>();
         using var doomed = CliProcess.Start(Args(data, server.BaseUrl, location), errors);
