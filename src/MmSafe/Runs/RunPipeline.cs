@@ -24,6 +24,9 @@ public sealed class RunPipeline
     private CancellationToken _stopping;
 
     private readonly CaptionWriter _captionWriter;
+
+    // The judges whose structured-output fallback this run has recorded (a client shared by several runs falls back once, for all).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _fallbackRecorded = new();
     private readonly BudgetGuard? _budget;
     private readonly CancellationTokenSource _budgetStop = new();
 
@@ -63,11 +66,11 @@ public sealed class RunPipeline
         options ??= new PipelineOptions();
         var events = _store.Events();
         foreach (var (settings, client) in _judges)
-        {
-            if (events.Any(e => e.Kind == RunEvents.StructuredOutputOff && e.Model == settings.Name)) client.StructuredOutput.RestoreFallback();
-            client.StructuredOutput.FellBack += message => _store.SaveAsync(new RunEvent(DateTimeOffset.UtcNow, RunEvents.StructuredOutputOff, settings.Name,
-                $"the judge endpoint rejected response_format; later requests carry the prompt alone ({message})")).GetAwaiter().GetResult();
-        }
+            if (events.Any(e => e.Kind == RunEvents.StructuredOutputOff && e.Model == settings.Name))
+            {
+                client.StructuredOutput.RestoreFallback();
+                _fallbackRecorded.TryAdd(settings.Name, 0);
+            }
         var answers = _store.Answers().ToLookup(a => a.SampleId);
         var verdicts = _store.Verdicts().ToLookup(v => v.SampleId);
         var scores = _store.Scores().SelectMany(p => p.Value.Select(s => (p.Key, s.Id))).ToHashSet();
@@ -278,6 +281,9 @@ public sealed class RunPipeline
                 }
             }
         }
+        if (settings.StructuredOutput == nameof(StructuredOutputMode.Auto) && judge.StructuredOutputUnsupported && _fallbackRecorded.TryAdd(settings.Name, 0))
+            await _store.SaveAsync(new RunEvent(DateTimeOffset.UtcNow, RunEvents.StructuredOutputOff, settings.Name,
+                $"the judge endpoint rejected response_format; later requests carry the prompt alone ({judge.StructuredOutput.Reason})"), token).ConfigureAwait(false);
         await _store.SaveAsync(verdict, token).ConfigureAwait(false);
         work.Record(verdict);
         stage.Advance(verdict.NeedsRetry);

@@ -66,4 +66,28 @@ public sealed class EvalFileTests
         Assert.Contains("| vlsbench | good | official | j | safe |", File.ReadAllText(dir.Full("out/leaderboard.md")));
         Assert.Equal(8, server.Count); // the good cell ran to the end
     }
+
+    [Fact]
+    public async Task A_judge_that_rejects_structured_output_is_recorded_in_every_cell_it_judged_without_it()
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 3);
+        await using var server = await FakeModelServer.StartAsync();
+        server.Responder = body => body?["response_format"] is not null
+            ? FakeReply.Status(400, "{\"error\":{\"message\":\"response_format is not supported by this server\"}}")
+            : RunFixture.Answer(body);
+        dir.File("models.yaml", $"models:\n  a:\n    model: target-a\n    base_url: {server.BaseUrl}\n  b:\n    model: target-b\n    base_url: {server.BaseUrl}\n" +
+            $"  j:\n    model: judge-model\n    base_url: {server.BaseUrl}\n");
+        var file = dir.File("eval.yaml", $"out: out\nmodels_file: models.yaml\nmodels: [a, b]\nbenchmarks: [vlsbench]\ndata: {{ vlsbench: {data} }}\njudges: [j]\ncache: off\nparallel: 1\n");
+        var result = await Support.Cli.RunAsync("eval", file);
+        Assert.True(result.ExitCode == 0, result.Error);
+        // The shared judge client fell back during the first cell (3 verdicts at most carried the format); the second cell
+        // never sent it, and must say so as well.
+        Assert.InRange(server.Received.Count(r => r.Body?["response_format"] is not null), 1, 3);
+        foreach (var cell in new[] { "out/vlsbench/a/official", "out/vlsbench/b/official" })
+        {
+            var score = await Support.Cli.RunAsync("score", dir.Full(cell), "--json");
+            Assert.Contains("without structured output", score.Output);
+        }
+    }
 }

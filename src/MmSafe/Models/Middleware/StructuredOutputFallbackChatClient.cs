@@ -14,7 +14,7 @@ public enum StructuredOutputMode
 /// <summary>
 /// Structured output where the endpoint supports it, the prompt alone where it does not. Only a 400 whose message is
 /// about <c>response_format</c> / <c>json_schema</c> switches it off; any other 400 is the caller's error, as it was.
-/// The switch is announced through <see cref="FellBack"/> so that the run records it.
+/// The switch is kept with its <see cref="Reason"/>; every run that then judges without the format records it.
 /// </summary>
 public sealed class StructuredOutputFallbackChatClient(IChatClient inner, StructuredOutputMode mode) : DelegatingChatClient(inner)
 {
@@ -23,11 +23,15 @@ public sealed class StructuredOutputFallbackChatClient(IChatClient inner, Struct
     /// <summary>True once the endpoint has rejected a response format (or the mode is Off).</summary>
     public bool Unsupported => _unsupported;
 
-    /// <summary>Called once, with the server's message, when structured output is switched off.</summary>
-    public event Action<string>? FellBack;
+    /// <summary>The server's message that switched structured output off; null while it is on.</summary>
+    public string? Reason { get; private set; }
 
     /// <summary>Starts without structured output, as a resumed run whose endpoint already rejected it.</summary>
-    public void RestoreFallback() => _unsupported = true;
+    public void RestoreFallback()
+    {
+        Reason ??= "rejected in an earlier session";
+        _unsupported = true;
+    }
 
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -40,11 +44,8 @@ public sealed class StructuredOutputFallbackChatClient(IChatClient inner, Struct
         }
         catch (ModelRequestException e) when (mode == StructuredOutputMode.Auto && e.Kind == ModelErrorKind.BadRequest && IsAboutResponseFormat(e.Message))
         {
-            if (!_unsupported)
-            {
-                _unsupported = true;
-                FellBack?.Invoke(e.Message);
-            }
+            Reason ??= e.Message;
+            _unsupported = true;
             return await base.GetResponseAsync(list, WithoutFormat(options), cancellationToken).ConfigureAwait(false);
         }
     }
