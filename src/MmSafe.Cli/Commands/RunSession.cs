@@ -20,6 +20,9 @@ internal static class RunSession
         // With --json, stdout carries the JSON alone.
         bool budgetReached = false;
         if (json) budgetReached = await RunSchedule.RunAsync(run.Store, spec, target, judges, cache, null, captioner, budget, options, cancellationToken);
+        else if (!console.Err.Profile.Capabilities.Interactive)
+            await LogRunProgress.RunAsync(console, async progress =>
+                budgetReached = await RunSchedule.RunAsync(run.Store, spec, target, judges, cache, progress, captioner, budget, options, cancellationToken));
         else await SpectreRunProgress.RunAsync(console, async progress =>
             budgetReached = await RunSchedule.RunAsync(run.Store, spec, target, judges, cache, progress, captioner, budget, options, cancellationToken), notices);
         var contents = run.Store.Read();
