@@ -73,6 +73,11 @@ public static class CliApp
             console.Error($"error: {e.Message}");
             return ExitCodes.InputError;
         }
+        catch (MmSafe.Runs.StoreUnavailableException e)
+        {
+            console.Error($"error: {e.Message}");
+            return ExitCodes.ModelUnavailable;
+        }
         catch (MmSafe.Models.ModelRequestException e)
         {
             console.Error($"error: {e.Message}");

@@ -11,9 +11,12 @@ namespace MmSafe.Runs;
 /// (<c>FOR UPDATE SKIP LOCKED</c>), renewed while they work; a worker that dies leaves its leases to run out, and
 /// another takes its samples, asking only for what is not stored. Many runs share one database, told apart by name.
 /// </summary>
-public sealed class PostgresRunStore : IRunStore
+public sealed partial class PostgresRunStore : IRunStore
 {
     private const int SchemaVersion = 1;
+
+    /// <summary>Connections per worker: writes are short, and a server's max_connections (100 by default) is shared by every worker.</summary>
+    public const int PoolSize = 8;
 
     private readonly NpgsqlDataSource _db;
     private readonly PostgresLocation _where;
@@ -38,7 +41,7 @@ public sealed class PostgresRunStore : IRunStore
     public static PostgresRunStore Open(string location)
     {
         var where = PostgresLocation.Parse(location);
-        var db = NpgsqlDataSource.Create(where.ConnectionString);
+        var db = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(where.ConnectionString) { MaxPoolSize = PoolSize }.ConnectionString);
         try
         {
             using var connection = db.OpenConnection();
@@ -92,7 +95,7 @@ public sealed class PostgresRunStore : IRunStore
     public void WriteSpec(RunSpec spec) =>
         Write("INSERT INTO mmsafe_runs VALUES (@run, @spec) ON CONFLICT (run) DO UPDATE SET spec = EXCLUDED.spec", ("spec", JsonSerializer.Serialize(spec)));
 
-    public void SaveSamples(IReadOnlyList<Sample> samples)
+    public void SaveSamples(IReadOnlyList<Sample> samples) => Guard(() =>
     {
         using var connection = _db.OpenConnection();
         using var batch = new NpgsqlBatch(connection);
@@ -103,7 +106,8 @@ public sealed class PostgresRunStore : IRunStore
         batch.Transaction = transaction;
         batch.ExecuteNonQuery();
         transaction.Commit();
-    }
+        return 0;
+    });
 
     public IReadOnlyList<Sample> Samples() => Query("SELECT body FROM mmsafe_samples WHERE run = @run ORDER BY ord", r => JsonSerializer.Deserialize<Sample>(r.GetString(0))!);
 
@@ -149,7 +153,10 @@ public sealed class PostgresRunStore : IRunStore
     public IReadOnlyList<StoredBatch> Batches() =>
         Query("SELECT body FROM mmsafe_batches WHERE run = @run ORDER BY seq", r => JsonSerializer.Deserialize<StoredBatch>(r.GetString(0))!);
 
-    public async Task<IReadOnlyList<string>> ClaimAsync(IReadOnlyList<string> pending, int max, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<string>> ClaimAsync(IReadOnlyList<string> pending, int max, CancellationToken cancellationToken = default) =>
+        GuardAsync(token => ClaimOnceAsync(pending, max, token), cancellationToken);
+
+    private async Task<IReadOnlyList<string>> ClaimOnceAsync(IReadOnlyList<string> pending, int max, CancellationToken cancellationToken)
     {
         await using var connection = await _db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         if (!_leasesMade)
@@ -188,7 +195,7 @@ public sealed class PostgresRunStore : IRunStore
     {
         try
         {
-            Write("UPDATE mmsafe_leases SET expires_at = now() + @lease WHERE run = @run AND holder = @me", ("lease", _where.Lease), ("me", Worker));
+            WriteOnce("UPDATE mmsafe_leases SET expires_at = now() + @lease WHERE run = @run AND holder = @me", ("lease", _where.Lease), ("me", Worker));
         }
         catch (Exception e) when (e is NpgsqlException or ObjectDisposedException or InvalidOperationException)
         {
@@ -196,74 +203,12 @@ public sealed class PostgresRunStore : IRunStore
         }
     }
 
-    private async Task WriteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await using var connection = await _db.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, sql, cancellationToken, parameters).ConfigureAwait(false);
-    }
-
-    private void Write(string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var connection = _db.OpenConnection();
-        using var command = Command(new NpgsqlCommand(sql, connection), parameters);
-        command.ExecuteNonQuery();
-    }
-
-    private async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = Command(new NpgsqlCommand(sql, connection), parameters);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private List<T> Query<T>(string sql, Func<NpgsqlDataReader, T> read, params (string Name, object? Value)[] parameters)
-    {
-        using var connection = _db.OpenConnection();
-        using var command = Command(new NpgsqlCommand(sql, connection), parameters);
-        using var r = command.ExecuteReader();
-        var list = new List<T>();
-        while (r.Read()) list.Add(read(r));
-        return list;
-    }
-
-    private async Task<List<T>> QueryAsync<T>(NpgsqlConnection connection, string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken,
-        params (string Name, object? Value)[] parameters)
-    {
-        await using var command = Command(new NpgsqlCommand(sql, connection), parameters);
-        await using var r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var list = new List<T>();
-        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) list.Add(read(r));
-        return list;
-    }
-
-    // Every statement is about this store's run; @run is always bound.
-    private T Command<T>(T command, params (string Name, object? Value)[] parameters) where T : class
-    {
-        var list = command switch { NpgsqlCommand c => c.Parameters, NpgsqlBatchCommand b => b.Parameters, _ => throw new ArgumentException(null, nameof(command)) };
-        list.AddWithValue("run", _where.Run);
-        foreach (var (name, value) in parameters)
-            list.Add(value is null ? new NpgsqlParameter(name, NpgsqlTypes.NpgsqlDbType.Text | (name == "ids" ? NpgsqlTypes.NpgsqlDbType.Array : 0)) { Value = DBNull.Value }
-                : new NpgsqlParameter(name, value));
-        return command;
-    }
-
-    private static void Execute(NpgsqlConnection connection, string sql)
-    {
-        using var command = new NpgsqlCommand(sql, connection);
-        command.ExecuteNonQuery();
-    }
-
-    private static object? Scalar(NpgsqlConnection connection, string sql)
-    {
-        using var command = new NpgsqlCommand(sql, connection);
-        return command.ExecuteScalar();
-    }
-
     public void Dispose()
     {
         _heartbeat.Dispose();
         try
         {
-            Write("UPDATE mmsafe_leases SET holder = NULL, expires_at = NULL WHERE run = @run AND holder = @me", ("me", Worker));
+            WriteOnce("UPDATE mmsafe_leases SET holder = NULL, expires_at = NULL WHERE run = @run AND holder = @me", ("me", Worker));
         }
         catch (NpgsqlException)
         {

@@ -189,6 +189,27 @@ public sealed class SharedStoreTests
         Assert.Contains("a run already exists here", again.Error);
     }
 
+    [Fact]
+    public async Task A_store_that_goes_away_mid_run_stops_it_with_a_clear_error_and_keeps_what_was_stored()
+    {
+        await using var f = await Fixture.StartAsync();
+        var location = $"{f.Database}/vanishing";
+        var run = Support.Cli.RunAsync(Args(f.Data, f.Server.BaseUrl, location));
+        while (f.Server.Completed.Count < 10) await Task.Delay(5, Token);
+        // The database is dropped under the worker (its connections terminated): no retry can bring it back.
+        await using (var connection = new NpgsqlConnection(f.Postgres.ConnectionString("postgres")))
+        {
+            await connection.OpenAsync(Token);
+            await using var drop = new NpgsqlCommand($"DROP DATABASE {f.Database.Split('/')[^1]} WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync(Token);
+        }
+        var result = await run;
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("the PostgreSQL store failed", result.Error);
+        Assert.Contains("the same command continues the run", result.Error);
+        Assert.DoesNotContain("   at ", result.Error); // no stack trace
+    }
+
     private static async Task<long> WorkersAsync(PostgresServer postgres, string database)
     {
         await using var connection = new NpgsqlConnection(postgres.ConnectionString(database.Split('/')[^1]));
