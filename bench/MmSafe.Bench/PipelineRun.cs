@@ -60,7 +60,7 @@ public static class PipelineRun
     }
 
     // data.json in the official layout, and one distinct image per item: a PNG header followed by noise.
-    private static string WriteDataset(string root, int items, int imageBytes)
+    internal static string WriteDataset(string root, int items, int imageBytes)
     {
         Directory.CreateDirectory(Path.Combine(root, "imgs"));
         var noise = new byte[imageBytes];

@@ -7,6 +7,7 @@ using MmSafe.Bench;
 //   dotnet run -c Release --project bench/MmSafe.Bench -- [--requests 4482] [--concurrency 64] [--latency-ms 200] [--image-kb 300] [--out FILE]
 //   dotnet run -c Release --project bench/MmSafe.Bench -- pipeline [--items 2241] [--concurrency 64] [--latency-ms 200] [--image-kb 300] [--store postgresql://…/DB] [--out FILE]
 //   dotnet run -c Release --project bench/MmSafe.Bench -- report [--items 2241] [--out FILE]
+//   dotnet run -c Release --project bench/MmSafe.Bench -- workers --store postgresql://…/DB [--items 640] [--workers 2] [--latency-ms 2000] [--concurrency 64] [--out FILE]
 //   (the "serve" mode is the loopback endpoint the harness starts as a child process)
 var options = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length ? args[x.i + 1] : "");
@@ -60,6 +61,23 @@ else if (args.FirstOrDefault() == "pipeline")
         ok = r.Complete;
         summary = FormattableString.Invariant(
             $"pipeline N={r.Items} ({r.Requests} requests) C={r.Concurrency} each, L={r.LatencyMs} ms, image={r.ImageBytes / 1024} KB: wall {r.WallSeconds:F2} s vs one stage N·L/C {r.IdealSeconds:F2} s ({r.RatioToIdeal:F3}x), harness CPU {r.CpuMsPerRequest:F3} ms/request, peak RSS {r.PeakRssMb:F0} MB, scored {r.ScoredItems}, complete {r.Complete}");
+    }
+    finally
+    {
+        if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
+    }
+}
+else if (args.FirstOrDefault() == "workers")
+{
+    var work = Path.Combine(Path.GetTempPath(), $"mmsafe-bench-workers-{Environment.ProcessId}");
+    try
+    {
+        var store = options.TryGetValue("store", out var s) ? s : throw new ArgumentException("workers needs --store postgresql://USER@HOST:PORT/DATABASE");
+        var r = await WorkersRun.RunAsync(await StartEndpointAsync(), await StartEndpointAsync(), Int("items", 640), concurrency, latency, imageBytes, work, store, Int("workers", 2));
+        result = r;
+        ok = r.Complete;
+        summary = FormattableString.Invariant(
+            $"workers N={r.Items} C={r.Concurrency} per worker, L={r.LatencyMs} ms: 1 worker {r.OneWorkerSeconds:F2} s, {r.Workers} workers {r.WorkersSeconds:F2} s: {r.Speedup:F2}x of {r.IdealSpeedup}x ideal; requests made {r.RequestsMade} of {r.RequestsNeeded} needed");
     }
     finally
     {

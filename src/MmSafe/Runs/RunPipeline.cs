@@ -94,8 +94,8 @@ public sealed class RunPipeline
         using var noMoreSamples = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _budgetStop.Token);
         try
         {
-            // Claimed a few at a time, so that workers sharing a store share the samples.
-            var feed = new SampleFeed(_store, todo, (w, scored) => NeedsWork(w, options, scored), Math.Max(1, degree / 4));
+            // Claimed a few at a time (a sixteenth of the samples in flight), so that workers sharing a store share them evenly.
+            var feed = new SampleFeed(_store, todo, (w, scored) => NeedsWork(w, options, scored), Math.Max(1, degree / 16));
             await ForEachSampleAsync(feed, degree, options, generate, judging, abort.Token, noMoreSamples.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (BudgetReached && !cancellationToken.IsCancellationRequested)
