@@ -32,57 +32,48 @@ async Task<Uri> StartEndpointAsync()
     return new Uri(line["listening ".Length..] + "/v1/");
 }
 
+// A mode's scratch directory (dataset, runs), removed however the mode ends.
+static async Task<T> InWorkDirAsync<T>(string mode, Func<string, Task<T>> run)
+{
+    var work = Path.Combine(Path.GetTempPath(), $"mmsafe-bench-{mode}-{Environment.ProcessId}");
+    try
+    {
+        return await run(work);
+    }
+    finally
+    {
+        if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
+    }
+}
+
 object result;
 string summary;
 bool ok;
 if (args.FirstOrDefault() == "report")
 {
-    var work = Path.Combine(Path.GetTempPath(), $"mmsafe-bench-report-{Environment.ProcessId}");
-    try
-    {
-        var r = await ReportRun.RunAsync(Int("items", 2241), work);
-        result = r;
-        ok = r.ReportMb <= 60;
-        summary = FormattableString.Invariant($"report of N={r.Items} items (images {r.ImageBytesMean / 1024} KB on average): {r.ReportMb:F1} MB in {r.Seconds:F1} s, peak RSS {r.PeakRssMb:F0} MB");
-    }
-    finally
-    {
-        if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
-    }
+    var r = await InWorkDirAsync("report", work => ReportRun.RunAsync(Int("items", 2241), work));
+    result = r;
+    ok = r.ReportMb <= 60;
+    summary = FormattableString.Invariant($"report of N={r.Items} items (images {r.ImageBytesMean / 1024} KB on average): {r.ReportMb:F1} MB in {r.Seconds:F1} s, peak RSS {r.PeakRssMb:F0} MB");
 }
 else if (args.FirstOrDefault() == "pipeline")
 {
-    int items = Int("items", 2241);
-    var work = Path.Combine(Path.GetTempPath(), $"mmsafe-bench-{Environment.ProcessId}");
-    try
-    {
-        var r = await PipelineRun.RunAsync(await StartEndpointAsync(), await StartEndpointAsync(), items, concurrency, latency, imageBytes, work, options.GetValueOrDefault("store"));
-        result = r;
-        ok = r.Complete;
-        summary = FormattableString.Invariant(
-            $"pipeline N={r.Items} ({r.Requests} requests) C={r.Concurrency} each, L={r.LatencyMs} ms, image={r.ImageBytes / 1024} KB: wall {r.WallSeconds:F2} s vs one stage N·L/C {r.IdealSeconds:F2} s ({r.RatioToIdeal:F3}x), harness CPU {r.CpuMsPerRequest:F3} ms/request, peak RSS {r.PeakRssMb:F0} MB, scored {r.ScoredItems}, complete {r.Complete}");
-    }
-    finally
-    {
-        if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
-    }
+    var (target, judge) = (await StartEndpointAsync(), await StartEndpointAsync());
+    var r = await InWorkDirAsync("pipeline", work => PipelineRun.RunAsync(target, judge, Int("items", 2241), concurrency, latency, imageBytes, work, options.GetValueOrDefault("store")));
+    result = r;
+    ok = r.Complete;
+    summary = FormattableString.Invariant(
+        $"pipeline N={r.Items} ({r.Requests} requests) C={r.Concurrency} each, L={r.LatencyMs} ms, image={r.ImageBytes / 1024} KB: wall {r.WallSeconds:F2} s vs one stage N·L/C {r.IdealSeconds:F2} s ({r.RatioToIdeal:F3}x), harness CPU {r.CpuMsPerRequest:F3} ms/request, peak RSS {r.PeakRssMb:F0} MB, scored {r.ScoredItems}, complete {r.Complete}");
 }
 else if (args.FirstOrDefault() == "workers")
 {
-    var work = Path.Combine(Path.GetTempPath(), $"mmsafe-bench-workers-{Environment.ProcessId}");
-    try
-    {
-        var store = options.TryGetValue("store", out var s) ? s : throw new ArgumentException("workers needs --store postgresql://USER@HOST:PORT/DATABASE");
-        var r = await WorkersRun.RunAsync(await StartEndpointAsync(), await StartEndpointAsync(), Int("items", 640), concurrency, latency, imageBytes, work, store, Int("workers", 2));
-        result = r;
-        ok = r.Complete;
-        summary = FormattableString.Invariant(
-            $"workers N={r.Items} C={r.Concurrency} per worker, L={r.LatencyMs} ms: 1 worker {r.OneWorkerSeconds:F2} s, {r.Workers} workers {r.WorkersSeconds:F2} s: {r.Speedup:F2}x of {r.IdealSpeedup}x ideal; requests made {r.RequestsMade} of {r.RequestsNeeded} needed");
-    }
-    finally
-    {
-        if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
-    }
+    var store = options.TryGetValue("store", out var s) ? s : throw new ArgumentException("workers needs --store postgresql://USER@HOST:PORT/DATABASE");
+    var (target, judge) = (await StartEndpointAsync(), await StartEndpointAsync());
+    var r = await InWorkDirAsync("workers", work => WorkersRun.RunAsync(target, judge, Int("items", 640), concurrency, latency, imageBytes, work, store, Int("workers", 2)));
+    result = r;
+    ok = r.Complete;
+    summary = FormattableString.Invariant(
+        $"workers N={r.Items} C={r.Concurrency} per worker, L={r.LatencyMs} ms: 1 worker {r.OneWorkerSeconds:F2} s, {r.Workers} workers {r.WorkersSeconds:F2} s: {r.Speedup:F2}x of {r.IdealSpeedup}x ideal; requests made {r.RequestsMade} of {r.RequestsNeeded} needed");
 }
 else
 {
