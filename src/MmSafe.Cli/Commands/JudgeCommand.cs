@@ -33,12 +33,15 @@ public static class JudgeCommand
             var benchmark = BenchmarkRegistry.Get(spec.Benchmark);
             if (benchmark.Protocol.Aspects.Count == 0) throw new InputException($"{spec.Benchmark} has no judge stage.");
             var file = parse.GetValue(modelsFile) is { } f ? ModelsFile.Load(f) : null;
-            var requested = judge.Resolve(parse, file);
+            // Without a models file, the names resolve through the models this run recorded (their endpoints and
+            // key variables), never to a default endpoint: a name the run does not know needs --judge-base-url.
+            var requested = judge.Resolve(parse, file, RecordedModels(spec));
             bool blind = parse.GetValue(withoutImage);
             if (blind && requested is null) throw new InputException("--without-image needs --judge NAME: the judge to ask without the image.");
             if (blind) requested = requested! with { Name = $"{requested.Name}-no-image" };
             ModelSettings settings;
             ModelSpec model;
+            RunSpec? added = null; // the spec before this judge was added, restored when the judge answered nothing
             if (requested is null)
             {
                 settings = spec.Judge ?? throw new InputException("no judge; pass --judge NAME.");
@@ -51,11 +54,14 @@ public static class JudgeCommand
                 if (spec.FindJudge(settings.Name) is { } known && known.Model != settings.Model)
                     throw new InputException($"{path}: a judge named '{settings.Name}' already judged this run with model {known.Model}; name the new judge differently.");
                 if (spec.FindJudge(settings.Name) is null)
+                {
                     run.Store.WriteSpec(spec with
                     {
                         Judges = [.. spec.Judges, settings],
                         Operations = new Dictionary<string, ModelOperations>(spec.Operations) { [settings.Name] = RunSpecs.Operations(requested) },
                     });
+                    added = spec;
+                }
             }
             if (parse.GetValue(batch))
                 model = model.Provider == ProviderKind.Mock ? throw new InputException($"--batch: {model.Name} is the offline mock model, which has no batch API.") : model with { Batch = true };
@@ -65,9 +71,24 @@ public static class JudgeCommand
             using var responses = ModelOptions.OpenCache(parse, cache);
             var notices = new RetryNotices();
             var client = new ModelClientFactory(notices: notices).Create(model with { KeyFlag = judge.ApiKeyEnv.Name });
-            int exit = await RunSession.ExecuteAsync(console, run, null, [client], responses, new PipelineOptions(Generate: false, RetryDeclined: parse.GetValue(retry),
-                BatchPoll: parse.GetValue(batchPoll) is { } seconds ? TimeSpan.FromSeconds(seconds) : null),
-                settings.Name, parse.GetValue(json), notices, cancellationToken);
+            int exit;
+            try
+            {
+                exit = await RunSession.ExecuteAsync(console, run, null, [client], responses, new PipelineOptions(Generate: false, RetryDeclined: parse.GetValue(retry),
+                    BatchPoll: parse.GetValue(batchPoll) is { } seconds ? TimeSpan.FromSeconds(seconds) : null),
+                    settings.Name, parse.GetValue(json), notices, cancellationToken);
+            }
+            finally
+            {
+                // A judge is recorded only once it works: one that answered nothing (a wrong URL, key or model id) is
+                // taken out of the spec again, whatever ended the session, so 'run --resume' still matches the run.
+                if (added is not null && !run.Store.Verdicts(settings.Name).Any(v => !v.NeedsRetry))
+                {
+                    run.Store.WriteSpec(added);
+                    console.Error($"note: judge '{settings.Name}' answered none of its requests, so it is not recorded in {path}; fix its endpoint, key or model id and judge again.");
+                }
+            }
+            if (added is not null && run.Store.ReadSpec()?.FindJudge(settings.Name) is null) return ExitCodes.ModelUnavailable;
             // Drift guard: how far this judge moves the headline on the same answers as the run's own judge.
             var first = spec.Judge?.Name;
             if (first is not null && first != settings.Name
@@ -76,5 +97,15 @@ public static class JudgeCommand
             return exit;
         });
         return command;
+    }
+
+    /// <summary>The models a run recorded (target, judges, captioner) by name, driven as recorded.</summary>
+    private static Dictionary<string, ModelSpec> RecordedModels(RunSpec spec)
+    {
+        var models = new Dictionary<string, ModelSpec>(StringComparer.Ordinal);
+        foreach (var m in new[] { spec.Target }.Concat(spec.Judges).Append(spec.Captioner).OfType<ModelSettings>())
+            if (m.Provider != MmSafe.Interchange.RunImport.Provider && Enum.TryParse<ProviderKind>(m.Provider, out _))
+                models.TryAdd(m.Name, RunSpecs.Model(m, spec.Operations.GetValueOrDefault(m.Name)));
+        return models;
     }
 }

@@ -60,9 +60,10 @@ public sealed class ModelOptions
     }
 
     /// <summary>The spec the flags describe, or null when the model flag was not given; one model only.</summary>
-    public ModelSpec? Resolve(ParseResult parse, IReadOnlyDictionary<string, ModelSpec>? modelsFile)
+    /// <param name="runModels">The models an existing run recorded, by name (for commands on a run).</param>
+    public ModelSpec? Resolve(ParseResult parse, IReadOnlyDictionary<string, ModelSpec>? modelsFile, IReadOnlyDictionary<string, ModelSpec>? runModels = null)
     {
-        var all = ResolveAll(parse, modelsFile);
+        var all = ResolveAll(parse, modelsFile, runModels);
         return all.Count switch
         {
             0 => null,
@@ -72,27 +73,37 @@ public sealed class ModelOptions
     }
 
     /// <summary>Every model the flag names, in order (a judge panel); the URL, key and concurrency flags apply to each.</summary>
-    public IReadOnlyList<ModelSpec> ResolveAll(ParseResult parse, IReadOnlyDictionary<string, ModelSpec>? modelsFile)
+    public IReadOnlyList<ModelSpec> ResolveAll(ParseResult parse, IReadOnlyDictionary<string, ModelSpec>? modelsFile, IReadOnlyDictionary<string, ModelSpec>? runModels = null)
     {
         var names = parse.GetValue(Name) ?? [];
         if (names.Distinct(StringComparer.Ordinal).Count() != names.Length) throw new InputException($"{Name.Name}: each model may be named once.");
-        return [.. names.Select(name => ResolveOne(parse, modelsFile, name))];
+        return [.. names.Select(name => ResolveOne(parse, modelsFile, runModels, name))];
     }
 
-    private ModelSpec ResolveOne(ParseResult parse, IReadOnlyDictionary<string, ModelSpec>? modelsFile, string name)
+    // Nothing is sent where the user did not name: a name is a models-file entry, a model the run recorded (its endpoint
+    // and key variable), a model id with --base-url, or "mock". A plain model id goes to OpenAI's API only when no models
+    // file is in play, neither given now nor behind the run's own names.
+    private ModelSpec ResolveOne(ParseResult parse, IReadOnlyDictionary<string, ModelSpec>? modelsFile, IReadOnlyDictionary<string, ModelSpec>? runModels, string name)
     {
         Uri? baseUrl = null;
         if (parse.GetValue(BaseUrl) is { } url && (!Uri.TryCreate(url, UriKind.Absolute, out baseUrl) || baseUrl.Scheme is not ("http" or "https")))
             throw new InputException($"{BaseUrl.Name} '{url}' is not an http(s) URL; expected e.g. http://localhost:8000/v1.");
         var keyEnv = parse.GetValue(ApiKeyEnv);
         if (parse.GetValue(Concurrency) is < 1 and var bad) throw new InputException($"{Concurrency.Name} must be at least 1, not {bad}.");
+        bool runUsedEntries = runModels?.Values.Any(m => m.Provider != ProviderKind.Mock && m.Name != m.Model) == true;
+        bool adhocAllowed = baseUrl is not null || ModelSpec.Adhoc(name).Provider == ProviderKind.Mock || modelsFile is null && !runUsedEntries;
         ModelSpec spec;
         if (modelsFile?.TryGetValue(name, out var entry) == true) spec = entry;
-        else if (modelsFile is not null && baseUrl is null && !ModelSpec.Adhoc(name).Provider.Equals(ProviderKind.Mock))
-            // A misspelt entry must not fall back to api.openai.com with the key and the images.
-            throw new InputException($"{Name.Name} '{name}': no such entry in the models file (entries: {string.Join(", ", modelsFile.Keys.Order().Select(k => $"'{k}'"))}); " +
-                $"{(Closest(name, modelsFile.Keys) is { } guess ? $"did you mean '{guess}'? " : "")}To use a model that is not in the file, also pass {BaseUrl.Name}.");
-        else spec = ModelSpec.Adhoc(name, baseUrl, keyEnv);
+        else if (runModels?.TryGetValue(name, out var known) == true) spec = known;
+        else if (adhocAllowed) spec = ModelSpec.Adhoc(name, baseUrl, keyEnv);
+        else
+        {
+            var candidates = (modelsFile?.Keys ?? []).Concat(runModels?.Keys ?? []).Distinct().Order().ToList();
+            string where = modelsFile is not null ? "entry in the models file" : "model in this run (it was made with a models file)";
+            throw new InputException($"{Name.Name} '{name}': no such {where} (known: {string.Join(", ", candidates.Select(k => $"'{k}'"))}); " +
+                $"{(Closest(name, candidates) is { } guess ? $"did you mean '{guess}'? " : "")}To use a model {(modelsFile is not null ? "that is not in the file" : "the run does not know")}, " +
+                $"also pass {BaseUrl.Name}{(modelsFile is null ? " (or --models-file)" : "")}.");
+        }
         return spec with
         {
             BaseUrl = baseUrl ?? spec.BaseUrl,

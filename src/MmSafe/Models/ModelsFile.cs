@@ -59,6 +59,9 @@ public static class ModelsFile
         Uri? baseUrl = null;
         if (e.BaseUrl is not null && (!Uri.TryCreate(e.BaseUrl, UriKind.Absolute, out baseUrl) || baseUrl.Scheme is not ("http" or "https")))
             throw new InputException($"{where}: base_url '{e.BaseUrl}' is not an http(s) URL; expected e.g. http://localhost:8000/v1.");
+        if (e.BaseUrls is { Count: 0 })
+            // An empty list must not mean "the default endpoint": nothing goes where the user did not name.
+            throw new InputException($"{where}: base_urls is an empty list; expected at least one URL (e.g. [http://gpu-1:8000/v1, http://gpu-2:8000/v1]) or a single base_url.");
         var replicas = new List<Uri>();
         foreach (var url in e.BaseUrls ?? [])
             replicas.Add(Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? u

@@ -1,0 +1,99 @@
+using System.Text.Json.Nodes;
+using MmSafe.Runs;
+using MmSafe.Tests.Support;
+
+namespace MmSafe.Tests.Runs;
+
+/// <summary>
+/// Nothing is sent where the user did not name: a command on an existing run resolves model names through what the run
+/// recorded, an empty replica list is an error, and a judge that answers nothing is not left in the run's spec.
+/// </summary>
+public sealed class NoDefaultEndpointTests
+{
+    private static async Task<(TempDir Dir, FakeModelServer Server)> RunWithModelsFileAsync()
+    {
+        var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 4);
+        var server = await FakeModelServer.StartAsync();
+        server.Responder = body => RunFixture.Answer(body);
+        File.WriteAllText(dir.Full("models.yaml"), $"""
+            models:
+              target:
+                model: target-vlm
+                base_url: {server.BaseUrl}
+                api_key_env: MMSAFE_TEST_KEY
+              judge:
+                model: judge-vlm
+                base_url: {server.BaseUrl}
+                api_key_env: MMSAFE_TEST_KEY
+            """);
+        var run = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--models-file", dir.Full("models.yaml"), "--model", "target", "--judge", "judge",
+            "--out", dir.Full("run"), "--json", "--cache", "off");
+        Assert.True(run.ExitCode == 0, run.Error);
+        return (dir, server);
+    }
+
+    [Fact]
+    public async Task Judging_a_run_made_with_a_models_file_resolves_the_entry_through_the_run_not_to_OpenAI()
+    {
+        var (dir, server) = await RunWithModelsFileAsync();
+        using var _ = dir;
+        await using var __ = server;
+        int before = server.Received.Count;
+        var blind = await Support.Cli.RunAsync("judge", dir.Full("run"), "--judge", "judge", "--without-image", "--json", "--cache", "off");
+        Assert.True(blind.ExitCode == 0, blind.Error);
+        var sent = server.Received.Skip(before).Select(r => r.Body!).ToList();
+        Assert.Equal(4, sent.Count); // every blind judge request reached the recorded endpoint, as the recorded model id
+        Assert.All(sent, b => Assert.Equal("judge-vlm", b["model"]!.GetValue<string>()));
+        Assert.All(sent, b => Assert.DoesNotContain("image_url", b.ToJsonString()));
+        using var store = SqliteRunStore.OpenReadOnly(dir.Full("run"));
+        var judge = store.Read().Spec.FindJudge("judge-no-image")!;
+        Assert.Equal((server.BaseUrl.ToString(), "MMSAFE_TEST_KEY"), (judge.BaseUrl, judge.ApiKeyEnv));
+    }
+
+    [Fact]
+    public async Task A_name_the_run_does_not_know_is_refused_with_a_suggestion_and_nothing_is_recorded()
+    {
+        var (dir, server) = await RunWithModelsFileAsync();
+        using var _ = dir;
+        await using var __ = server;
+        int before = server.Received.Count;
+        var typo = await Support.Cli.RunAsync("judge", dir.Full("run"), "--judge", "jugde", "--cache", "off");
+        Assert.Equal(2, typo.ExitCode);
+        Assert.Contains("did you mean 'judge'?", typo.Error);
+        Assert.Contains("--judge-base-url", typo.Error);
+        Assert.Equal(before, server.Received.Count);
+        using var store = SqliteRunStore.OpenReadOnly(dir.Full("run"));
+        Assert.Equal(["judge"], store.Read().Spec.Judges.Select(j => j.Name));
+    }
+
+    [Fact]
+    public async Task A_judge_that_answers_nothing_is_not_recorded_so_the_run_still_resumes()
+    {
+        var (dir, server) = await RunWithModelsFileAsync();
+        using var _ = dir;
+        await using var __ = server;
+        await using var broken = await FakeModelServer.StartAsync();
+        broken.Default = FakeReply.Status(401, """{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}}""");
+        var failed = await Support.Cli.RunAsync("judge", dir.Full("run"), "--judge", "other", "--judge-base-url", broken.BaseUrl.ToString(), "--cache", "off");
+        Assert.NotEqual(0, failed.ExitCode);
+        Assert.Contains("judge 'other' answered none of its requests, so it is not recorded", failed.Error);
+        using (var store = SqliteRunStore.OpenReadOnly(dir.Full("run")))
+            Assert.Equal(["judge"], store.Read().Spec.Judges.Select(j => j.Name));
+        var resumed = await Support.Cli.RunAsync("run", "--resume", dir.Full("run"), "--json", "--cache", "off");
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+    }
+
+    [Fact]
+    public async Task An_empty_replica_list_is_refused_before_anything_is_sent()
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 2);
+        File.WriteAllText(dir.Full("models.yaml"), "models:\n  t:\n    model: some-vlm\n    base_urls: []\n");
+        var run = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--models-file", dir.Full("models.yaml"), "--model", "t", "--judge", "mock",
+            "--out", dir.Full("run"), "--cache", "off");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("base_urls is an empty list", run.Error);
+        Assert.False(Directory.Exists(dir.Full("run")) && File.Exists(dir.Full("run/run.db")));
+    }
+}
