@@ -62,7 +62,7 @@ public sealed class ModelClientFactory(HttpClient? httpClient = null, ILoggerFac
             .Use(inner => new Middleware.LoggingChatClient(inner, logger, spec.Name, endpoint.ApiKey))
             .Use(inner => new ConcurrencyLimitingChatClient(inner, slots))
             .Use(inner => new AccountingChatClient(inner, ledger))
-            .Use(inner => structured = new StructuredOutputFallbackChatClient(inner, spec.StructuredOutput))
+            .Use(inner => structured = new StructuredOutputFallbackChatClient(inner, spec.Provider == ProviderKind.Anthropic ? StructuredOutputMode.Off : spec.StructuredOutput))
             .Use(inner => new RetryingChatClient(inner, spec.Retry, detail =>
             {
                 Middleware.LoggingChatClient.Retrying(logger, spec.Name, detail, endpoint.ApiKey);

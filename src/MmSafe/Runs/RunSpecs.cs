@@ -27,16 +27,20 @@ public static class RunSpecs
     }
 
     /// <summary>A judge's settings for this benchmark: the protocol's judge parameters, the models file's, then the flags.</summary>
+    /// <remarks>Anthropic's Messages API takes no response format, so an Anthropic judge is recorded without structured output (a deviation shown).</remarks>
     public static ModelSettings Judge(IBenchmark benchmark, ModelSpec judge, GenerationParameters? flags, bool seesImage = true) =>
         Settings(judge, benchmark.Protocol.Judge.With(judge.Defaults).With(flags),
-            benchmark.Protocol.JudgeFormat is null ? "none" : judge.StructuredOutput.ToString()) with { SeesImage = seesImage };
+            benchmark.Protocol.JudgeFormat is null ? "none"
+            : judge.Provider == ProviderKind.Anthropic ? nameof(StructuredOutputMode.Off) : judge.StructuredOutput.ToString()) with { SeesImage = seesImage };
 
     public static ModelOperations Operations(ModelSpec spec) =>
         new(spec.Concurrency, spec.RequestsPerMinute, spec.Retry, spec.Replicas.Count == 0 ? null : [.. spec.Replicas.Select(u => u.ToString())], spec.Batch);
 
+    // The record is what the wire carries: Anthropic's API has no seed, so none is recorded as sent.
     private static ModelSettings Settings(ModelSpec s, GenerationParameters parameters, string structured) => new(
         s.Name, s.Provider.ToString(), s.Model, s.Provider == ProviderKind.Mock ? null : s.EffectiveBaseUrl.ToString(), s.ApiKeyEnv,
-        parameters, s.ImageDetail, s.EffectiveMaxTokensField, s.Choices.ToString(), structured);
+        s.Provider == ProviderKind.Anthropic ? parameters with { Seed = null } : parameters, s.ImageDetail,
+        s.Provider == ProviderKind.Anthropic ? "max_tokens" : s.EffectiveMaxTokensField, s.Choices.ToString(), structured);
 
     /// <summary>The model a recorded setting describes, driven as recorded (or as <paramref name="operations"/> say).</summary>
     public static ModelSpec Model(ModelSettings m, ModelOperations? operations) => new(m.Name, Enum.Parse<ProviderKind>(m.Provider), m.Model)

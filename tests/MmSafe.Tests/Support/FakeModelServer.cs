@@ -33,7 +33,7 @@ public abstract record FakeReply
 }
 
 /// <summary>A request as the server saw it.</summary>
-public sealed record ReceivedRequest(DateTime At, string Path, string? Authorization, JsonNode? Body);
+public sealed record ReceivedRequest(DateTime At, string Path, string? Authorization, JsonNode? Body, string? AnthropicVersion = null);
 
 /// <summary>
 /// A real OpenAI-compatible HTTP server on 127.0.0.1, started by the test. Replies come from a
@@ -97,7 +97,8 @@ public sealed class FakeModelServer : IAsyncDisposable
             var text = await reader.ReadToEndAsync(context.RequestAborted);
             JsonNode? body = null;
             try { body = JsonNode.Parse(text); } catch (JsonException) { }
-            Received.Enqueue(new ReceivedRequest(DateTime.UtcNow, context.Request.Path, context.Request.Headers.Authorization.ToString(), body));
+            Received.Enqueue(new ReceivedRequest(DateTime.UtcNow, context.Request.Path, context.Request.Headers.Authorization.ToString(), body,
+                context.Request.Headers.TryGetValue("anthropic-version", out var version) ? version.ToString() : null));
             var reply = _script.TryDequeue(out var scripted) ? scripted : Responder?.Invoke(body) ?? Default;
             await ReplyAsync(context, reply, body);
             if (reply is FakeReply.Answer or FakeReply.Delayed { Then: FakeReply.Answer })

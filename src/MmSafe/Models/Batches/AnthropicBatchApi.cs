@@ -11,12 +11,10 @@ namespace MmSafe.Models.Batches;
 /// </summary>
 public sealed class AnthropicBatchApi(ModelEndpoint endpoint, HttpClient http) : BatchApi(endpoint, http)
 {
-    private const string Version = "2023-06-01";
-
     public override int MaxRequests => 100_000;
 
     /// <summary>The max_tokens Anthropic requires when the protocol sets none.</summary>
-    public int DefaultMaxTokens { get; init; } = 1024;
+    public int DefaultMaxTokens { get; init; } = Providers.AnthropicMessages.DefaultMaxTokens;
 
     // Message Batches keep no metadata: a batch whose id was never received cannot be found again by our submission id.
     public override async Task<string> SubmitAsync(IReadOnlyList<BatchRequest> requests, string submission, CancellationToken cancellationToken)
@@ -44,41 +42,7 @@ public sealed class AnthropicBatchApi(ModelEndpoint endpoint, HttpClient http) :
         w.WriteStartObject();
         w.WriteString("custom_id", r.CustomId);
         w.WriteStartObject("params");
-        w.WriteString("model", Endpoint.Model);
-        w.WriteNumber("max_tokens", r.Options.MaxOutputTokens ?? DefaultMaxTokens);
-        if (r.Options.Temperature is { } t) w.WriteNumber("temperature", t);
-        if (r.Options.TopP is { } p) w.WriteNumber("top_p", p);
-        var system = string.Join("\n", r.Messages.Where(m => m.Role == ChatRole.System).Select(m => m.Text));
-        if (system.Length > 0) w.WriteString("system", system);
-        w.WriteStartArray("messages");
-        foreach (var message in r.Messages.Where(m => m.Role != ChatRole.System))
-        {
-            w.WriteStartObject();
-            w.WriteString("role", message.Role == ChatRole.Assistant ? "assistant" : "user");
-            w.WriteStartArray("content");
-            foreach (var content in message.Contents)
-            {
-                w.WriteStartObject();
-                if (content is DataContent data && data.HasTopLevelMediaType("image"))
-                {
-                    w.WriteString("type", "image");
-                    w.WriteStartObject("source");
-                    w.WriteString("type", "base64");
-                    w.WriteString("media_type", data.MediaType);
-                    w.WriteBase64String("data", data.Data.Span);
-                    w.WriteEndObject();
-                }
-                else
-                {
-                    w.WriteString("type", "text");
-                    w.WriteString("text", content is TextContent text ? text.Text : "");
-                }
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        Providers.AnthropicMessages.WriteFields(w, Endpoint.Model, r.Messages, r.Options, DefaultMaxTokens);
         w.WriteEndObject();
         w.WriteEndObject();
     }
@@ -110,22 +74,13 @@ public sealed class AnthropicBatchApi(ModelEndpoint endpoint, HttpClient http) :
         var type = result.GetProperty("type").GetString();
         if (type != "succeeded")
             return new BatchOutcome(id, null, $"the batch request {type}{(result.TryGetProperty("error", out var e) ? ": " + Providers.HttpErrors.ErrorMessage(e.GetRawText()) : "")}");
-        var message = result.GetProperty("message");
-        var text = string.Concat(message.GetProperty("content").EnumerateArray()
-            .Where(c => c.GetProperty("type").GetString() == "text").Select(c => c.GetProperty("text").GetString()));
-        var stop = message.TryGetProperty("stop_reason", out var s) ? s.GetString() : null;
-        var reason = stop switch { "max_tokens" => "length", "refusal" => "content_filter", null => null, _ => "stop" };
-        long? Tokens(string name) => message.TryGetProperty("usage", out var u) && u.TryGetProperty(name, out var v) && v.TryGetInt64(out var n) ? n : null;
-        var response = new ChatResponse(new ChatMessage(ChatRole.Assistant, text) { AdditionalProperties = new() { [Completion.FinishReasonKey] = reason } })
-        {
-            Usage = new UsageDetails { InputTokenCount = Tokens("input_tokens"), OutputTokenCount = Tokens("output_tokens") },
-        };
+        var response = Providers.AnthropicMessages.Read(result.GetProperty("message"));
         return new BatchOutcome(id, Completion.FromResponse(response, TimeSpan.Zero)[0], null);
     }
 
     protected override void Authorize(HttpRequestHeaders headers)
     {
         if (Endpoint.ApiKey is { } key) headers.Add("x-api-key", key);
-        headers.Add("anthropic-version", Version);
+        headers.Add("anthropic-version", Providers.AnthropicMessages.Version);
     }
 }
