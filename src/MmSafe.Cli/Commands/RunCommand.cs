@@ -102,7 +102,7 @@ public static class RunCommand
                 ShowPlan(console, RunPlan.Estimate(requested, parse.GetValue(prices) is { } p ? PriceTable.Load(p) : null), requested, outDir);
                 return ExitCodes.Success;
             }
-            using var run = RunDirectory.Start(outDir, requested with { Prices = parse.GetValue(prices) is { } pf ? PriceTable.LoadPrices(pf) : null }, selected);
+            using var run = RunDirectory.Start(outDir, requested with { Prices = parse.GetValue(prices) is { } pf ? PriceTable.LoadPrices(pf) : null, Cache = ModelOptions.CacheChoice(parse, cache) }, selected);
             var recorded = run.Spec;
             return await ExecuteAsync(console, parse, run, Recorded(recorded, recorded.Target, null, target),
                 [.. recorded.Judges.Select(j => Recorded(recorded, j, null, judge))],
@@ -153,7 +153,7 @@ public static class RunCommand
         ModelSpec? captionerSpec, Option<string> cache, Option<bool> json, Option<string> budgetOption, Option<bool> otel, Option<double?> batchPoll,
         CancellationToken cancellationToken)
     {
-        using var responses = ModelOptions.OpenCache(parse, cache);
+        using var responses = ModelOptions.OpenCache(parse, cache, run.Spec.Cache);
         var notices = new RetryNotices();
         var factory = new ModelClientFactory(notices: notices, telemetrySource: parse.GetValue(otel) ? "MmSafe" : null);
         var targetClient = factory.Create(target);

@@ -31,7 +31,8 @@ public sealed record RunSelection(int? Limit, IReadOnlyList<string>? Categories,
 /// What a run is, exactly: the benchmark and its protocol version, the dataset by hash, the item selection, the
 /// answers per item, the modality condition, the target and the judge(s) with the effective values sent, and how each model is driven.
 /// Written when the run starts; a later command that would produce different results is refused with the
-/// differences; <c>--resume</c> restores all of it.
+/// differences; <c>--resume</c> restores all of it. <see cref="Cache"/> is the response cache the run started with (a
+/// file's full path, or "off"), which a later session uses unless told otherwise.
 /// </summary>
 public sealed record RunSpec(
     string Benchmark,
@@ -47,7 +48,8 @@ public sealed record RunSpec(
     DateTimeOffset CreatedAt,
     string Condition = Conditions.Official,
     ModelSettings? Captioner = null,
-    IReadOnlyDictionary<string, Price>? Prices = null)
+    IReadOnlyDictionary<string, Price>? Prices = null,
+    string? Cache = null)
 {
     public static string CurrentToolVersion { get; } = typeof(RunSpec).Assembly
         .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)

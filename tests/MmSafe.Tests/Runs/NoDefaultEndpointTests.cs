@@ -97,3 +97,36 @@ public sealed class NoDefaultEndpointTests
         Assert.False(Directory.Exists(dir.Full("run")) && File.Exists(dir.Full("run/run.db")));
     }
 }
+
+/// <summary>A later session of a run uses the response cache the run started with, not the default one.</summary>
+public sealed class ResumeCacheTests
+{
+    private static long Answers(string cache)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={cache};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM answers";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    [Fact]
+    public async Task Resume_without_cache_uses_the_cache_the_run_started_with()
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 4);
+        await using var server = await FakeModelServer.StartAsync();
+        server.Responder = body => RunFixture.Answer(body);
+        server.Script(FakeReply.Status(400), FakeReply.Status(400)); // two target requests fail: they are asked again on resume
+        var own = dir.Full("own-cache.db");
+        var first = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "t", "--base-url", server.BaseUrl.ToString(), "--judge", "j",
+            "--judge-base-url", server.BaseUrl.ToString(), "--out", dir.Full("run"), "--json", "--cache", own);
+        Assert.Equal(3, first.ExitCode);
+        long before = Answers(own);
+        var resumed = await Support.Cli.RunAsync("run", "--resume", dir.Full("run"), "--json");
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        Assert.Equal(before + 4, Answers(own)); // the two answers asked again and their two verdicts went into the run's own cache
+        using var store = SqliteRunStore.OpenReadOnly(dir.Full("run"));
+        Assert.Equal(Path.GetFullPath(own), store.Read().Spec.Cache);
+    }
+}
