@@ -8,6 +8,7 @@ using MmSafe.Bench;
 //   dotnet run -c Release --project bench/MmSafe.Bench -- pipeline [--items 2241] [--concurrency 64] [--latency-ms 200] [--image-kb 300] [--store postgresql://…/DB] [--out FILE]
 //   dotnet run -c Release --project bench/MmSafe.Bench -- report [--items 2241] [--out FILE]
 //   dotnet run -c Release --project bench/MmSafe.Bench -- workers --store postgresql://…/DB [--items 640] [--workers 2] [--latency-ms 2000] [--concurrency 64] [--out FILE]
+//   dotnet run -c Release --project bench/MmSafe.Bench -- breaker --scenario refused|silent [--items 2241] [--out FILE]   (needs the CLI built in Release)
 //   (the "serve" mode is the loopback endpoint the harness starts as a child process)
 var options = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length ? args[x.i + 1] : "");
@@ -55,6 +56,15 @@ if (args.FirstOrDefault() == "report")
     result = r;
     ok = r.ReportMb <= 60;
     summary = FormattableString.Invariant($"report of N={r.Items} items (images {r.ImageBytesMean / 1024} KB on average): {r.ReportMb:F1} MB in {r.Seconds:F1} s, peak RSS {r.PeakRssMb:F0} MB");
+}
+else if (args.FirstOrDefault() == "breaker")
+{
+    var dll = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "MmSafe.Cli", "bin", "Release", "net10.0", "mmsafe.dll"));
+    var scenario = options.GetValueOrDefault("scenario", "refused");
+    var r = await InWorkDirAsync("breaker", work => BreakerRun.RunAsync(scenario, Int("items", 2241), dll, work));
+    result = r;
+    ok = r.ExitCode == 3 && r.SaidWhatToDo;
+    summary = FormattableString.Invariant($"breaker ({r.Scenario}) N={r.Items}: mmsafe exited {r.ExitCode} after {r.Seconds:F1} s, {r.AnswersStored} answers stored; {r.LastError}");
 }
 else if (args.FirstOrDefault() == "pipeline")
 {

@@ -81,7 +81,7 @@ public static class CliApp
         catch (MmSafe.Models.ModelRequestException e)
         {
             console.Error($"error: {e.Message}");
-            return e.IsTransient ? ExitCodes.ModelUnavailable : ExitCodes.InputError;
+            return e.IsTransient || e.Kind == MmSafe.Models.ModelErrorKind.Unreachable ? ExitCodes.ModelUnavailable : ExitCodes.InputError;
         }
         catch (OperationCanceledException)
         {

@@ -102,7 +102,7 @@ public static class EvalCommand
                         cellProgress.Finish(completeness.IsComplete);
                         outcome = completeness.Describe();
                     }
-                    catch (Exception e) when (e is ModelRequestException { IsConfigurationError: true } or InputException)
+                    catch (Exception e) when (e is ModelRequestException { StopsTheRun: true } or InputException)
                     {
                         // A wrong key, URL or model stops its own cells, not the evaluation: the others go on, and the end says what to fix.
                         failures[i] = e.Message;

@@ -19,12 +19,16 @@ internal static class RunSession
         if (deviations.Count > 0) console.Error($"note: this run departs from the official {spec.Benchmark} protocol: {string.Join("; ", deviations)}.");
         // With --json, stdout carries the JSON alone.
         bool budgetReached = false;
-        if (json) budgetReached = await RunSchedule.RunAsync(run.Store, spec, target, judges, cache, null, captioner, budget, options, cancellationToken);
-        else if (!console.Err.Profile.Capabilities.Interactive)
-            await LogRunProgress.RunAsync(console, async progress =>
-                budgetReached = await RunSchedule.RunAsync(run.Store, spec, target, judges, cache, progress, captioner, budget, options, cancellationToken));
-        else await SpectreRunProgress.RunAsync(console, async progress =>
-            budgetReached = await RunSchedule.RunAsync(run.Store, spec, target, judges, cache, progress, captioner, budget, options, cancellationToken), notices);
+        try
+        {
+            budgetReached = await RunScheduleAsync(console, run, spec, target, judges, cache, options, json, notices, captioner, budget, cancellationToken);
+        }
+        catch (ModelRequestException e) when (e.Kind == ModelErrorKind.Unreachable)
+        {
+            console.Error($"error: {e.Message}. Every answer and verdict received is stored; 'mmsafe run --resume {run.Store.Location}' (or the same judge command) " +
+                "asks for the rest once the endpoint answers again.");
+            return ExitCodes.ModelUnavailable;
+        }
         var contents = run.Store.Read();
         var score = RunScoring.Score(contents, judge);
         ScorePrinter.Print(console, score, json);
@@ -40,6 +44,19 @@ internal static class RunSession
         console.Error($"error: the scores are incomplete: {score.Completeness.Describe()} (the answers not scored are listed with their reasons). " +
             $"What was received is stored; 'mmsafe run --resume {run.Store.Location}' asks again for the rest.");
         return ExitCodes.ModelUnavailable;
+    }
+
+    private static async Task<bool> RunScheduleAsync(CliConsole console, RunDirectory run, RunSpec spec, ModelClient? target, IReadOnlyList<ModelClient> judges,
+        ResponseCache? cache, PipelineOptions options, bool json, RetryNotices? notices, ModelClient? captioner, BudgetGuard? budget, CancellationToken cancellationToken)
+    {
+        bool budgetReached = false;
+        if (json) budgetReached = await RunSchedule.RunAsync(run.Store, spec, target, judges, cache, null, captioner, budget, options, cancellationToken);
+        else if (!console.Err.Profile.Capabilities.Interactive)
+            await LogRunProgress.RunAsync(console, async progress =>
+                budgetReached = await RunSchedule.RunAsync(run.Store, spec, target, judges, cache, progress, captioner, budget, options, cancellationToken));
+        else await SpectreRunProgress.RunAsync(console, async progress =>
+            budgetReached = await RunSchedule.RunAsync(run.Store, spec, target, judges, cache, progress, captioner, budget, options, cancellationToken), notices);
+        return budgetReached;
     }
 
     // "Failed" counts what the progress bars counted: answers or verdicts stored this session that must be asked again.

@@ -43,15 +43,17 @@ public sealed class ModelClientFactory(HttpClient? httpClient = null, ILoggerFac
             KeyFlag = spec.KeyFlag,
         };
         // Each endpoint (each replica) has its own requests-per-minute bucket and its own Retry-After pause.
-        IChatClient Limited(IChatClient server) =>
-            new EndpointLimitingChatClient(server, spec.RequestsPerMinute is > 0 and var rpm ? EndpointLimitingChatClient.PerMinute(rpm) : null);
+        // And its own circuit breaker, shared with every model on the same endpoint.
+        IChatClient Limited(IChatClient server, Uri url) => new CircuitBreakingChatClient(
+            new EndpointLimitingChatClient(server, spec.RequestsPerMinute is > 0 and var rpm ? EndpointLimitingChatClient.PerMinute(rpm) : null),
+            Breaker(url, spec));
         IChatClient provider = spec.Provider switch
         {
             ProviderKind.Mock => new MockChatClient(spec.Model),
-            ProviderKind.Anthropic => Limited(AnthropicProvider.Create(spec, endpoint, _http)),
+            ProviderKind.Anthropic => Limited(AnthropicProvider.Create(spec, endpoint, _http), endpoint.BaseUrl),
             _ when spec.Replicas.Count > 0 => new BalancingChatClient(
-                [Limited(new OpenAICompatibleChatClient(endpoint, _http)), .. spec.Replicas.Select(url => Limited(new OpenAICompatibleChatClient(endpoint with { BaseUrl = url }, _http)))]),
-            _ => Limited(new OpenAICompatibleChatClient(endpoint, _http)),
+                [Limited(new OpenAICompatibleChatClient(endpoint, _http), endpoint.BaseUrl), .. spec.Replicas.Select(url => Limited(new OpenAICompatibleChatClient(endpoint with { BaseUrl = url }, _http), url))]),
+            _ => Limited(new OpenAICompatibleChatClient(endpoint, _http), endpoint.BaseUrl),
         };
         var logger = _loggers.CreateLogger("MmSafe.Models");
         var ledger = new UsageLedger(spec.Name);
@@ -72,6 +74,19 @@ public sealed class ModelClientFactory(HttpClient? httpClient = null, ILoggerFac
         if (telemetrySource is not null) builder.UseOpenTelemetry(sourceName: telemetrySource, configure: c => c.EnableSensitiveData = false);
         var client = builder.Build();
         return new ModelClient(spec, client, ledger, structured!, Batches.BatchApi.For(spec, endpoint, _http));
+    }
+
+    private readonly Dictionary<string, EndpointBreaker> _breakers = new(StringComparer.Ordinal);
+
+    private EndpointBreaker Breaker(Uri url, ModelSpec spec)
+    {
+        lock (_breakers)
+        {
+            var key = url.ToString();
+            if (!_breakers.TryGetValue(key, out var breaker))
+                _breakers[key] = breaker = new EndpointBreaker($"{spec.Model} at {key}", Math.Clamp(spec.Concurrency, 1, 8), spec.Retry.RequestTimeout, spec.Retry.GiveUpAfter);
+            return breaker;
+        }
     }
 
     // Target and judge on the same endpoint share its limit.

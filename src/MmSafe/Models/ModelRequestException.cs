@@ -20,6 +20,9 @@ public enum ModelErrorKind
 
     /// <summary>Any other status that retrying cannot fix.</summary>
     Permanent,
+
+    /// <summary>The endpoint went away: its circuit breaker opened after connection failures or timeouts with no answer. Stops the run.</summary>
+    Unreachable,
 }
 
 /// <summary>
@@ -41,4 +44,7 @@ public sealed class ModelRequestException(ModelErrorKind kind, string message, i
 
     /// <summary>Errors the user fixes by changing the configuration (key, URL, model name).</summary>
     public bool IsConfigurationError => Kind is ModelErrorKind.Unauthorized or ModelErrorKind.Forbidden or ModelErrorKind.NotFound;
+
+    /// <summary>Errors that end the run instead of one request: a configuration error, or an endpoint that went away.</summary>
+    public bool StopsTheRun => IsConfigurationError || Kind == ModelErrorKind.Unreachable;
 }

@@ -20,7 +20,7 @@ namespace MmSafe.Models;
 ///     structured_output: auto     # auto | on | off
 ///     image_detail: high
 ///     parameters: { temperature: 0, top_p: 1, max_tokens: 500, seed: 7, system_prompt: "…" }
-///     retry: { max_retries: 5, base_delay_seconds: 1, max_delay_seconds: 30, max_retry_after_seconds: 120, timeout_seconds: 120 }
+///     retry: { max_retries: 5, base_delay_seconds: 1, max_delay_seconds: 30, max_retry_after_seconds: 120, timeout_seconds: 120, give_up_after_seconds: 30 }
 /// </code>
 /// </summary>
 public static class ModelsFile
@@ -94,6 +94,7 @@ public static class ModelsFile
                 MaxDelay = Seconds(r.MaxDelaySeconds, where, "max_delay_seconds", 0, 3600) ?? defaults.MaxDelay,
                 MaxRetryAfter = Seconds(r.MaxRetryAfterSeconds, where, "max_retry_after_seconds", 0, 86400) ?? defaults.MaxRetryAfter,
                 RequestTimeout = Seconds(r.TimeoutSeconds, where, "timeout_seconds", 0.01, 86400) ?? defaults.RequestTimeout,
+                GiveUpAfter = Seconds(r.GiveUpAfterSeconds, where, "give_up_after_seconds", 0.01, 86400) ?? defaults.GiveUpAfter,
             },
         };
     }
@@ -165,5 +166,6 @@ public static class ModelsFile
         public double? MaxDelaySeconds { get; set; }
         public double? MaxRetryAfterSeconds { get; set; }
         public double? TimeoutSeconds { get; set; }
+        public double? GiveUpAfterSeconds { get; set; }
     }
 }

@@ -182,7 +182,7 @@ public sealed class RunPipeline
             {
                 caption = await _captionWriter.CaptionAsync(work.Sample, work.Images!, token).ConfigureAwait(false);
             }
-            catch (ModelRequestException e) when (!e.IsConfigurationError)
+            catch (ModelRequestException e) when (!e.StopsTheRun)
             {
                 foreach (var k in missing) await SaveAnswerAsync(work, Failed(work, k, "", $"the captioner failed: {e.Message}"), stage, options, judging, token, judge: false).ConfigureAwait(false);
                 return;
@@ -215,7 +215,7 @@ public sealed class RunPipeline
                 }
                 await Task.WhenAll(saves).ConfigureAwait(false);
             }
-            catch (ModelRequestException e) when (!e.IsConfigurationError)
+            catch (ModelRequestException e) when (!e.StopsTheRun)
             {
                 foreach (var k in batch) await SaveAnswerAsync(work, Failed(work, k, identities[k], e.Message), stage, options, judging, token, judge: false).ConfigureAwait(false);
             }
@@ -275,7 +275,7 @@ public sealed class RunPipeline
                     if (hit is null && _cache is not null) await _cache.PutAsync(identity, c, token).ConfigureAwait(false);
                     verdict = Verdict(identity, c.Kind, c.Kind.IsAnswer() ? c.ScoredText : c.Refusal ?? c.Text, null, c, cached: hit is not null);
                 }
-                catch (ModelRequestException e) when (!e.IsConfigurationError)
+                catch (ModelRequestException e) when (!e.StopsTheRun)
                 {
                     verdict = Verdict(identity, null, null, e.Message);
                 }

@@ -18,4 +18,8 @@ public sealed record RetryOptions
 
     /// <summary>Each attempt is cancelled after this long and counts as a transient failure.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>An endpoint that has given no answer for this long, through a run of connection failures or timeouts,
+    /// is taken as gone: its circuit breaker opens and the run stops (what is done is stored).</summary>
+    public TimeSpan GiveUpAfter { get; init; } = TimeSpan.FromSeconds(30);
 }
