@@ -65,6 +65,9 @@ public interface IRunStore : IDisposable
     /// <summary>True when other processes may write the run at the same time, so claimed samples are read again before work.</summary>
     bool IsShared => false;
 
+    /// <summary>True once the store has failed even after its retries: no new request may start, since its result could not be stored.</summary>
+    bool IsUnavailable => false;
+
     /// <summary>The stored answers, verdicts and scores of these samples as they are now (for a shared store, after a claim).</summary>
     SampleRecords ReadSamples(IReadOnlyCollection<string> ids)
     {

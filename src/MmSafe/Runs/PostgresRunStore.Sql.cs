@@ -58,7 +58,14 @@ public sealed partial class PostgresRunStore
         }
     }
 
-    private StoreUnavailableException Unavailable(NpgsqlException e) => new(
+    // Once the store has failed, the pipeline starts nothing new (IsUnavailable): an answer that cannot be stored is paid for twice.
+    private StoreUnavailableException Unavailable(NpgsqlException e)
+    {
+        _unavailable = true;
+        return Failure(e);
+    }
+
+    private StoreUnavailableException Failure(NpgsqlException e) => new(
         $"{Location}: the PostgreSQL store failed ({Message(e)}); every result stored so far is kept, and the same command continues the run once the server answers again.", e);
 
     private async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)

@@ -37,6 +37,11 @@ public sealed partial class PostgresRunStore : IRunStore
 
     public bool IsShared => true;
 
+    private volatile bool _unavailable;
+
+    /// <inheritdoc/>
+    public bool IsUnavailable => _unavailable;
+
     /// <summary>Connects, creating the tables if the database has none, and checks the schema version.</summary>
     public static PostgresRunStore Open(string location)
     {

@@ -51,10 +51,10 @@ public sealed class RunPipeline
     /// <summary>True when the run stopped because its budget was used up.</summary>
     public bool BudgetReached => _budgetStop.IsCancellationRequested;
 
-    // Whether a new request may start: not after Ctrl+C, and not once the budget is spent.
+    // Whether a new request may start: not after Ctrl+C, not once the budget is spent, not once the store has failed.
     private bool MayAsk()
     {
-        if (_stopping.IsCancellationRequested || _budgetStop.IsCancellationRequested) return false;
+        if (_stopping.IsCancellationRequested || _budgetStop.IsCancellationRequested || _store.IsUnavailable) return false;
         if (_budget?.Exceeded != true) return true;
         _budgetStop.Cancel();
         _store.SaveAsync(new RunEvent(DateTimeOffset.UtcNow, RunEvents.BudgetReached, "", _budget.Describe())).GetAwaiter().GetResult();
