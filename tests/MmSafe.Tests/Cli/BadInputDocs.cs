@@ -24,7 +24,10 @@ public static partial class BadInputDocs
 
         """;
 
-    public static string DocsPath => Path.Combine(Root(), "docs", "BAD-INPUTS.md");
+    public static string DocsPath => Path.Combine(RepositoryRoot, "docs", "BAD-INPUTS.md");
+
+    /// <summary>The clone the tests were built from (the folder holding MmSafe.slnx).</summary>
+    public static string RepositoryRoot => Root();
 
     /// <summary>The catalogue's case run through the real command line: its exit code and stderr, with paths and the port made stable.</summary>
     public static async Task<(int Exit, string Error)> RunAsync(BadInput c)
