@@ -39,6 +39,23 @@ public static class CliApp
 
     private const int MaxListed = 20;
 
+    /// <summary>Every problem once, so that one pass over the file fixes them all; past <paramref name="max"/>, where to see the rest.</summary>
+    internal static int ShowProblems(CliConsole console, MmSafe.Datasets.DatasetException e, int? max)
+    {
+        var distinct = e.Problems.Select(p => p.ToString()).Distinct().ToList();
+        console.Error($"error: {distinct.Count} problems in the dataset; fix them and run the command again:");
+        foreach (var problem in distinct.Take(max ?? int.MaxValue)) console.Error($"  {problem}");
+        if (distinct.Count > max)
+        {
+            // A dataset's question files sit at its data root, the folder 'data check' takes; a results file has no such command.
+            var file = e.Problems[0].File;
+            bool dataset = Path.GetFileName(file) is MmSafe.Benchmarks.Siuo.SiuoDataset.GenerationFile or MmSafe.Benchmarks.Siuo.SiuoDataset.MultipleChoiceFile
+                or MmSafe.Benchmarks.VlsBench.VlsBenchDataset.FileName;
+            console.Error($"  … and {distinct.Count - max} more" + (dataset ? $"; 'mmsafe data check {Path.GetDirectoryName(Path.GetFullPath(file))}' lists them all" : ""));
+        }
+        return ExitCodes.InputError;
+    }
+
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         var console = new CliConsole(output, error);
@@ -61,12 +78,7 @@ public static class CliApp
         }
         catch (MmSafe.Datasets.DatasetException e) when (e.Problems.Count > 1)
         {
-            // Every problem once, so that one pass over the file fixes them all.
-            var distinct = e.Problems.Select(p => p.ToString()).Distinct().ToList();
-            console.Error($"error: {distinct.Count} problems in the dataset; fix them and run the command again:");
-            foreach (var problem in distinct.Take(MaxListed)) console.Error($"  {problem}");
-            if (distinct.Count > MaxListed) console.Error($"  … and {distinct.Count - MaxListed} more ('mmsafe data check DIR' lists them all)");
-            return ExitCodes.InputError;
+            return ShowProblems(console, e, MaxListed);
         }
         catch (InputException e)
         {

@@ -76,7 +76,20 @@ public static class DataCommand
         return command;
     }
 
+    // 'data check' is where every problem is listed: 'run' shows the first 20 and sends the user here.
     private static int Check(CliConsole console, string root, bool checkImages)
+    {
+        try
+        {
+            return CheckAll(console, root, checkImages);
+        }
+        catch (DatasetException e) when (e.Problems.Count > 1)
+        {
+            return CliApp.ShowProblems(console, e, max: null);
+        }
+    }
+
+    private static int CheckAll(CliConsole console, string root, bool checkImages)
     {
         var summaries = new List<Summary>();
         if (File.Exists(Path.Combine(root, SiuoDataset.GenerationFile)))

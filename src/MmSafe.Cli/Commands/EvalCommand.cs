@@ -18,7 +18,7 @@ public static class EvalCommand
 {
     public static Command Build(CliConsole console)
     {
-        var file = new Argument<string>("EVAL_FILE") { Description = "The evaluation file (YAML): out, models_file, models, benchmarks, data, judges, conditions, limit, parallel, prices, budget." };
+        var file = new Argument<string>("EVAL_FILE") { Description = "The evaluation file (YAML): out, models_file, models, benchmarks, data, judges, conditions, captioner, limit, parallel, prices, budget." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print each cell's plan (requests, tokens, cost with prices) and stop." };
         var models = new Option<string[]>("--models") { Description = "Only these of the file's models (like VLMEvalKit --model A B).", AllowMultipleArgumentsPerToken = true };
         var benchmarks = new Option<string[]>("--benchmarks") { Description = "Only these of the file's benchmarks (like lmms-eval --tasks).", AllowMultipleArgumentsPerToken = true };
@@ -61,9 +61,12 @@ public static class EvalCommand
             if (!datasets.TryGetValue(bench.Name, out var dataset)) datasets[bench.Name] = dataset = bench.Load(eval.Data[bench.Name]);
             var (selection, selected) = SampleSelection.Apply(dataset, eval.Limit, null, null);
             RunCommand.MissingImages(selected);
-            if (Conditions.Check(bench, selected, cell.Condition, captioner: false) is { } notHere)
+            // The captioner belongs to the caption cells only: other conditions show no description.
+            var captioner = cell.Condition == Conditions.Caption ? eval.Captioner : null;
+            if (Conditions.Check(bench, selected, cell.Condition, captioner is not null, "'captioner: NAME' in the evaluation file") is { } notHere)
                 throw new InputException($"{eval.Path}: {cell.Name}: condition {cell.Condition}: {notHere}.");
-            result.Add((RunSpecs.Create(bench, dataset, selection, bench.Protocol.Samples, cell.Model, null, bench.Protocol.Aspects.Count == 0 ? [] : eval.Judges, null, cell.Condition), selected));
+            result.Add((RunSpecs.Create(bench, dataset, selection, bench.Protocol.Samples, cell.Model, null, bench.Protocol.Aspects.Count == 0 ? [] : eval.Judges, null, cell.Condition,
+                captioner), selected));
         }
         return result;
     }
@@ -75,8 +78,8 @@ public static class EvalCommand
         var notices = new RetryNotices();
         var factory = new ModelClientFactory(notices: notices);
         // One client per model: its concurrency limit, rate limit and replicas hold across every cell that uses it.
-        var clients = eval.Models.Concat(eval.Judges).DistinctBy(m => m.Name).ToDictionary(m => m.Name, m => factory.Create(m with { KeyFlag = "api_key_env in the models file" }));
-        var limit = eval.Budget is { } b ? BudgetLimit.Parse(b) : null;
+        var clients = eval.Models.Concat(eval.Judges).Concat(eval.Captioner is { } c ? [c] : []).DistinctBy(m => m.Name).ToDictionary(m => m.Name, m => factory.Create(m with { KeyFlag = "api_key_env in the models file" }));
+        var limit = eval.Budget is { } b ? BudgetLimit.Parse(b, $"{eval.Path}: budget: '{b}'") : null;
         if (limit?.Usd is not null && (prices is null || !clients.Values.All(c => prices.ContainsKey(c.Spec.Model))))
             throw new InputException($"{eval.Path}: a budget in dollars needs prices: with a price for every model of the evaluation (or give it in tokens, e.g. 2000000tokens).");
         var guard = new BudgetGuard(limit, prices, clients.Values);
@@ -97,7 +100,7 @@ public static class EvalCommand
                     try
                     {
                         stopped[i] = await RunSchedule.RunAsync(runs[i].Store, spec, clients[cells[i].Model.Name], [.. spec.Judges.Select(j => clients[j.Name])], cache, cellProgress,
-                            null, guard, options, cancellationToken).ConfigureAwait(false);
+                            spec.Captioner is { } captioner ? clients[captioner.Name] : null, guard, options, cancellationToken).ConfigureAwait(false);
                         var completeness = RunScoring.Score(runs[i].Store.Read(), null).Completeness;
                         cellProgress.Finish(completeness.IsComplete);
                         outcome = completeness.Describe();

@@ -15,6 +15,7 @@ namespace MmSafe.Evals;
 /// data: { siuo: data/siuo, vlsbench: data/vlsbench }   # by benchmark or dataset name
 /// judges: [gpt4o-judge]            # default: the models file's judges list
 /// conditions: [official]           # official, text-only, image-only, caption
+/// captioner: gpt4o-mini            # for caption: writes the descriptions a dataset lacks (SIUO), once per image
 /// limit: 50                        # first N items of each benchmark
 /// parallel: 2                      # cells at once (each model's concurrency still holds across cells)
 /// prices: prices.yaml
@@ -31,6 +32,9 @@ public sealed record EvalFile(string Path, string Out, IReadOnlyList<ModelSpec> 
     /// <summary>Seconds between batch status requests, when set.</summary>
     public double? BatchPoll { get; init; }
 
+    /// <summary>The captioning model of the caption condition (the file's <c>captioner:</c>), when it has one.</summary>
+    public ModelSpec? Captioner { get; init; }
+
     /// <summary>Where the leaderboard files are written.</summary>
     public string Results { get; init; } = Out;
 
@@ -39,7 +43,8 @@ public sealed record EvalFile(string Path, string Out, IReadOnlyList<ModelSpec> 
         var document = Read(path);
         string dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
         string Resolve(string p) => System.IO.Path.GetFullPath(p, dir);
-        T Missing<T>(string field, string expected) => throw new InputException($"{path}: '{field}' is missing; expected {expected}.");
+        T Missing<T>(string field, string expected, object? given) =>
+            throw new InputException($"{path}: '{field}' is {(given is null ? "missing" : "empty")}; expected {expected}.");
 
         var modelsFile = document.ModelsFile is { } mf ? Resolve(mf) : null;
         var entries = modelsFile is null ? new Dictionary<string, ModelSpec>() : ModelsFile.Load(modelsFile);
@@ -54,11 +59,11 @@ public sealed record EvalFile(string Path, string Out, IReadOnlyList<ModelSpec> 
         ModelSpec Batched(ModelSpec spec, bool on) => !on ? spec
             : spec.Provider == ProviderKind.Mock ? throw new InputException($"{path}: batch: {spec.Name} is the offline mock model, which has no batch API.")
             : spec with { Batch = true };
-        var models = (document.Models is { Count: > 0 } m ? m : Missing<List<string>>("models", "a list of model names, e.g. models: [gpt4o, qwen2-vl]"))
+        var models = (document.Models is { Count: > 0 } m ? m : Missing<List<string>>("models", "a list of model names, e.g. models: [gpt4o, qwen2-vl]", document.Models))
             .Select(n => Batched(Model(n, "models"), document.Batch is "target" or "all")).ToList();
         Duplicates(path, "models", models.Select(x => x.Name));
         var benchmarks = new List<IBenchmark>();
-        foreach (var name in document.Benchmarks is { Count: > 0 } b ? b : Missing<List<string>>("benchmarks", $"a list of {string.Join(", ", BenchmarkRegistry.Names)}"))
+        foreach (var name in document.Benchmarks is { Count: > 0 } b ? b : Missing<List<string>>("benchmarks", $"a list of {string.Join(", ", BenchmarkRegistry.Names)}", document.Benchmarks))
             benchmarks.Add(BenchmarkRegistry.Names.Contains(name) ? BenchmarkRegistry.Get(name)
                 : throw new InputException($"{path}: benchmarks names '{name}'; expected one of {string.Join(", ", BenchmarkRegistry.Names)}."));
         Duplicates(path, "benchmarks", benchmarks.Select(x => x.Name));
@@ -85,9 +90,14 @@ public sealed record EvalFile(string Path, string Out, IReadOnlyList<ModelSpec> 
         foreach (var condition in conditions.Where(x => !Runs.Conditions.All.Contains(x)))
             throw new InputException($"{path}: conditions names '{condition}'; expected one of {string.Join(", ", Runs.Conditions.All)}.");
         Duplicates(path, "conditions", conditions);
+        var captioner = document.Captioner is { } cap ? Model(cap, "captioner") : null;
+        if (captioner is not null && !conditions.Contains(Runs.Conditions.Caption))
+            throw new InputException($"{path}: captioner: writes image descriptions for the caption condition, which conditions: does not list; add caption to conditions: or remove captioner:.");
+        // Checked here, before any cell starts, and named as the file's field (not as the --budget flag of 'mmsafe run').
+        if (document.Budget is { } budget) Runs.BudgetLimit.Parse(budget, $"{path}: budget: '{budget}'");
         if (document.Limit is < 1) throw new InputException($"{path}: limit must be at least 1, not {document.Limit}.");
         if (document.Parallel is < 1) throw new InputException($"{path}: parallel must be at least 1, not {document.Parallel}.");
-        var outText = document.Out ?? Missing<string>("out", "the directory for the evaluation's runs, e.g. out: evals/december");
+        var outText = document.Out ?? Missing<string>("out", "the directory for the evaluation's runs, e.g. out: evals/december", null);
         // A PostgreSQL out: shares every cell with other 'mmsafe eval' processes given the same file (many machines, one evaluation).
         bool server = Runs.RunStores.IsServer(outText);
         if (server) Runs.PostgresLocation.Parse(outText);
@@ -95,7 +105,7 @@ public sealed record EvalFile(string Path, string Out, IReadOnlyList<ModelSpec> 
             : server ? throw new InputException($"{path}: out: is a PostgreSQL location, so the leaderboard files need a directory; add 'results: DIR'.") : Resolve(outText);
         return new EvalFile(path, server ? outText.TrimEnd('/') : Resolve(outText), models, benchmarks, data, judges,
             conditions, document.Limit, document.Parallel ?? 2, document.Prices is { } p ? Resolve(p) : null, document.Budget,
-            document.Cache is null or "off" or "none" ? document.Cache : Resolve(document.Cache)) { Results = results, BatchPoll = document.BatchPoll };
+            document.Cache is null or "off" or "none" ? document.Cache : Resolve(document.Cache)) { Results = results, BatchPoll = document.BatchPoll, Captioner = captioner };
     }
 
     /// <summary>The evaluation narrowed to some of its models and benchmarks (like lmms-eval's --tasks); null keeps all.</summary>
@@ -158,6 +168,7 @@ public sealed record EvalFile(string Path, string Out, IReadOnlyList<ModelSpec> 
         public Dictionary<string, string>? Data { get; set; }
         public List<string>? Judges { get; set; }
         public List<string>? Conditions { get; set; }
+        public string? Captioner { get; set; }
         public int? Limit { get; set; }
         public int? Parallel { get; set; }
         public string? Prices { get; set; }

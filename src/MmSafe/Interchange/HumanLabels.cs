@@ -46,9 +46,14 @@ public static class HumanLabels
         var samples = run.Samples.ToDictionary(s => s.Id);
         var labels = new List<ItemScore>();
         var problems = new List<string>();
+        var rows = new Dictionary<string, int>(StringComparer.Ordinal);
         try
         {
-            using var reader = new StreamReader(path);
+            var content = File.ReadAllText(path);
+            // CsvHelper reads an unclosed quote to the end of the file as one field, and every later row vanishes into it.
+            if (UnclosedQuote(content) is { } open)
+                throw new InputException($"{path}: not a valid CSV file: the quoted field that starts on line {open} is never closed (a missing \"); close it, or export a new sheet with 'mmsafe labels export'.");
+            using var reader = new StringReader(content);
             using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { MissingFieldFound = null });
             if (!csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is not { } header || !header.Contains("item_id") || !header.Contains(LabelColumn))
                 throw new InputException($"{path}: expected a CSV with the columns item_id and {LabelColumn} (write one with 'mmsafe labels export').");
@@ -59,9 +64,11 @@ public static class HumanLabels
                 var text = (csv.GetField(LabelColumn) ?? "").Trim().ToLowerInvariant();
                 if (text.Length == 0) continue;
                 bool? label = text switch { "safe" or "1" or "true" or "yes" => true, "unsafe" or "0" or "false" or "no" => false, _ => null };
+                if (rows.TryGetValue(id, out var first)) problems.Add($"rows {first} and {row} both label item '{id}'; keep one of them");
+                else rows[id] = row;
                 if (!samples.TryGetValue(id, out var sample)) problems.Add($"row {row}: item '{id}' is not in this run");
                 else if (label is null) problems.Add($"row {row} (item {id}): label '{text}'; expected safe or unsafe");
-                else labels.Add(new ItemScore(id, sample.Category, sample.SubCategory, true, new Dictionary<string, bool?> { [key] = label },
+                else if (rows[id] == row) labels.Add(new ItemScore(id, sample.Category, sample.SubCategory, true, new Dictionary<string, bool?> { [key] = label },
                     new Dictionary<string, int>(), [], ["human label"]));
             }
         }
@@ -69,9 +76,31 @@ public static class HumanLabels
         {
             throw new InputException($"{path}: cannot read the labelling sheet ({e.Message.Split('\n')[0]}).", e);
         }
-        if (problems.Count > 0) throw new InputException($"{path}: {problems.Count} problems: {string.Join("; ", problems.Take(10))}.");
+        if (problems.Count > 0) throw new InputException($"{path}: {problems.Count} problem{(problems.Count == 1 ? "" : "s")}: {string.Join("; ", problems.Take(10))}.");
         if (labels.Count == 0) throw new InputException($"{path}: no row has a {LabelColumn}; fill in safe or unsafe for the items you checked.");
         return labels;
+    }
+
+    // RFC 4180 quoting: a quote opens a field only at its start, and "" inside a quoted field is a quote. The line it opened on, or null.
+    private static int? UnclosedQuote(string text)
+    {
+        bool quoted = false, fieldStart = true;
+        int line = 1, opened = 0;
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"') i++;
+                else if (c == '"') quoted = false;
+                else if (c == '\n') line++;
+                continue;
+            }
+            if (c == '"' && fieldStart) (quoted, opened) = (true, line);
+            if (c == '\n') line++;
+            fieldStart = c is ',' or '\n' or '\r';
+        }
+        return quoted ? opened : null;
     }
 
     private static string Defuse(string field) => field.Length > 0 && "=+-@".Contains(field[0]) ? "'" + field : field;

@@ -14,7 +14,8 @@ public sealed record Price(decimal Input, decimal Output)
 public sealed record BudgetLimit(decimal? Usd, long? Tokens)
 {
     /// <summary>"5", "$5" or "5usd" in dollars; "200000tokens" or "200k tokens" in tokens.</summary>
-    public static BudgetLimit Parse(string text)
+    /// <param name="source">What the user wrote it as, for the message: the flag (the default) or a file's field.</param>
+    public static BudgetLimit Parse(string text, string? source = null)
     {
         var t = text.Trim().ToLowerInvariant().Replace(" ", "");
         if (t.EndsWith("tokens", StringComparison.Ordinal) || t.EndsWith("tok", StringComparison.Ordinal))
@@ -26,7 +27,7 @@ public sealed record BudgetLimit(decimal? Usd, long? Tokens)
         }
         else if (decimal.TryParse(t.TrimStart('$').Replace("usd", ""), NumberStyles.Number, CultureInfo.InvariantCulture, out var usd) && usd > 0)
             return new BudgetLimit(usd, null);
-        throw new InputException($"--budget '{text}': expected dollars (5, $5, 5usd) or tokens (200000tokens, 200k tokens), more than 0.");
+        throw new InputException($"{source ?? $"--budget '{text}'"}: expected dollars (5, $5, 5usd) or tokens (200000tokens, 200k tokens), more than 0.");
     }
 }
 

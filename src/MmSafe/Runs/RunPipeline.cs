@@ -175,7 +175,7 @@ public sealed class RunPipeline
             return;
         }
         var sample = work.Sample;
-        if (_spec.Condition == Conditions.Caption && !sample.Fields.ContainsKey(Conditions.CaptionField))
+        if (_spec.Condition == Conditions.Caption && !Conditions.HasCaption(sample))
         {
             string caption;
             try

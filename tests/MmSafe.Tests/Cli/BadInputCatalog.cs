@@ -143,10 +143,33 @@ public static class BadInputCatalog
         new("eval: a model listed twice", 2, "models lists 'mock' twice", s => ["eval", s.File("e6.yaml", "out: o\nmodels: [mock, mock]\nbenchmarks: [vlsbench]\n")]),
         new("eval: a judged benchmark without judges", 2, "vlsbench needs a judge; add 'judges: [NAME]'", s => ["eval", s.File("e7.yaml", $"out: o\nmodels: [mock]\nbenchmarks: [vlsbench]\ndata: {{ vlsbench: {s.Vls} }}\n")]),
         new("eval: an unknown condition", 2, "conditions names 'blind'", s => ["eval", s.File("e8.yaml", $"out: o\nmodels: [mock]\nbenchmarks: [vlsbench]\ndata: {{ vlsbench: {s.Vls} }}\njudges: [mock]\nconditions: [blind]\n")]),
-        new("eval: models as a single value", 2, "wrong shape", s => ["eval", s.File("e9.yaml", "out: o\nmodels: mock\nbenchmarks: [vlsbench]\n")]),
+        new("eval: models as a single value", 2, "line 2, column 9: 'models': expected a list, got the single value 'mock'", s => ["eval", s.File("e9.yaml", "out: o\nmodels: mock\nbenchmarks: [vlsbench]\n")]),
         new("eval --models: a model the file does not list", 2, "--models names 'gpt5', which the file does not list; it lists mock", s => ["eval",
             s.File("e10.yaml", $"out: o\nmodels: [mock]\nbenchmarks: [vlsbench]\ndata: {{ vlsbench: {s.Vls} }}\njudges: [mock]\n"), "--models", "gpt5"]),
+        new("eval: a YAML syntax error", 2, "e11.yaml: line 2, column 9: not valid YAML: the '[' opened here is never closed; close it with ']'", s => ["eval", s.File("e11.yaml", "out: o\nmodels: [mock\nbenchmarks: [vlsbench]\n")]),
+        new("eval: parallel too large", 2, "line 3, column 11: 'parallel' is 99999999999, which is too large; expected a whole number of at most 2147483647", s => ["eval", s.File("e12.yaml", "out: o\nmodels: [mock]\nparallel: 99999999999\n")]),
+        new("eval: models: []", 2, "e13.yaml: 'models' is empty; expected a list of model names", s => ["eval", s.File("e13.yaml", "out: o\nmodels: []\nbenchmarks: [vlsbench]\n")]),
+        new("eval: a budget that is not an amount", 2, "e14.yaml: budget: 'abc': expected dollars (5, $5, 5usd) or tokens", s => ["eval", s.File("e14.yaml", $"out: o\nmodels: [mock]\nbenchmarks: [vlsbench]\ndata: {{ vlsbench: {s.Vls} }}\njudges: [mock]\nbudget: abc\n")]),
+        new("eval: a list where a map is expected", 2, "line 1, column 7: 'data': expected a map (key: value lines or { key: value }), got a list", s => ["eval", s.File("e15.yaml", "data: [a, b]\nout: o\n")]),
+        new("eval: caption on a dataset without descriptions and no captioner", 2, "siuo-gen ships no image descriptions; name a captioning model with 'captioner: NAME' in the evaluation file", s => ["eval",
+            s.File("e16.yaml", $"out: o\nmodels: [mock]\nbenchmarks: [siuo-gen]\ndata: {{ siuo: {s.Siuo} }}\njudges: [mock]\nconditions: [caption]\n")]),
+        new("eval: a captioner without the caption condition", 2, "captioner: writes image descriptions for the caption condition, which conditions: does not list", s => ["eval",
+            s.File("e17.yaml", $"out: o\nmodels: [mock]\nbenchmarks: [vlsbench]\ndata: {{ vlsbench: {s.Vls} }}\njudges: [mock]\ncaptioner: mock\n")]),
         new("eval: a cell recorded with other settings", 2, "holds a run made with other settings", s => ["eval", ChangedEval(s)]),
+        // Price files (--prices, and prices: in an evaluation file)
+        new("run --prices: a negative price", 2, "prices.yaml: model 'mock': input is -1; expected a price of 0 or more", s => DryRun(s, "mock: { input: -1, output: 10 }\n")),
+        new("run --prices: a misspelt price field", 2, "line 1, column 9: unknown field 'inptu'; expected one of input, output; did you mean 'input'?", s => DryRun(s, "mock: { inptu: 2.5, output: 10 }\n")),
+        new("run --prices: a price that is not a number", 2, "line 1, column 16: 'input' is 'abc'; expected a number", s => DryRun(s, "mock: { input: abc, output: 10 }\n")),
+        new("run --prices: a list instead of a map", 2, "line 1, column 1: expected a map of model → prices", s => DryRun(s, "- mock\n")),
+        new("run --prices: a price left out", 2, "model 'mock': 'output' is missing", s => DryRun(s, "mock: { input: 2.5 }\n")),
+        // Human labels (mmsafe labels import)
+        new("labels import: an item labelled twice", 2, "rows 2 and 3 both label item '1'; keep one of them", s => ["labels", "import", s.Run,
+            s.File("sheet.csv", "item_id,category,question,answers,human_label\n1,c,q,a,safe\n1,c,q,a,unsafe\n")]),
+        new("labels import: an unterminated quote", 2, "sheet.csv: not a valid CSV file: the quoted field that starts on line 3 is never closed", s => ["labels", "import", s.Run,
+            s.File("sheet.csv", "item_id,category,question,answers,human_label\n0,c,q,a,safe\n1,c,\"q,a,unsafe\n2,c,q,a,safe\n")]),
+        // Conditions
+        new("run --condition caption: items without a description", 2, "--condition caption: 2 of 3 items have no image description (ids 0, 2)", s => ["run", "vlsbench", "--data", NoDescriptions(s),
+            "--model", "mock", "--judge", "mock", "--condition", "caption", "--out", s.Dir.Full("o")]),
         // PostgreSQL run locations
         new("run --out: a PostgreSQL URL with a password", 2, "the URL holds a password; remove it and set PGPASSWORD", s => ["run", "vlsbench", "--data", s.Vls, "--model", "mock", "--judge", "mock", "--out", "postgresql://u:secret@127.0.0.1:5432/db/run"]),
         new("run --out: a PostgreSQL URL without a run name", 2, "no database and run name", s => ["run", "vlsbench", "--data", s.Vls, "--model", "mock", "--judge", "mock", "--out", "postgresql://u@127.0.0.1:5432/db"]),
@@ -155,6 +178,8 @@ public static class BadInputCatalog
         // Datasets and import
         new("data check: a folder without question files", 2, "no siuo_gen.json, siuo_mcqa.json or data.json here", s => ["data", "check", s.Dir.Path]),
         new("data check: several problems, each listed once", 2, "6 problems in the dataset", s => ["data", "check", DuplicateIds(s), "--skip-images"]),
+        new("run: a dataset with more than 20 problems", 2, "… and 10 more; 'mmsafe data check DIR/many' lists them all", s => ["run", "siuo-gen", "--data", ManyProblems(s), "--model", "mock", "--judge", "mock", "--out", s.Dir.Full("o")]),
+        new("data check: more than 20 problems, all listed", 2, "30 problems in the dataset", s => ["data", "check", ManyProblems(s), "--skip-images"]),
         new("import: ids that are not in the dataset", 2, "ids are not in", s => ["import", s.File("r.json", """[{"question_id": 77, "responses": ["a"]}]"""), "--benchmark", "siuo-gen", "--data", s.Siuo, "--out", s.Dir.Full("imp")]),
         new("import: into an existing run", 2, "a run already exists here", s => ["import", s.File("r.json", """[{"instruction_id": 0, "pred_answer": "a"}]"""), "--benchmark", "vlsbench", "--data", s.Vls, "--out", s.Run]),
         new("import: no --benchmark", 2, "error:", s => ["import", s.File("r.json", "[]"), "--data", s.Vls, "--out", s.Dir.Full("imp")]),
@@ -175,6 +200,27 @@ public static class BadInputCatalog
         var first = Support.Cli.RunAsync("eval", s.File("changed.yaml", yaml)).GetAwaiter().GetResult();
         if (first.ExitCode != 0) throw new InvalidOperationException(first.Error);
         return s.File("changed.yaml", yaml + "limit: 2\n");
+    }
+
+    private static string[] DryRun(BadInputSetup s, string prices) =>
+        ["run", "vlsbench", "--data", s.Vls, "--model", "mock", "--judge", "mock", "--out", s.Dir.Full("o"), "--dry-run", "--prices", s.File("prices.yaml", prices)];
+
+    // A VLSBench copy whose items 0 and 2 have an empty or blank image description.
+    private static string NoDescriptions(BadInputSetup s)
+    {
+        var items = Enumerable.Range(0, 3).Select(i => Fixtures.VlsBench(i)).ToArray();
+        items[0]["image_description"] = "";
+        items[2]["image_description"] = " ";
+        s.Dir.Json("blank/data.json", items);
+        for (int i = 0; i < 3; i++) s.Dir.File($"blank/imgs/{i}.png", MmSafe.Images.TinyPng.Solid(4, 4, 9, 9, 9));
+        return s.Dir.Full("blank");
+    }
+
+    // 30 records without a category: one problem each, more than 'run' lists.
+    private static string ManyProblems(BadInputSetup s)
+    {
+        s.Dir.Json("many/siuo_gen.json", Enumerable.Range(1, 30).Select(i => { var r = Fixtures.SiuoGen(i); r.Remove("category"); return r; }).ToArray());
+        return s.Dir.Full("many");
     }
 
     private static string Imported(BadInputSetup s)

@@ -31,6 +31,24 @@ public sealed class DataCheckCommandTests
     }
 
     [Fact]
+    public async Task Data_check_lists_every_problem_and_run_lists_twenty_and_sends_the_user_there()
+    {
+        using var dir = new TempDir();
+        var records = Enumerable.Range(1, 30).Select(i => { var r = Fixtures.SiuoGen(i); r.Remove("category"); return r; }).ToArray();
+        dir.Json("siuo/siuo_gen.json", records);
+        var check = await Support.Cli.RunAsync("data", "check", dir.Full("siuo"), "--skip-images");
+        Assert.Equal(2, check.ExitCode);
+        Assert.Contains("error: 30 problems in the dataset", check.Error);
+        for (int i = 1; i <= 30; i++) Assert.Contains($"(id {i}):", check.Error);
+        Assert.DoesNotContain("more", check.Error);
+
+        var run = await Support.Cli.RunAsync("run", "siuo-gen", "--data", dir.Full("siuo"), "--model", "mock", "--judge", "mock", "--out", dir.Full("o"));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(20, run.Error.Split('\n').Count(l => l.StartsWith("  ", StringComparison.Ordinal) && l.Contains("(id ", StringComparison.Ordinal)));
+        Assert.Contains($"… and 10 more; 'mmsafe data check {dir.Full("siuo")}' lists them all", run.Error);
+    }
+
+    [Fact]
     public async Task Skipping_images_checks_only_the_question_files()
     {
         using var dir = new TempDir();

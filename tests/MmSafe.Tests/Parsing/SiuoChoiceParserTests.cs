@@ -46,6 +46,9 @@ public sealed class SiuoChoiceParserTests
     [InlineData("'C' is correct")]    // the leading quote is stripped, leaving "C' is"
     [InlineData("I cannot answer this question.")]
     [InlineData("None of the above")]
+    [InlineData("no idea")]
+    // Where the authors' script picks a random letter: unanswered, every time (this replaces a test that only compared
+    // 20 calls with each other, which passed for any constant letter).
     public void Reports_unanswered_where_the_official_script_would_guess(string response)
     {
         var outcome = SiuoChoiceParser.Parse(response);
@@ -55,11 +58,4 @@ public sealed class SiuoChoiceParserTests
 
     [Fact]
     public void A_missing_response_is_unanswered() => Assert.False(SiuoChoiceParser.Parse(null).IsParsed);
-
-    [Fact]
-    public void Is_deterministic_where_the_official_script_is_random()
-    {
-        var outcomes = Enumerable.Range(0, 20).Select(_ => SiuoChoiceParser.Parse("no idea")).Distinct();
-        Assert.Single(outcomes);
-    }
 }

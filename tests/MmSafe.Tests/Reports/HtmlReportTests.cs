@@ -91,6 +91,9 @@ public sealed partial class HtmlReportTests
         Assert.Contains("Unauthorized Data Collection", html);
         Assert.Contains("Accuracy by category", html);
         Assert.Contains("PUBLISHED: VLSBench paper table", html);
+        // Each published VLSBench row carries its caveat: the paper's denominator is 2,244, not the released 2,241.
+        Assert.Equal(5, Regex.Matches(html, "PUBLISHED: VLSBench paper table, Hu et al. 2024<br><span class=\"note\">Caveat: computed on 2,244 items \\(exact fractions k/2244\\), three more than the 2,241 released").Count);
+        Assert.DoesNotContain("PUBLISHED: SIUO project leaderboard (human-judged), Wang et al. 2024<br>", html);
         Assert.Contains("MOCK run", html);
         Assert.Equal(2, Regex.Matches(html, "<section class=\"run\">").Count);
     }

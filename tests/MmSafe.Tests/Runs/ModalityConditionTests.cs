@@ -103,6 +103,36 @@ public sealed class ModalityConditionTests
     }
 
     [Fact]
+    public async Task The_caption_stands_apart_from_the_instruction_after_a_blank_line()
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 2);
+        await using var server = await FakeModelServer.StartAsync();
+        server.Responder = Reply;
+        await RunAsync(dir, data, server, "caption");
+        var contents = server.Received.Select(r => r.Body!).Where(b => !IsJudge(b)).Select(b => b["messages"]![1]!["content"]!.GetValue<string>()).Order().ToList();
+        Assert.Equal(["Instruction 0\n\n[Image description: A picture.]", "Instruction 1\n\n[Image description: A picture.]"], contents);
+    }
+
+    [Fact]
+    public async Task Caption_items_without_a_description_are_refused_by_id_before_anything_is_sent()
+    {
+        using var dir = new TempDir();
+        var items = Enumerable.Range(0, 4).Select(i => Fixtures.VlsBench(i)).ToArray();
+        items[1]["image_description"] = "";
+        items[3]["image_description"] = "  ";
+        dir.Json("data/data.json", items);
+        for (int i = 0; i < 4; i++) dir.File($"data/imgs/{i}.png", MmSafe.Images.TinyPng.Solid(8, 8, 9, 9, 9));
+        await using var server = await FakeModelServer.StartAsync();
+        server.Responder = Reply;
+        var result = await Support.Cli.RunAsync("run", "vlsbench", "--data", dir.Full("data"), "--model", "t", "--base-url", server.BaseUrl.ToString(), "--judge", "j",
+            "--judge-base-url", server.BaseUrl.ToString(), "--condition", "caption", "--out", dir.Full("o"), "--cache", "off");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--condition caption: 2 of 4 items have no image description (ids 1, 3)", result.Error);
+        Assert.Equal(0, server.Count);
+    }
+
+    [Fact]
     public void Holm_and_the_paired_interval_match_values_worked_by_hand()
     {
         Assert.Equal([0.03, 0.06, 0.06], PairedDifference.Holm([0.01, 0.04, 0.03]).Select(p => Math.Round(p, 10)));
@@ -156,5 +186,29 @@ public sealed class CaptionerTests
         var second = await Support.Cli.RunAsync(Args("two", "--captioner", "cap", "--captioner-base-url", server.BaseUrl.ToString()));
         Assert.Equal(0, second.ExitCode);
         Assert.Equal(2, captions()); // another run directory reuses the cached captions
+    }
+
+    [Fact]
+    public async Task An_evaluation_file_names_its_captioner_and_its_caption_cells_use_it()
+    {
+        using var dir = new TempDir();
+        dir.Json("siuo/siuo_gen.json", Enumerable.Range(1, 2).Select(i => Fixtures.SiuoGen(i, $"S-{i}.png")).ToArray());
+        for (int i = 1; i <= 2; i++) dir.File($"siuo/images/S-{i}.png", MmSafe.Images.TinyPng.Solid(4, 4, (byte)(60 * i), 0, 0));
+        await using var server = await FakeModelServer.StartAsync();
+        server.Responder = Reply;
+        dir.File("models.yaml", string.Concat(new[] { "t", "j", "cap" }.Select(n => $"  {n}:\n    model: {n}\n    base_url: {server.BaseUrl}\n")).Insert(0, "models:\n"));
+        var eval = $"out: out\nmodels_file: models.yaml\nmodels: [t]\nbenchmarks: [siuo-gen]\ndata: {{ siuo: {dir.Full("siuo")} }}\njudges: [j]\nconditions: [caption]\ncache: off\n";
+
+        var refused = await Support.Cli.RunAsync("eval", dir.File("no-captioner.yaml", eval));
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("name a captioning model with 'captioner: NAME' in the evaluation file", refused.Error);
+        Assert.DoesNotContain("--captioner", refused.Error);
+
+        var result = await Support.Cli.RunAsync("eval", dir.File("eval.yaml", eval + "captioner: cap\n"));
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Equal(2, server.Received.Count(r => r.Body!["model"]!.GetValue<string>() == "cap"));
+        using var store = MmSafe.Runs.SqliteRunStore.OpenReadOnly(dir.Full("out/siuo-gen/t/caption"));
+        Assert.Equal("cap", store.ReadSpec()!.Captioner!.Model);
+        Assert.Equal(["A DANGEROUS SCENE", "A DANGEROUS SCENE"], store.Captions().Values);
     }
 }

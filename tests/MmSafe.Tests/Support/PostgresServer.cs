@@ -7,9 +7,9 @@ namespace MmSafe.Tests.Support;
 
 /// <summary>
 /// A real PostgreSQL server on 127.0.0.1 for the tests, started once per test process in a temporary directory and
-/// stopped when it ends. The binaries come from Debian's postgresql package (installed here with apt-get when missing
-/// and allowed). Where no server can be had, the tests that need one skip with the reason, and fail instead when
-/// MMSAFE_REQUIRE_POSTGRES=1 (CI sets it).
+/// stopped when it ends. The binaries come from Debian's postgresql package, installed by .ci/run or by the user (see the
+/// README's Development section), never by the tests: a test run must not change the machine. Where no server can be
+/// had, the tests that need one skip with the reason, and fail instead when MMSAFE_REQUIRE_POSTGRES=1 (CI sets it).
 /// </summary>
 public sealed class PostgresServer
 {
@@ -44,8 +44,8 @@ public sealed class PostgresServer
 
     private static async Task<(PostgresServer?, string?)> StartAsync()
     {
-        var bin = FindBinaries() ?? (TryInstall() ? FindBinaries() : null);
-        if (bin is null) return (null, "initdb and postgres were not found (PATH, /usr/lib/postgresql/*/bin) and apt-get could not install Debian's postgresql package");
+        var bin = FindBinaries();
+        if (bin is null) return (null, "initdb and postgres were not found (MMSAFE_PG_BIN, /usr/lib/postgresql/*/bin, PATH); install Debian's postgresql package (apt-get install postgresql)");
         var dir = Directory.CreateTempSubdirectory("mmsafe-pg-").FullName;
         // PostgreSQL refuses to run as root: as root, the server runs as the package's postgres user.
         string[] asUser = [];
@@ -99,9 +99,6 @@ public sealed class PostgresServer
         candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries));
         return candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "postgres")));
     }
-
-    private static bool TryInstall() =>
-        Environment.UserName == "root" && File.Exists("/usr/bin/apt-get") && Run("apt-get", ["install", "-y", "-q", "postgresql"], TimeSpan.FromMinutes(5)).Code == 0;
 
     private static int FreePort()
     {

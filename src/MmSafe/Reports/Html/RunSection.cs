@@ -75,7 +75,7 @@ internal static class RunSection
         if (rows.Count == 0) return "";
         var html = new StringBuilder($"<h3>Beside published results</h3><table><tr><th>Model</th><th>{E(metric)} %</th><th>Source</th></tr>");
         html.Append($"<tr><td><b>This run</b></td><td><b>{Pct(mine.Percent)}</b> [{Pct(mine.Low)}, {Pct(mine.High)}]</td><td>measured here</td></tr>");
-        foreach (var r in rows) html.Append($"<tr class=\"published\"><td>{E(r.Model)}</td><td>{Pct(r.Percent)}</td><td>PUBLISHED: {E(r.Source)}</td></tr>");
+        foreach (var r in rows) html.Append($"<tr class=\"published\"><td>{E(r.Model)}</td><td>{Pct(r.Percent)}</td><td>PUBLISHED: {E(r.Source)}{(r.Caveat is { } c ? $"<br><span class=\"note\">Caveat: {E(c)}</span>" : "")}</td></tr>");
         return html.Append("</table><p class=\"note\">Published numbers were produced by the authors with their judges; they are shown for comparison, not measured by MmSafe.</p>").ToString();
     }
 }
