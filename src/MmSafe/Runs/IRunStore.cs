@@ -68,6 +68,9 @@ public interface IRunStore : IDisposable
     /// <summary>True once the store has failed even after its retries: no new request may start, since its result could not be stored.</summary>
     bool IsUnavailable => false;
 
+    /// <summary>False when this worker has lost the sample's lease (another worker took it): it must neither ask nor store for it.</summary>
+    bool Holds(string sampleId) => true;
+
     /// <summary>The stored answers, verdicts and scores of these samples as they are now (for a shared store, after a claim).</summary>
     SampleRecords ReadSamples(IReadOnlyCollection<string> ids)
     {

@@ -34,6 +34,16 @@ public sealed partial class PostgresRunStore
         return command.ExecuteNonQuery();
     }
 
+    private List<T> QueryOnce<T>(string sql, Func<NpgsqlDataReader, T> read, params (string Name, object? Value)[] parameters)
+    {
+        using var connection = _db.OpenConnection();
+        using var command = Command(new NpgsqlCommand(sql, connection), parameters);
+        using var r = command.ExecuteReader();
+        var list = new List<T>();
+        while (r.Read()) list.Add(read(r));
+        return list;
+    }
+
     private T Guard<T>(Func<T> work)
     {
         try

@@ -30,6 +30,7 @@ public sealed partial class PostgresRunStore : IRunStore
     {
         _db = db;
         _where = where;
+        _leases = new LeaseFence(where.Lease);
         _heartbeat = new Timer(_ => Renew(), null, where.Lease / 3, where.Lease / 3);
     }
 
@@ -41,6 +42,11 @@ public sealed partial class PostgresRunStore : IRunStore
 
     /// <inheritdoc/>
     public bool IsUnavailable => _unavailable;
+
+    private readonly LeaseFence _leases;
+
+    /// <inheritdoc/>
+    public bool Holds(string sampleId) => _leases.Holds(sampleId);
 
     /// <summary>Connects, creating the tables if the database has none, and checks the schema version.</summary>
     public static PostgresRunStore Open(string location)
@@ -116,15 +122,16 @@ public sealed partial class PostgresRunStore : IRunStore
 
     public IReadOnlyList<Sample> Samples() => Query("SELECT body FROM mmsafe_samples WHERE run = @run ORDER BY ord", r => JsonSerializer.Deserialize<Sample>(r.GetString(0))!);
 
-    public Task SaveAsync(StoredAnswer a, CancellationToken cancellationToken = default) => WriteAsync(
+    // A worker that lost a sample's lease stores nothing for it: another worker owns it now, and its verdicts refer to its own answers.
+    public Task SaveAsync(StoredAnswer a, CancellationToken cancellationToken = default) => !Holds(a.SampleId) ? Task.CompletedTask : WriteAsync(
         "INSERT INTO mmsafe_answers VALUES (@run, @id, @sample, @body) ON CONFLICT (run, sample_id, sample) DO UPDATE SET body = EXCLUDED.body",
         cancellationToken, ("id", a.SampleId), ("sample", a.Sample), ("body", JsonSerializer.Serialize(a)));
 
-    public Task SaveAsync(StoredVerdict v, CancellationToken cancellationToken = default) => WriteAsync(
+    public Task SaveAsync(StoredVerdict v, CancellationToken cancellationToken = default) => !Holds(v.SampleId) ? Task.CompletedTask : WriteAsync(
         "INSERT INTO mmsafe_verdicts VALUES (@run, @judge, @id, @sample, @aspect, @body) ON CONFLICT (run, judge, sample_id, sample, aspect) DO UPDATE SET body = EXCLUDED.body",
         cancellationToken, ("judge", v.Judge), ("id", v.SampleId), ("sample", v.Sample), ("aspect", v.Aspect), ("body", JsonSerializer.Serialize(v)));
 
-    public Task SaveScoreAsync(string judge, ItemScore score, CancellationToken cancellationToken = default) => WriteAsync(
+    public Task SaveScoreAsync(string judge, ItemScore score, CancellationToken cancellationToken = default) => !Holds(score.Id) ? Task.CompletedTask : WriteAsync(
         "INSERT INTO mmsafe_scores VALUES (@run, @judge, @id, @body) ON CONFLICT (run, judge, sample_id) DO UPDATE SET body = EXCLUDED.body",
         cancellationToken, ("judge", judge), ("id", score.Id), ("body", JsonSerializer.Serialize(score)));
 
@@ -170,7 +177,8 @@ public sealed partial class PostgresRunStore : IRunStore
             _leasesMade = true;
         }
         // Free, expired (its worker died) or already ours; rows another worker is claiming this instant are skipped, not waited for.
-        return await QueryAsync(connection, """
+        long sent = System.Diagnostics.Stopwatch.GetTimestamp();
+        var claimed = await QueryAsync(connection, """
             WITH free AS (
                 SELECT l.sample_id FROM mmsafe_leases l JOIN unnest(@ids) WITH ORDINALITY AS p(id, pos) ON p.id = l.sample_id
                 WHERE l.run = @run AND (l.holder IS NULL OR l.holder = @me OR l.expires_at < now())
@@ -178,9 +186,11 @@ public sealed partial class PostgresRunStore : IRunStore
             UPDATE mmsafe_leases l SET holder = @me, expires_at = now() + @lease, worked_by = @me
             FROM free WHERE l.run = @run AND l.sample_id = free.sample_id RETURNING l.sample_id
             """, r => r.GetString(0), cancellationToken, ("ids", pending.ToArray()), ("max", max), ("me", Worker), ("lease", _where.Lease)).ConfigureAwait(false);
+        foreach (var id in claimed) _leases.Held(id, sent);
+        return claimed;
     }
 
-    public Task ReleaseAsync(string sampleId, CancellationToken cancellationToken = default) => WriteAsync(
+    public Task ReleaseAsync(string sampleId, CancellationToken cancellationToken = default) => _leases.Released(sampleId) ?? WriteAsync(
         "UPDATE mmsafe_leases SET holder = NULL, expires_at = NULL WHERE run = @run AND sample_id = @id AND holder = @me", cancellationToken, ("id", sampleId), ("me", Worker));
 
     public SampleRecords ReadSamples(IReadOnlyCollection<string> ids)
@@ -200,7 +210,10 @@ public sealed partial class PostgresRunStore : IRunStore
     {
         try
         {
-            WriteOnce("UPDATE mmsafe_leases SET expires_at = now() + @lease WHERE run = @run AND holder = @me", ("lease", _where.Lease), ("me", Worker));
+            long sent = System.Diagnostics.Stopwatch.GetTimestamp();
+            var still = QueryOnce("UPDATE mmsafe_leases SET expires_at = now() + @lease WHERE run = @run AND holder = @me RETURNING sample_id",
+                r => r.GetString(0), ("lease", _where.Lease), ("me", Worker));
+            _leases.Renewed(still, sent);
         }
         catch (Exception e) when (e is NpgsqlException or ObjectDisposedException or InvalidOperationException)
         {

@@ -52,6 +52,9 @@ public sealed class RunPipeline
     public bool BudgetReached => _budgetStop.IsCancellationRequested;
 
     // Whether a new request may start: not after Ctrl+C, not once the budget is spent, not once the store has failed.
+    // Whether a request for this sample may start: the above, and this worker still holds its lease (a shared store).
+    private bool MayAsk(SampleWork work) => _store.Holds(work.Sample.Id) && MayAsk();
+
     private bool MayAsk()
     {
         if (_stopping.IsCancellationRequested || _budgetStop.IsCancellationRequested || _store.IsUnavailable) return false;
@@ -112,6 +115,11 @@ public sealed class RunPipeline
                 try
                 {
                     await ProcessAsync(work, options, generate, judging, requests).ConfigureAwait(false);
+                }
+                catch (RequestNotStartedException) when (_store.IsUnavailable || !_store.Holds(work.Sample.Id) && MayAsk())
+                {
+                    // The store failed (the save that found it out reports it), or this worker lost the sample's lease
+                    // (starved past it) and the worker that took it over finishes it.
                 }
                 finally
                 {
@@ -201,12 +209,12 @@ public sealed class RunPipeline
         }
         // Native n: one request for all of them. Parallel: one request per answer, each judged as soon as it is stored.
         var batches = _target!.Spec.Choices == ChoicesMode.Native ? [uncached] : uncached.Select(k => new List<int> { k }).ToList();
-        if (!MayAsk()) batches.Clear();
+        if (!MayAsk(work)) batches.Clear();
         judgeTasks.AddRange(batches.Where(b => b.Count > 0).Select(async batch =>
         {
             try
             {
-                var completions = await _target.SampleAsync(messages, batch, _spec.Target.Parameters, null, token, MayAsk).ConfigureAwait(false);
+                var completions = await _target.SampleAsync(messages, batch, _spec.Target.Parameters, null, token, () => MayAsk(work)).ConfigureAwait(false);
                 var saves = new List<Task>();
                 for (int i = 0; i < batch.Count; i++)
                 {
@@ -247,7 +255,7 @@ public sealed class RunPipeline
     private Task JudgeAnswerAsync(SampleWork work, int k, PipelineOptions options, IReadOnlyList<IRunStage> judging, CancellationToken token)
     {
         var answer = work.Answer(k);
-        if (answer is not { IsAnswer: true } || !MayAsk()) return Task.CompletedTask;
+        if (answer is not { IsAnswer: true } || !MayAsk(work)) return Task.CompletedTask;
         return Task.WhenAll(_judges.SelectMany((j, index) => Aspects
             .Where(a => work.Verdict(j.Settings.Name, k, a) is not { } v || Redo(v, options))
             .Select(a => JudgeOneAsync(work, answer, a, j.Settings, j.Client, judging[index], token))));
@@ -271,7 +279,7 @@ public sealed class RunPipeline
                 try
                 {
                     var hit = _cache is null ? null : await _cache.GetAsync(identity, token).ConfigureAwait(false);
-                    var c = hit ?? (await judge.SampleAsync(request.Messages!, [answer.Sample], settings.Parameters, format, token, MayAsk).ConfigureAwait(false))[0];
+                    var c = hit ?? (await judge.SampleAsync(request.Messages!, [answer.Sample], settings.Parameters, format, token, () => MayAsk(work)).ConfigureAwait(false))[0];
                     if (hit is null && _cache is not null) await _cache.PutAsync(identity, c, token).ConfigureAwait(false);
                     verdict = Verdict(identity, c.Kind, c.Kind.IsAnswer() ? c.ScoredText : c.Refusal ?? c.Text, null, c, cached: hit is not null);
                 }

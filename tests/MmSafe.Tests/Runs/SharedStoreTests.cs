@@ -218,3 +218,42 @@ public sealed class SharedStoreTests
         return (long)(await command.ExecuteScalarAsync(Token))!;
     }
 }
+
+/// <summary>A worker that lost a sample's lease (another worker took it after it ran out) neither asks nor stores for it.</summary>
+public sealed class LeaseFenceTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_worker_whose_lease_was_taken_neither_asks_nor_stores_for_that_sample()
+    {
+        var postgres = await PostgresServer.GetAsync();
+        var database = await postgres.CreateDatabaseAsync();
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 2);
+        var benchmark = MmSafe.Benchmarks.BenchmarkRegistry.Get("vlsbench");
+        var dataset = benchmark.Load(data);
+        var (selection, samples) = SampleSelection.Apply(dataset, null, null, null);
+        var mock = MmSafe.Models.ModelSpec.Adhoc("mock");
+        using var store = PostgresRunStore.Open($"{database}/fenced?lease_seconds=1");
+        store.WriteSpec(RunSpecs.Create(benchmark, dataset, selection, 1, mock, null, mock, null));
+        store.SaveSamples(samples);
+        var claimed = await store.ClaimAsync(["0", "1"], 2, Token);
+        Assert.Equal(["0", "1"], claimed.Order());
+        Assert.True(store.Holds("0") && store.Holds("1"));
+        // Another worker takes sample 0 (as after this one was starved past its lease); the next renewal finds it gone.
+        await using (var connection = new NpgsqlConnection(postgres.ConnectionString(database.Split('/')[^1])))
+        {
+            await connection.OpenAsync(Token);
+            await using var steal = new NpgsqlCommand("UPDATE mmsafe_leases SET holder = 'thief', expires_at = now() + interval '1 hour' WHERE sample_id = '0'", connection);
+            Assert.Equal(1, await steal.ExecuteNonQueryAsync(Token));
+        }
+        for (int i = 0; i < 100 && store.Holds("0"); i++) await Task.Delay(20, Token);
+        Assert.False(store.Holds("0"));
+        Assert.True(store.Holds("1")); // renewed
+        var answer = new StoredAnswer("0", 0, "id", MmSafe.Models.CompletionKind.Completed, "late answer", null, "stop", null, 1, 1, 1, false, DateTimeOffset.UtcNow);
+        await store.SaveAsync(answer, Token);
+        await store.SaveAsync(answer with { SampleId = "1" }, Token);
+        Assert.Equal(["1"], store.Answers().Select(a => a.SampleId)); // the lost sample's late answer is not stored
+    }
+}
