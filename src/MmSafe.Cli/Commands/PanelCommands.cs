@@ -77,14 +77,11 @@ public static class PanelCommands
 
     private static void Show(CliConsole console, JudgePanel panel)
     {
-        var judges = new Table { Border = TableBorder.Rounded, Title = new TableTitle($"Judges ({panel.Metric} rate)") };
-        foreach (var h in new[] { "Judge", "Model", "Sees the image", $"{panel.Metric} %" }) judges.AddColumn(h);
-        foreach (var j in panel.Judges)
-            judges.AddRow([.. new[] { j.Judge, j.Model, j.SeesImage ? "yes" : "no", ScoreTables.Format(j.Headline) }.Select(t => new Text(CliConsole.Plain(t)))]);
+        var judges = TextTable.Create($"Judges ({panel.Metric} rate)", "Judge", "Model", "Sees the image", $"{panel.Metric} %");
+        foreach (var j in panel.Judges) judges.AddTextRow([j.Judge, j.Model, j.SeesImage ? "yes" : "no", ScoreTables.Format(j.Headline)]);
         console.Out.Write(judges);
-        var pairs = new Table { Border = TableBorder.Rounded, Title = new TableTitle("Agreement and drift on the same answers") };
-        foreach (var h in PairHeaders) pairs.AddColumn(h);
-        foreach (var row in PairRows(panel)) pairs.AddRow([.. row.Select(t => new Text(CliConsole.Plain(t)))]);
+        var pairs = TextTable.Create("Agreement and drift on the same answers", PairHeaders);
+        foreach (var row in PairRows(panel)) pairs.AddTextRow(row);
         console.Out.Write(pairs);
         if (panel.Fleiss is { } fleiss) console.Out.Write(new Text($"Fleiss' κ over {panel.FleissItems} items rated by every judge: {Numbers.Kappa(fleiss)}\n"));
         console.Out.Write(new Text(CliConsole.Plain($"{panel.Disagreements.Count} items with disagreeing verdicts{(panel.Disagreements.Count == 0 ? "" : ": " + string.Join(", ", panel.Disagreements.Take(20).Select(d => d.ItemId)))}.") + "\n"));

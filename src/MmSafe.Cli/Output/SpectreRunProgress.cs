@@ -16,7 +16,7 @@ public sealed class SpectreRunProgress(ProgressContext context, SpectreRunProgre
 
     public IRunStage Stage(string name, string model, int total, int done)
     {
-        var task = context.AddTask(Markup.Escape(name), maxValue: Math.Max(1, total));
+        var task = context.AddTask(Markup.Escape(CliConsole.Plain(name)), maxValue: Math.Max(1, total));
         task.Increment(done);
         var bar = new StageBar(task, name, model);
         stages[task.Id] = bar;
@@ -38,7 +38,7 @@ public sealed class SpectreRunProgress(ProgressContext context, SpectreRunProgre
         public void Advance(bool failed)
         {
             Interlocked.Exchange(ref _lastAdvance, Environment.TickCount64);
-            if (failed) task.Description = Markup.Escape($"{name} ({Interlocked.Increment(ref _errors)} failed)");
+            if (failed) task.Description = Markup.Escape(CliConsole.Plain($"{name} ({Interlocked.Increment(ref _errors)} failed)"));
             task.Increment(1);
             if (task.Value >= task.MaxValue) task.StopTask();
         }
