@@ -11,7 +11,7 @@ public static class CompareCommand
     public static Command Build(CliConsole console)
     {
         var dirs = new Argument<string[]>("DIR") { Description = "Run directories.", Arity = ArgumentArity.OneOrMore };
-        var format = new Option<string>("--format") { Description = "table (default), markdown, csv or json.", DefaultValueFactory = _ => "table" };
+        var format = new Option<string>("--format") { Description = "table (default), markdown, csv (the leaderboard, then the McNemar tests, the cross-modal gaps and the notes, each after a blank line with its own header) or json.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "markdown", "csv", "json");
         var command = new Command("compare", "Compare runs: leaderboard with 95% intervals, exact McNemar tests, comparability flags.") { dirs, format };
         command.SetAction(parse =>
