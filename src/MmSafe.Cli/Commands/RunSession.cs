@@ -17,10 +17,9 @@ internal static class RunSession
         var started = DateTimeOffset.UtcNow;
         var deviations = spec.Deviations();
         if (deviations.Count > 0) console.Error($"note: this run departs from the official {spec.Benchmark} protocol: {string.Join("; ", deviations)}.");
-        // With --json, stdout carries the JSON alone.
+        // Progress goes to stderr whatever stdout carries, so --json keeps stdout pure JSON without silencing the progress.
         bool budgetReached = false;
-        if (json) budgetReached = await RunSchedule.RunAsync(run.Store, spec, target, judges, cache, null, captioner, budget, options, cancellationToken);
-        else if (!console.Err.Profile.Capabilities.Interactive)
+        if (!console.Err.Profile.Capabilities.Interactive)
             await LogRunProgress.RunAsync(console, async progress =>
                 budgetReached = await RunSchedule.RunAsync(run.Store, spec, target, judges, cache, progress, captioner, budget, options, cancellationToken));
         else await SpectreRunProgress.RunAsync(console, async progress =>
