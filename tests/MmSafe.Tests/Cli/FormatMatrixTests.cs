@@ -107,6 +107,32 @@ public sealed partial class FormatMatrixTests(FormatMatrixFixture runs) : IClass
         Assert.Contains($"drift: mock-no-image minus mock on the same {pair.Items} items: {Numbers.Points(-pair.Drift)} points [{Numbers.Points(-pair.DriftHigh)}, {Numbers.Points(-pair.DriftLow)}]", runs.BlindJudgeError);
     }
 
+    [Fact]
+    public void The_view_page_carries_the_figures_and_one_refresh_tag()
+    {
+        var page = MmSafe.Cli.Commands.ViewCommand.WithRefresh(MmSafe.Reports.Html.HtmlReport.Render([RunReportData.Load(runs.Official), RunReportData.Load(runs.TextOnly)]), 5);
+        AssertClean("view", page);
+        Assert.Single(Regex.Matches(page, "http-equiv=\"refresh\""));
+        foreach (var figure in Comparison(runs)) Assert.Contains(figure.Text, page);
+    }
+
+    [Fact]
+    public async Task An_evaluations_leaderboard_files_carry_the_cross_modal_gap()
+    {
+        var file = runs.Scratch("eval.yaml");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.WriteAllText(file, $"out: {runs.Scratch("eval")}\nmodels: [mock]\nbenchmarks: [vlsbench]\ndata: {{ vlsbench: {SampleData.VlsBench} }}\njudges: [mock]\nconditions: [official, text-only]\ncache: off\n");
+        var result = await Support.Cli.RunAsync("eval", file);
+        Assert.True(result.ExitCode == 0, result.Error);
+        AssertClean("eval", result.Output + result.Error);
+        Assert.Contains("Cross-modal gap", result.Output);
+        string Read(string name) => File.ReadAllText(Directory.EnumerateFiles(runs.Scratch("eval"), name, SearchOption.AllDirectories).Single());
+        Assert.Contains("Cross-modal gap", Read("leaderboard.md"));
+        Assert.Contains("gap_points", Read("leaderboard.csv"));
+        Assert.NotEmpty(JsonNode.Parse(Read("leaderboard.json"))!["gaps"]!.AsArray());
+        foreach (var name in new[] { "leaderboard.md", "leaderboard.csv", "leaderboard.json" }) AssertClean(name, Read(name));
+    }
+
     /// <summary>No stack trace, no exception, no .NET type name, no negative zero.</summary>
     internal static void AssertClean(string name, string text)
     {
