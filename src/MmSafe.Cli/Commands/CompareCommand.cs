@@ -11,7 +11,7 @@ public static class CompareCommand
     public static Command Build(CliConsole console)
     {
         var dirs = new Argument<string[]>("DIR") { Description = "Run directories.", Arity = ArgumentArity.OneOrMore };
-        var format = new Option<string>("--format") { Description = "table (default), markdown, csv or json.", DefaultValueFactory = _ => "table" };
+        var format = new Option<string>("--format") { Description = "table (default), markdown, csv (the leaderboard, then the McNemar tests, the cross-modal gaps and the notes, each after a blank line with its own header) or json.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "markdown", "csv", "json");
         var command = new Command("compare", "Compare runs: leaderboard with 95% intervals, exact McNemar tests, comparability flags.") { dirs, format };
         command.SetAction(parse =>
@@ -29,32 +29,26 @@ public static class CompareCommand
         return command;
     }
 
-    private static string F(double value, string format) => value.ToString(format, System.Globalization.CultureInfo.InvariantCulture);
-
     internal static void Show(CliConsole console, Comparison c)
     {
-        var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle("Leaderboard") };
-        foreach (var h in new[] { "Benchmark", "Model", "Condition", "Judge", "Metric", "%", "95% CI", "n", "Run" }) table.AddColumn(h);
+        var table = TextTable.Create("Leaderboard", "Benchmark", "Model", "Condition", "Judge", "Metric", "%", "95% CI", "n", "Run");
         foreach (var r in c.Rows)
-            table.AddRow([.. new[] { r.Benchmark, r.Model, r.Condition, r.Judge ?? "-", r.Metric, ScoreTables.Format(r.Rate).Split(' ')[0], $"[{r.Rate.Low:F2}, {r.Rate.High:F2}]", r.Rate.Count.ToString(), r.Run }
-                .Select(text => new Text(CliConsole.Plain(text)))]);
+            table.AddTextRow([r.Benchmark, r.Model, r.Condition, r.Judge ?? "-", r.Metric, Numbers.Points(r.Rate.Percent), $"[{Numbers.Points(r.Rate.Low)}, {Numbers.Points(r.Rate.High)}]", r.Rate.Count.ToString(), r.Run]);
         console.Out.Write(table);
         if (c.Tests.Count > 0)
         {
-            var tests = new Table { Border = TableBorder.Rounded, Title = new TableTitle("Paired exact McNemar tests") };
-            foreach (var h in new[] { "Run A", "Run B", "Items", "Only A", "Only B", "p", "MDD (pp)" }) tests.AddColumn(h);
+            var tests = TextTable.Create("Paired exact McNemar tests", "Run A", "Run B", "Items", "Only A", "Only B", "p", "MDD (pp)");
             foreach (var t in c.Tests)
-                tests.AddRow([.. new[] { t.First, t.Second, t.Items.ToString(), t.OnlyFirst.ToString(), t.OnlySecond.ToString(), F(t.PValue, "0.0000"), F(t.MinimumDetectable, "F2") }
-                    .Select(text => new Text(CliConsole.Plain(text)))]);
+                tests.AddTextRow([t.First, t.Second, t.Items.ToString(), t.OnlyFirst.ToString(), t.OnlySecond.ToString(), Numbers.PValue(t.PValue), Numbers.Points(t.MinimumDetectable)]);
             console.Out.Write(tests);
         }
         if (c.Gaps.Count > 0)
         {
-            var gaps = new Table { Border = TableBorder.Rounded, Title = new TableTitle("Cross-modal gap (A minus B, percentage points; McNemar p, Holm across categories)") };
-            foreach (var h in new[] { "Conditions", "Category", "Items", "Gap", "95% CI", "p", "p (Holm)", "MDD" }) gaps.AddColumn(h);
+            var gaps = TextTable.Create("Cross-modal gap (A minus B, percentage points; McNemar p, Holm across categories)",
+                "Conditions", "Category", "Items", "Gap", "95% CI", "p", "p (Holm)", "MDD");
             foreach (var g in c.Gaps)
-                gaps.AddRow([.. new[] { $"{g.FirstCondition} - {g.SecondCondition}", g.Category, g.Items.ToString(), F(g.Difference, "F2"), $"[{F(g.Low, "F2")}, {F(g.High, "F2")}]",
-                    F(g.PValue, "0.0000"), F(g.HolmP, "0.0000"), F(g.MinimumDetectable, "F2") }.Select(text => new Text(CliConsole.Plain(text)))]);
+                gaps.AddTextRow([$"{g.FirstCondition} - {g.SecondCondition}", g.Category, g.Items.ToString(), Numbers.Points(g.Difference), $"[{Numbers.Points(g.Low)}, {Numbers.Points(g.High)}]",
+                    Numbers.PValue(g.PValue), Numbers.PValue(g.HolmP), Numbers.Points(g.MinimumDetectable)]);
             console.Out.Write(gaps);
         }
         foreach (var flag in c.Flags) console.Out.Write(new Text(CliConsole.Plain("Note: " + flag) + "\n", new Style(Color.Yellow)));

@@ -104,11 +104,10 @@ public static class DataCommand
         if (summaries.Count == 0)
             throw new InputException($"{root}: no {SiuoDataset.GenerationFile}, {SiuoDataset.MultipleChoiceFile} or {VlsBenchDataset.FileName} here; expected a SIUO or VLSBench data root.");
 
-        var table = new Table { Border = TableBorder.Rounded };
-        foreach (var header in new[] { "Dataset", "Items", "Categories", "Sub-categories", "Images", "SHA-256", "Question file" }) table.AddColumn(header);
+        var table = TextTable.Create(null, "Dataset", "Items", "Categories", "Sub-categories", "Images", "SHA-256", "Question file");
         foreach (var s in summaries)
-            table.AddRow(s.Name, s.Items.ToString(), s.Categories.ToString(), s.SubCategories?.ToString() ?? "-", s.Images, s.Sha256[..12] + "…",
-                MmSafe.Datasets.Fetch.DatasetSources.Provenance(s.Sha256));
+            table.AddTextRow([s.Name, s.Items.ToString(), s.Categories.ToString(), s.SubCategories?.ToString() ?? "-", s.Images, s.Sha256[..12] + "…",
+                MmSafe.Datasets.Fetch.DatasetSources.Provenance(s.Sha256)]);
         console.Out.Write(table);
         foreach (var note in summaries.SelectMany(s => s.Notes)) console.Error($"note: {note}");
         var problems = summaries.SelectMany(s => s.ImageProblems).ToList();

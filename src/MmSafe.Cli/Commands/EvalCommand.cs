@@ -172,15 +172,16 @@ public static class EvalCommand
     private static void ShowPlan(CliConsole console, EvalFile eval, IReadOnlyList<EvalCell> cells, IReadOnlyList<(RunSpec Spec, IReadOnlyList<Sample> Samples)> specs)
     {
         var prices = eval.Prices is { } p ? PriceTable.Load(p) : null;
-        var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle(Markup.Escape($"Plan: {cells.Count} cells into {eval.Out}")) };
-        foreach (var h in new[] { "Cell", "Items", "Target requests", "Judge requests", "Input tokens (rough)", "Output tokens (at most)", "Cost (USD)" })
-            table.AddColumn(h == "Cell" ? new TableColumn(h) : new TableColumn(h).RightAligned());
+        var table = TextTable.Create($"Plan: {cells.Count} cells into {eval.Out}", "Cell");
+        foreach (var h in new[] { "Items", "Target requests", "Judge requests", "Input tokens (rough)", "Output tokens (at most)", "Cost (USD)" })
+            table.AddColumn(TextTable.Column(h).RightAligned());
         var plans = specs.Select(s => RunPlan.Estimate(s.Spec, prices)).ToList();
         foreach (var (cell, plan) in cells.Zip(plans))
-            table.AddRow(Markup.Escape(CliConsole.Plain(cell.Name)), plan.Items.ToString("N0"), plan.TargetRequests.ToString("N0"), plan.JudgeRequests.ToString("N0"),
-                plan.InputTokens.ToString("N0"), plan.OutputTokens.ToString("N0"), Cost(plan.Cost));
-        table.AddRow("[bold]Total[/]", plans.Sum(x => x.Items).ToString("N0"), plans.Sum(x => x.TargetRequests).ToString("N0"), plans.Sum(x => x.JudgeRequests).ToString("N0"),
-            plans.Sum(x => x.InputTokens).ToString("N0"), plans.Sum(x => x.OutputTokens).ToString("N0"), Cost(plans.All(x => x.Cost is not null) ? plans.Sum(x => x.Cost) : null));
+            table.AddTextRow([cell.Name, plan.Items.ToString("N0"), plan.TargetRequests.ToString("N0"), plan.JudgeRequests.ToString("N0"),
+                plan.InputTokens.ToString("N0"), plan.OutputTokens.ToString("N0"), Cost(plan.Cost)]);
+        table.AddTextRow(["Total", plans.Sum(x => x.Items).ToString("N0"), plans.Sum(x => x.TargetRequests).ToString("N0"), plans.Sum(x => x.JudgeRequests).ToString("N0"),
+            plans.Sum(x => x.InputTokens).ToString("N0"), plans.Sum(x => x.OutputTokens).ToString("N0"), Cost(plans.All(x => x.Cost is not null) ? plans.Sum(x => x.Cost) : null)],
+            new Style(decoration: Decoration.Bold));
         console.Out.Write(table);
     }
 

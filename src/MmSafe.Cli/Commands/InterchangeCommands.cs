@@ -26,18 +26,32 @@ public static class InterchangeCommands
             if (File.Exists(target)) throw new InputException($"{target}: is a file; --to names the directory to write the exported files into.");
             if (MmSafe.Reports.Exporters.ReportExporters.Find(parse.GetRequiredValue(format)) is { } exporter)
             {
-                console.WriteRaw(CliConsole.Plain(MmSafe.Reports.Exporters.ReportExporters.Write(exporter, MmSafe.Reports.RunReportData.Load(path), target)));
+                var report = MmSafe.Reports.RunReportData.Load(path);
+                console.WriteRaw(CliConsole.Plain(Writing(target, () => MmSafe.Reports.Exporters.ReportExporters.Write(exporter, report, target))));
                 return ExitCodes.Success;
             }
             RunContents run;
             using (var store = RunStores.OpenRead(path)) run = store.Read();
-            IReadOnlyList<string> written = parse.GetValue(format) == "jsonl"
+            IReadOnlyList<string> written = Writing(target, () => parse.GetValue(format) == "jsonl"
                 ? [RunExport.Jsonl(run, Path.Combine(Directory.CreateDirectory(target).FullName, "samples.jsonl"))]
-                : RunExport.Official(run, target);
+                : RunExport.Official(run, target));
             foreach (var file in written) console.WriteRaw(CliConsole.Plain(file));
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>Writes the export; a target that cannot be written (a read-only run directory, a path through a file) is the user's to fix.</summary>
+    private static T Writing<T>(string target, Func<T> write)
+    {
+        try
+        {
+            return write();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"{target}: cannot write the export there ({e.Message}); pass --to with a directory you can write.", e);
+        }
     }
 
     public static Command Merge(CliConsole console)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using MmSafe.Benchmarks;
 using MmSafe.Cli.Output;
 using MmSafe.Models;
+using MmSafe.Reports;
 using MmSafe.Runs;
 
 namespace MmSafe.Cli.Commands;
@@ -93,7 +94,7 @@ public static class JudgeCommand
             var first = spec.Judge?.Name;
             if (first is not null && first != settings.Name
                 && MmSafe.Reports.JudgePanel.Of(run.Store.Read()).Pairs.FirstOrDefault(p => p.First == first && p.Second == settings.Name) is { } drift)
-                console.Error(FormattableString.Invariant($"drift: {settings.Name} minus {first} on the same {drift.Items} items: {-drift.Drift:F2} points [{-drift.DriftHigh:F2}, {-drift.DriftLow:F2}], McNemar p {drift.PValue:0.0000}, kappa {drift.Kappa.Value:F2}; 'mmsafe agreement {path}' shows the panel."));
+                console.Error($"drift: {settings.Name} minus {first} on the same {drift.Items} items: {Numbers.Points(-drift.Drift)} points [{Numbers.Points(-drift.DriftHigh)}, {Numbers.Points(-drift.DriftLow)}], McNemar p {Numbers.PValue(drift.PValue)}, kappa {Numbers.Points(drift.Kappa.Value)}; 'mmsafe agreement {path}' shows the panel.");
             return exit;
         });
         return command;

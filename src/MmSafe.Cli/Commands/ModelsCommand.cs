@@ -41,8 +41,7 @@ public static class ModelsCommand
 
     private static void Show(CliConsole console, IEnumerable<ModelCheckResult> results)
     {
-        var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle("Model check") };
-        foreach (var header in new[] { "Model", "Endpoint", "Latency", "Image", "n", "Structured output" }) table.AddColumn(header);
+        var table = TextTable.Create("Model check", "Model", "Endpoint", "Latency", "Image", "n", "Structured output");
         foreach (var r in results)
             table.AddRow(new Text(CliConsole.Plain(r.Name)), new Text(CliConsole.Plain(r.Endpoint)), new Text($"{r.Latency.TotalMilliseconds:F0} ms"),
                 new Text(CliConsole.Plain($"{(r.ImageAccepted ? "accepted" : "REJECTED")}: {r.ImageNote}")),

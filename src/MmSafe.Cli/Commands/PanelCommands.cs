@@ -15,9 +15,10 @@ public static class PanelCommands
     public static Command Agreement(CliConsole console)
     {
         var dir = new Argument<string>("DIR") { Description = "A run judged by two or more judges (mmsafe judge DIR --judge B), or with human labels." };
-        var format = new Option<string>("--format") { Description = "table (default) or markdown.", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "markdown");
-        var command = new Command("agreement", "Judge panel: per-judge rates, Cohen's and Fleiss' kappa with intervals, drift between judges, disagreements.") { dir, format };
+        var format = new Option<string>("--format") { Description = "table (default), markdown or json.", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "markdown", "json");
+        var json = new Option<bool>("--json") { Description = "Print machine-readable JSON instead of a table (the same as --format json)." };
+        var command = new Command("agreement", "Judge panel: per-judge rates, Cohen's and Fleiss' kappa with intervals, drift between judges, disagreements.") { dir, format, json };
         command.SetAction(parse =>
         {
             RunContents run;
@@ -25,8 +26,15 @@ public static class PanelCommands
             var panel = JudgePanel.Of(run);
             if (panel.Pairs.Count == 0)
                 throw new InputException($"{run.Directory}: one rater only; add a judge with 'mmsafe judge {run.Directory} --judge NAME' or human labels with 'mmsafe labels import'.");
-            if (parse.GetValue(format) == "markdown") console.WriteRaw(Markdown(panel));
-            else Show(console, panel);
+            var chosen = parse.GetValue(format);
+            if (parse.GetValue(json) && parse.GetResult(format) is { Implicit: false } && chosen != "json")
+                throw new InputException($"--json and --format {chosen} ask for two formats; give one of them.");
+            switch (parse.GetValue(json) ? "json" : chosen)
+            {
+                case "json": console.WriteRaw(PanelJson.Write(panel)); break;
+                case "markdown": console.WriteRaw(Markdown(panel)); break;
+                default: Show(console, panel); break;
+            }
             return ExitCodes.Success;
         });
         return command;
@@ -77,14 +85,11 @@ public static class PanelCommands
 
     private static void Show(CliConsole console, JudgePanel panel)
     {
-        var judges = new Table { Border = TableBorder.Rounded, Title = new TableTitle($"Judges ({panel.Metric} rate)") };
-        foreach (var h in new[] { "Judge", "Model", "Sees the image", $"{panel.Metric} %" }) judges.AddColumn(h);
-        foreach (var j in panel.Judges)
-            judges.AddRow([.. new[] { j.Judge, j.Model, j.SeesImage ? "yes" : "no", ScoreTables.Format(j.Headline) }.Select(t => new Text(CliConsole.Plain(t)))]);
+        var judges = TextTable.Create($"Judges ({panel.Metric} rate)", "Judge", "Model", "Sees the image", $"{panel.Metric} %");
+        foreach (var j in panel.Judges) judges.AddTextRow([j.Judge, j.Model, j.SeesImage ? "yes" : "no", ScoreTables.Format(j.Headline)]);
         console.Out.Write(judges);
-        var pairs = new Table { Border = TableBorder.Rounded, Title = new TableTitle("Agreement and drift on the same answers") };
-        foreach (var h in PairHeaders) pairs.AddColumn(h);
-        foreach (var row in PairRows(panel)) pairs.AddRow([.. row.Select(t => new Text(CliConsole.Plain(t)))]);
+        var pairs = TextTable.Create("Agreement and drift on the same answers", PairHeaders);
+        foreach (var row in PairRows(panel)) pairs.AddTextRow(row);
         console.Out.Write(pairs);
         if (panel.Fleiss is { } fleiss) console.Out.Write(new Text($"Fleiss' κ over {panel.FleissItems} items rated by every judge: {Numbers.Kappa(fleiss)}\n"));
         console.Out.Write(new Text(CliConsole.Plain($"{panel.Disagreements.Count} items with disagreeing verdicts{(panel.Disagreements.Count == 0 ? "" : ": " + string.Join(", ", panel.Disagreements.Take(20).Select(d => d.ItemId)))}.") + "\n"));
@@ -97,7 +102,7 @@ public static class PanelCommands
         md.Append('\n').Append("| " + string.Join(" | ", PairHeaders) + " |\n|" + string.Concat(PairHeaders.Select((_, i) => i < 2 ? "---|" : "---:|")) + "\n");
         foreach (var row in PairRows(panel)) md.Append("| " + string.Join(" | ", row.Select(ComparisonText.Cell)) + " |\n");
         if (panel.Fleiss is { } fleiss) md.Append($"\nFleiss' κ over {panel.FleissItems} items: {Numbers.Kappa(fleiss)}\n");
-        md.Append($"\n{panel.Disagreements.Count} items with disagreeing verdicts.\n");
+        md.Append($"\n{panel.Disagreements.Count} items with disagreeing verdicts{(panel.Disagreements.Count == 0 ? "" : ": " + ComparisonText.Cell(string.Join(", ", panel.Disagreements.Take(20).Select(d => d.ItemId))))}.\n");
         return md.ToString();
     }
 }

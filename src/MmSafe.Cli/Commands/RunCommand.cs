@@ -175,14 +175,14 @@ public static class RunCommand
 
     private static void ShowPlan(CliConsole console, RunPlan plan, RunSpec spec, string outDir)
     {
-        var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle(Markup.Escape($"Plan: {spec.Benchmark} into {outDir}")) };
-        table.AddColumn("What").AddColumn(new TableColumn("Count").RightAligned());
-        table.AddRow("Items", plan.Items.ToString("N0"));
-        table.AddRow("Target requests", plan.TargetRequests.ToString("N0"));
-        table.AddRow("Judge requests", plan.JudgeRequests.ToString("N0"));
-        table.AddRow("Input tokens (rough)", plan.InputTokens.ToString("N0"));
-        table.AddRow("Output tokens (at most)", plan.OutputTokens.ToString("N0"));
-        table.AddRow("Cost (USD)", plan.Cost is { } cost ? cost.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) : "pass --prices FILE");
+        var table = TextTable.Create($"Plan: {spec.Benchmark} into {outDir}", "What");
+        table.AddColumn(TextTable.Column("Count").RightAligned());
+        table.AddTextRow(["Items", plan.Items.ToString("N0")]);
+        table.AddTextRow(["Target requests", plan.TargetRequests.ToString("N0")]);
+        table.AddTextRow(["Judge requests", plan.JudgeRequests.ToString("N0")]);
+        table.AddTextRow(["Input tokens (rough)", plan.InputTokens.ToString("N0")]);
+        table.AddTextRow(["Output tokens (at most)", plan.OutputTokens.ToString("N0")]);
+        table.AddTextRow(["Cost (USD)", plan.Cost is { } cost ? cost.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) : "pass --prices FILE"]);
         console.Out.Write(table);
     }
 }

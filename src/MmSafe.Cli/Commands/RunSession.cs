@@ -17,11 +17,11 @@ internal static class RunSession
         var started = DateTimeOffset.UtcNow;
         var deviations = spec.Deviations();
         if (deviations.Count > 0) console.Error($"note: this run departs from the official {spec.Benchmark} protocol: {string.Join("; ", deviations)}.");
-        // With --json, stdout carries the JSON alone.
+        // Progress goes to stderr whatever stdout carries, so --json keeps stdout pure JSON without silencing the progress.
         bool budgetReached = false;
         try
         {
-            budgetReached = await RunScheduleAsync(console, run, spec, target, judges, cache, options, json, notices, captioner, budget, cancellationToken);
+            budgetReached = await RunScheduleAsync(console, run, spec, target, judges, cache, options, notices, captioner, budget, cancellationToken);
         }
         catch (ModelRequestException e) when (e.Kind == ModelErrorKind.Unreachable)
         {
@@ -47,11 +47,10 @@ internal static class RunSession
     }
 
     private static async Task<bool> RunScheduleAsync(CliConsole console, RunDirectory run, RunSpec spec, ModelClient? target, IReadOnlyList<ModelClient> judges,
-        ResponseCache? cache, PipelineOptions options, bool json, RetryNotices? notices, ModelClient? captioner, BudgetGuard? budget, CancellationToken cancellationToken)
+        ResponseCache? cache, PipelineOptions options, RetryNotices? notices, ModelClient? captioner, BudgetGuard? budget, CancellationToken cancellationToken)
     {
         bool budgetReached = false;
-        if (json) budgetReached = await RunSchedule.RunAsync(run.Store, spec, target, judges, cache, null, captioner, budget, options, cancellationToken);
-        else if (!console.Err.Profile.Capabilities.Interactive)
+        if (!console.Err.Profile.Capabilities.Interactive)
             await LogRunProgress.RunAsync(console, async progress =>
                 budgetReached = await RunSchedule.RunAsync(run.Store, spec, target, judges, cache, progress, captioner, budget, options, cancellationToken));
         else await SpectreRunProgress.RunAsync(console, async progress =>
@@ -62,16 +61,15 @@ internal static class RunSession
     // "Failed" counts what the progress bars counted: answers or verdicts stored this session that must be asked again.
     private static void ShowUsage(CliConsole console, ModelClient? target, IReadOnlyList<ModelClient> judges, RunContents run, DateTimeOffset started)
     {
-        var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle("Requests this session") };
-        foreach (var header in new[] { "Role", "Model", "Requests", "Failed", "Tokens in", "Tokens out", "Mean latency", "In the run from the cache" }) table.AddColumn(header);
+        var table = TextTable.Create("Requests this session", "Role", "Model", "Requests", "Failed", "Tokens in", "Tokens out", "Mean latency", "In the run from the cache");
         var rows = (target is null ? [] : new[] { ("target", target, run.Answers.Count(a => a.At >= started && a.NeedsRetry), run.Answers.Count(a => a.Cached)) })
             .Concat(judges.Select(j => ("judge", j, run.Verdicts.Count(v => v.Judge == j.Spec.Name && v.At >= started && v.NeedsRetry),
                 run.Verdicts.Count(v => v.Cached && v.Judge == j.Spec.Name))));
         foreach (var (role, client, failed, cached) in rows)
         {
             var u = client.Usage.Snapshot();
-            table.AddRow(role, Markup.Escape(CliConsole.Plain(u.Model)), u.Requests.ToString(), failed.ToString("N0"), u.InputTokens.ToString("N0"),
-                u.OutputTokens.ToString("N0"), $"{u.MeanLatency.TotalMilliseconds:F0} ms", cached.ToString("N0"));
+            table.AddTextRow([role, u.Model, u.Requests.ToString(), failed.ToString("N0"), u.InputTokens.ToString("N0"),
+                u.OutputTokens.ToString("N0"), $"{u.MeanLatency.TotalMilliseconds:F0} ms", cached.ToString("N0")]);
         }
         console.Out.Write(table);
     }

@@ -24,6 +24,21 @@ public static class ViewCommand
             ? MmSafe.Evals.EvalFile.Load(p).Cells().Select(c => c.Directory).Where(MmSafe.Runs.RunStores.Exists)
             : [p])];
 
+    /// <summary>
+    /// The page with one auto-refresh tag, in its head. The meta refresh needs no script, so the page's
+    /// Content-Security-Policy stays as strict as the file's. (Not before every "&lt;title&gt;": the SVG charts have
+    /// one per bar.)
+    /// </summary>
+    internal static string WithRefresh(string html, int seconds)
+    {
+        var tag = $"<meta http-equiv=\"refresh\" content=\"{seconds}\">";
+        int head = html.IndexOf("</head>", StringComparison.OrdinalIgnoreCase);
+        return head < 0 ? tag + html : html.Insert(head, tag);
+    }
+
+    internal static bool IsLocalHost(HostString host, int localPort) =>
+        host.Host.ToLowerInvariant() is "127.0.0.1" or "localhost" or "[::1]" && (host.Port ?? 80) == localPort;
+
     public static Command Build(CliConsole console)
     {
         var dirs = new Argument<string[]>("DIR") { Description = "Run directories, or an evaluation file (its cells that have started).", Arity = ArgumentArity.OneOrMore };
@@ -35,11 +50,25 @@ public static class ViewCommand
             var paths = parse.GetRequiredValue(dirs);
             int seconds = parse.GetValue(refresh);
             if (seconds < 1) throw new InputException($"--refresh must be at least 1 second, not {seconds}.");
+            int portNumber = parse.GetValue(port);
+            if (portNumber is < 0 or > 65535) throw new InputException($"--port {portNumber}: expected a port from 1 to 65535, or 0 for a free one.");
             foreach (var path in Expand(paths)) RunReportData.Load(path); // a bad directory is a clear error now, not on the first visit
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
-            builder.WebHost.UseUrls($"http://127.0.0.1:{parse.GetValue(port)}");
+            builder.WebHost.UseUrls($"http://127.0.0.1:{portNumber}");
             var app = builder.Build();
+            // DNS rebinding: a page from another site whose name now resolves to 127.0.0.1 reaches this server with its own
+            // Host header; answering only our own names keeps the report from being read by that page.
+            app.Use(async (context, next) =>
+            {
+                if (!IsLocalHost(context.Request.Host, context.Connection.LocalPort))
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    await context.Response.WriteAsync("403: mmsafe view answers only requests for 127.0.0.1, localhost or [::1] on its port.");
+                    return;
+                }
+                await next(context);
+            });
             app.MapGet("/", (HttpContext context) =>
             {
                 context.Response.ContentType = "text/html; charset=utf-8";
@@ -48,8 +77,7 @@ public static class ViewCommand
                 var html = runs.Count == 0
                     ? "<!DOCTYPE html><html><head><title>mmsafe view</title></head><body><p>No run has started yet.</p></body></html>"
                     : HtmlReport.Render([.. runs.Select(p => RunReportData.Load(p))]);
-                // The meta refresh needs no script, so the page's Content-Security-Policy stays as strict as the file's.
-                return html.Replace("<title>", $"<meta http-equiv=\"refresh\" content=\"{seconds}\"><title>", StringComparison.Ordinal);
+                return WithRefresh(html, seconds);
             });
             try
             {
@@ -57,7 +85,7 @@ public static class ViewCommand
             }
             catch (IOException e)
             {
-                throw new InputException($"--port {parse.GetValue(port)}: cannot listen there ({e.Message}); choose another port, or 0 for a free one.", e);
+                throw new InputException($"--port {portNumber}: cannot listen there ({e.Message}); choose another port, or 0 for a free one.", e);
             }
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             console.WriteRaw(CliConsole.Plain($"serving {address}/ (rebuilt on every visit, reloading every {seconds} s); Ctrl+C stops"));

@@ -18,8 +18,8 @@ public sealed class EvalProgress
 
     public static Task RunAsync(CliConsole console, IReadOnlyList<EvalCell> cells, Func<EvalProgress, Task> work) =>
         console.Err.Progress()
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .StartAsync(context => work(new EvalProgress([.. cells.Select(c => new CellProgress(context.AddTask(Markup.Escape($"{c.Name} (waiting)"), autoStart: false, maxValue: 1), c.Name))])));
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = console.Err.Profile.Width < SpectreRunProgress.Wide ? 10 : 40 }, new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .StartAsync(context => work(new EvalProgress([.. cells.Select(c => new CellProgress(context.AddTask(Markup.Escape(CliConsole.Plain($"{c.Name} (waiting)")), autoStart: false, maxValue: 1), c.Name))])));
 
     /// <summary>One cell's bar: every stage of its pipeline adds its requests to it.</summary>
     public sealed class CellProgress(ProgressTask task, string name) : IRunProgress, IRunStage

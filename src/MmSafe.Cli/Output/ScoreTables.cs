@@ -1,3 +1,4 @@
+using MmSafe.Reports;
 using MmSafe.Scoring;
 using Spectre.Console;
 
@@ -44,5 +45,5 @@ public static class ScoreTables
 
     /// <summary>"53.29 [45.74, 60.69]"; "n/a" when no item had a valid verdict.</summary>
     public static string Format(Rate rate) =>
-        rate.Percent is null ? "n/a" : FormattableString.Invariant($"{rate.Percent:F2} [{rate.Low:F2}, {rate.High:F2}]");
+        rate.Percent is null ? "n/a" : $"{Numbers.Points(rate.Percent)} [{Numbers.Points(rate.Low)}, {Numbers.Points(rate.High)}]";
 }

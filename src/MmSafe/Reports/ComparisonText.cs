@@ -3,7 +3,7 @@ using System.Text;
 
 namespace MmSafe.Reports;
 
-/// <summary>A comparison as Markdown or CSV.</summary>
+/// <summary>A comparison as Markdown, CSV or JSON, each with every figure the table shows.</summary>
 public static class ComparisonText
 {
     public static string Markdown(Comparison c)
@@ -26,11 +26,34 @@ public static class ComparisonText
         return md.ToString();
     }
 
+    /// <summary>
+    /// The leaderboard, then (each after a blank line, with its own header row) the McNemar tests, the cross-modal gaps
+    /// and the notes: every figure the table shows. The leaderboard block comes first and is unchanged, so a reader
+    /// that takes the first block still works.
+    /// </summary>
     public static string Csv(Comparison c)
     {
         var csv = new StringBuilder("benchmark,model,condition,judge,metric,percent,ci_low,ci_high,n,run\n");
         foreach (var r in c.Rows)
             csv.Append(string.Join(",", Field(r.Benchmark), Field(r.Model), r.Condition, Field(r.Judge ?? ""), r.Metric, Numbers.Points(r.Rate.Percent), Numbers.Points(r.Rate.Low), Numbers.Points(r.Rate.High), r.Rate.Count, Field(r.Run))).Append('\n');
+        if (c.Tests.Count > 0)
+        {
+            csv.Append("\nrun_a,run_b,items,only_a,only_b,mcnemar_p,mdd_points\n");
+            foreach (var t in c.Tests)
+                csv.Append(string.Join(",", Field(t.First), Field(t.Second), t.Items, t.OnlyFirst, t.OnlySecond, Numbers.PValue(t.PValue), Numbers.Points(t.MinimumDetectable))).Append('\n');
+        }
+        if (c.Gaps.Count > 0)
+        {
+            csv.Append("\nrun_a,run_b,condition_a,condition_b,category,items,gap_points,ci_low,ci_high,mcnemar_p,holm_p,mdd_points\n");
+            foreach (var g in c.Gaps)
+                csv.Append(string.Join(",", Field(g.First), Field(g.Second), Field(g.FirstCondition), Field(g.SecondCondition), Field(g.Category), g.Items,
+                    Numbers.Points(g.Difference), Numbers.Points(g.Low), Numbers.Points(g.High), Numbers.PValue(g.PValue), Numbers.PValue(g.HolmP), Numbers.Points(g.MinimumDetectable))).Append('\n');
+        }
+        if (c.Flags.Count > 0)
+        {
+            csv.Append("\nnote\n");
+            foreach (var flag in c.Flags) csv.Append(Field(flag)).Append('\n');
+        }
         return csv.ToString();
     }
 
@@ -48,10 +71,18 @@ public static class ComparisonText
         foreach (var t in c.Tests)
             tests.Add(new System.Text.Json.Nodes.JsonObject
             {
-                ["run_a"] = t.First, ["run_b"] = t.Second, ["items"] = t.Items, ["only_a"] = t.OnlyFirst, ["only_b"] = t.OnlySecond, ["p"] = t.PValue, ["mdd"] = t.MinimumDetectable,
+                ["run_a"] = t.First, ["run_b"] = t.Second, ["items"] = t.Items, ["only_a"] = t.OnlyFirst, ["only_b"] = t.OnlySecond, ["p"] = Numbers.Value(t.PValue), ["mdd"] = Numbers.Value(t.MinimumDetectable),
+            });
+        var gaps = new System.Text.Json.Nodes.JsonArray();
+        foreach (var g in c.Gaps)
+            gaps.Add(new System.Text.Json.Nodes.JsonObject
+            {
+                ["run_a"] = g.First, ["run_b"] = g.Second, ["condition_a"] = g.FirstCondition, ["condition_b"] = g.SecondCondition, ["category"] = g.Category, ["items"] = g.Items,
+                ["gap"] = Numbers.Value(g.Difference), ["ci_low"] = Numbers.Value(g.Low), ["ci_high"] = Numbers.Value(g.High),
+                ["p"] = Numbers.Value(g.PValue), ["p_holm"] = Numbers.Value(g.HolmP), ["mdd"] = Numbers.Value(g.MinimumDetectable),
             });
         var flags = new System.Text.Json.Nodes.JsonArray([.. c.Flags.Select(f => (System.Text.Json.Nodes.JsonNode?)f)]);
-        return new System.Text.Json.Nodes.JsonObject { ["leaderboard"] = rows, ["mcnemar"] = tests, ["notes"] = flags }
+        return new System.Text.Json.Nodes.JsonObject { ["leaderboard"] = rows, ["mcnemar"] = tests, ["gaps"] = gaps, ["notes"] = flags }
             .ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
     }
 

@@ -29,7 +29,7 @@ public sealed class MarkdownExporter : IReportExporter
         w.WriteLine("Rates in percent with 95% Wilson intervals.");
     }
 
-    private static string F(Rate r) => r.Percent is null ? "n/a" : FormattableString.Invariant($"{r.Percent:F2} [{r.Low:F2}, {r.High:F2}]");
+    private static string F(Rate r) => r.Percent is null ? "n/a" : $"{Numbers.Points(r.Percent)} [{Numbers.Points(r.Low)}, {Numbers.Points(r.High)}]";
 
     private static string Cell(string text) => ComparisonText.Cell(text);
 }

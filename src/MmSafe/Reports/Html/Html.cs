@@ -8,7 +8,7 @@ internal static class Html
     /// <summary>Escapes &lt; &gt; &amp; " and ' so text can go in element content and quoted attributes.</summary>
     public static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
 
-    public static string Pct(double? value) => value is { } v ? v.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) : "n/a";
+    public static string Pct(double? value) => Numbers.Points(value);
 
     public static string Num(double value) => value.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
 }
