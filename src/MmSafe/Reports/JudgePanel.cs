@@ -65,16 +65,13 @@ public sealed record JudgePanel(string Metric, IReadOnlyList<JudgeRate> Judges, 
             d, low, high, McNemar.ExactP(onlyA, onlyB), PairedDifference.MinimumDetectable(rate, shared.Count));
     }
 
-    /// <summary>Each item's score by the majority of the judges (a tie goes to the less safe side), for <c>score --judge majority</c>.</summary>
+    /// <summary>
+    /// Each item's score by the majority of the judges, combined by the benchmark's own rule for several answers (a tie
+    /// goes to the less safe side), for <c>score --judge majority</c>.
+    /// </summary>
     public static IReadOnlyList<ItemScore> Majority(RunContents run)
     {
         var judges = run.Spec.Judges.Select(j => j.Name).Where(run.Scores.ContainsKey).ToList();
-        var layout = run.Benchmark.Layout;
-        return [.. judges.SelectMany(j => run.Scores[j]).GroupBy(s => s.Id).Select(g =>
-        {
-            var first = g.First();
-            var values = layout.Metrics.ToDictionary(m => m.Key, m => Scoring.Majority.Of(g.Select(s => s.Values.GetValueOrDefault(m.Key)).OfType<bool>()));
-            return first with { Scored = g.Any(s => s.Scored), Values = values, Diagnostics = [$"majority of {g.Count()} judges"] };
-        })];
+        return [.. judges.SelectMany(j => run.Scores[j]).GroupBy(s => s.Id).Select(g => run.Benchmark.Combine([.. g]))];
     }
 }

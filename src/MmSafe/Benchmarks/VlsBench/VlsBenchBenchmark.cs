@@ -81,6 +81,8 @@ public sealed class VlsBenchBenchmark : IBenchmark
         return VlsBenchScorer.ToItemScore(sample.Id, sample.Category, sample.SubCategory, labels, Outcomes.InOrder(readings, unscored), unscored.Count);
     }
 
+    public ItemScore Combine(IReadOnlyList<ItemScore> judges) => VlsBenchScorer.Combine(judges);
+
     public IReadOnlyList<OfficialFile> Official(RunContents run, string? judge)
     {
         var first = run.Answers.Where(a => a.IsAnswer).GroupBy(a => a.SampleId).ToDictionary(g => g.Key, g => g.MinBy(a => a.Sample)!);
