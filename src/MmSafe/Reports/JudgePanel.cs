@@ -58,11 +58,11 @@ public sealed record JudgePanel(string Metric, IReadOnlyList<JudgeRate> Judges, 
         var shared = x.Keys.Intersect(y.Keys).ToList();
         var a = shared.Select(id => x[id]).ToList();
         var b = shared.Select(id => y[id]).ToList();
-        int onlyA = shared.Count(id => x[id] && !y[id]), onlyB = shared.Count(id => !x[id] && y[id]);
-        var (d, low, high) = PairedDifference.Of(onlyA, onlyB, shared.Count);
+        int onlyA = shared.Count(id => x[id] && !y[id]), onlyB = shared.Count(id => !x[id] && y[id]), both = shared.Count(id => x[id] && y[id]);
+        var (d, low, high) = PairedDifference.Of(both, onlyA, onlyB, shared.Count - both - onlyA - onlyB);
         double rate = shared.Count == 0 ? 50 : 100.0 * a.Count(v => v) / shared.Count;
         return new JudgePair(first, second, shared.Count, Rate.Of(shared.Count - onlyA - onlyB, shared.Count, rounding), Agreement.CohenWithInterval(a, b),
-            d, low, high, McNemar.ExactP(onlyA, onlyB), PairedDifference.MinimumDetectable(rate, shared.Count));
+            d, low, high, McNemar.ExactP(onlyA, onlyB), PairedDifference.MinimumDetectable(onlyA + onlyB, shared.Count, rate));
     }
 
     /// <summary>
