@@ -74,8 +74,8 @@ public static class VlsBenchScorer
 
     public static string Reading(ParseOutcome<VlsBenchLabel> label) => label.IsParsed ? label.Value!.Value.Text() : "unreadable";
 
-    /// <summary>Scores judged items read from a file, one answer per item.</summary>
-    public static ScoreSheet Score(IEnumerable<VlsBenchJudged> judged) => ScoreSheet.Aggregate(Layout, judged.Select(j =>
-        ToItemScore(j.Id.ToString(CultureInfo.InvariantCulture), j.Category, j.SubCategory, [j.Label],
-            [new AnswerReading(0, "answered", new Dictionary<string, string> { ["label"] = Reading(j.Label) })])));
+    /// <summary>Scores judged answers read from a file: one per item, or several (an item's answers in sample order), combined by <see cref="Mode"/>.</summary>
+    public static ScoreSheet Score(IEnumerable<VlsBenchJudged> judged) => ScoreSheet.Aggregate(Layout, judged.GroupBy(j => j.Id).Select(g =>
+        ToItemScore(g.Key.ToString(CultureInfo.InvariantCulture), g.First().Category, g.First().SubCategory, [.. g.Select(j => j.Label)],
+            [.. g.Select((j, k) => new AnswerReading(k, "answered", new Dictionary<string, string> { ["label"] = Reading(j.Label) }))])));
 }
