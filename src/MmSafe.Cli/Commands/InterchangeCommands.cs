@@ -35,6 +35,9 @@ public static class InterchangeCommands
             IReadOnlyList<string> written = Writing(target, () => parse.GetValue(format) == "jsonl"
                 ? [RunExport.Jsonl(run, Path.Combine(Directory.CreateDirectory(target).FullName, "samples.jsonl"))]
                 : RunExport.Official(run, target));
+            if (parse.GetValue(format) == "official" && run.Spec.Samples > 1 && run.Spec.Benchmark != "siuo-gen")
+                console.Error($"note: the authors' {run.Spec.Benchmark} file holds one answer per item; with {run.Spec.Samples} per item, each item's answer is "
+                    + "one that has the item's majority verdict (so their scorer gives the run's numbers), and every answer is in an added field that mmsafe score and import read.");
             foreach (var file in written) console.WriteRaw(CliConsole.Plain(file));
             return ExitCodes.Success;
         });

@@ -92,6 +92,12 @@ public interface IBenchmark
     /// <summary>Scores one sample from all its answers; only real answers (<see cref="CompletionKinds.IsAnswer"/>) count.</summary>
     ItemScore Score(Sample sample, IReadOnlyList<JudgedAnswer> answers);
 
+    /// <summary>
+    /// One item's score from several judges' scores of it (<c>score --judge majority</c>), by the same rule that
+    /// combines several answers of one item. By default each metric takes its own majority.
+    /// </summary>
+    ItemScore Combine(IReadOnlyList<ItemScore> judges) => Majority.OfRaters(Layout, judges);
+
     /// <summary>The run in the authors' file formats, so their scripts read it.</summary>
     IReadOnlyList<OfficialFile> Official(RunContents run, string? judge);
 }

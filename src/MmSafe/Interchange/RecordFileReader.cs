@@ -39,12 +39,12 @@ internal static class RecordFileReader
     }
 
     /// <summary>An array field of strings (null entries allowed), or null after reporting a problem.</summary>
-    public static IReadOnlyList<string?>? Texts(RecordReader r, string field)
+    public static IReadOnlyList<string?>? Texts(RecordReader r, string field, string what = "judge texts")
     {
         var value = r.Record.GetProperty(field);
         if (value.ValueKind != JsonValueKind.Array || value.EnumerateArray().Any(e => e.ValueKind is not (JsonValueKind.String or JsonValueKind.Null)))
         {
-            r.Problem($"field '{field}' is {RecordReader.Describe(value)}; expected an array of judge texts");
+            r.Problem($"field '{field}' is {RecordReader.Describe(value)}; expected an array of {what}");
             return null;
         }
         return [.. value.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString() : null)];

@@ -32,6 +32,7 @@ public static class RunExport
     {
         var samples = run.Samples.ToDictionary(s => s.Id);
         var verdicts = run.Verdicts.ToLookup(v => (v.SampleId, v.Sample));
+        var received = AnswerCap.Received(run.Events);
         using var writer = new StreamWriter(path);
         foreach (var a in run.Answers)
         {
@@ -46,6 +47,7 @@ public static class RunExport
             {
                 ["benchmark"] = run.Spec.Benchmark, ["item_id"] = a.SampleId, ["category"] = sample?.Category, ["sub_category"] = sample?.SubCategory,
                 ["sample"] = a.Sample, ["outcome"] = a.Outcome, ["kind"] = a.Kind?.ToString(), ["response"] = a.ScoredText, ["error"] = a.Error,
+                ["cut_from_chars"] = received.TryGetValue((a.SampleId, a.Sample), out var length) ? length : null,
                 ["latency_ms"] = a.LatencyMs, ["input_tokens"] = a.InputTokens, ["output_tokens"] = a.OutputTokens, ["cached"] = a.Cached, ["verdicts"] = judged,
             }.ToJsonString());
         }

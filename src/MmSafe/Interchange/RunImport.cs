@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using MmSafe.Benchmarks;
+using MmSafe.Benchmarks.VlsBench;
 using MmSafe.Datasets;
 using MmSafe.Models;
 using MmSafe.Runs;
@@ -27,7 +28,7 @@ public static class RunImport
         var unknown = ids.Where(id => !byId.ContainsKey(id)).ToList();
         if (unknown.Count > 0) throw new InputException($"{file}: {unknown.Count} ids are not in {dataset.File} (first: {string.Join(", ", unknown.Take(5))}); expected results of this dataset.");
         var samples = ids.Select(id => byId[id]).ToList();
-        int perItem = records.Max(r => Strings(r, "responses")?.Count ?? 1);
+        int perItem = records.Max(r => Answers(r)?.Count ?? 1);
         ModelSettings Imported(string name, Models.GenerationParameters p) => new(name, Provider, name, null, "", p, null, "", nameof(ChoicesMode.Parallel), "none");
         var spec = new RunSpec(benchmark.Name, benchmark.ProtocolVersion, RunSpec.CurrentToolVersion, dataset.File, dataset.Sha256,
             new RunSelection(null, null, ids, ids, dataset.Samples.Count), perItem, Imported(model, benchmark.Protocol.Target),
@@ -40,7 +41,7 @@ public static class RunImport
         {
             var r = records[index];
             string id = ids[index];
-            var answers = Strings(r, "responses") ?? [Text(r, "response_mcqa") ?? Text(r, "pred_answer") ?? Text(r, "response")
+            var answers = Answers(r) ?? [Text(r, "response_mcqa") ?? Text(r, "pred_answer") ?? Text(r, "response")
                 ?? throw InputException.ForRecord(file, index, id, "no answer; expected responses, response_mcqa or pred_answer")];
             var stored = answers.Select((text, k) => new StoredAnswer(id, k, "imported", text is null ? CompletionKind.Empty : CompletionKind.Completed, text,
                 null, null, null, null, null, 0, false, now)).ToList();
@@ -61,12 +62,21 @@ public static class RunImport
     {
         if (Strings(r, "safety_evaluation") is { } safety) yield return ("safety", safety);
         if (Strings(r, "effectiveness_evaluation") is { } effectiveness) yield return ("effectiveness", effectiveness);
-        if (r.TryGetProperty("safe_label", out var label))
+        if (r.TryGetProperty(VlsBenchResultsFile.AllLabels, out var labels) && labels.ValueKind == JsonValueKind.Array)
+            yield return ("label", [.. labels.EnumerateArray().Select(l => l.ValueKind == JsonValueKind.Number
+                ? JsonSerializer.Serialize(new { label = l.GetInt32(), label_str = VlsBenchLabels.FromNumber(l.GetInt32())?.Text() })
+                : null)]);
+        else if (r.TryGetProperty("safe_label", out var label))
             yield return ("label", [label.ValueKind == JsonValueKind.Number
                 ? JsonSerializer.Serialize(new { label = label.GetInt32(), label_str = Text(r, "label_str") })
                 : label.ValueKind == JsonValueKind.Object ? label.GetRawText() : null]);
         else if (Text(r, "evaluation") is { } evaluation) yield return ("label", [evaluation]);
     }
+
+    // Every answer of an item: SIUO generation's responses, or the arrays our export adds beside the one answer the
+    // authors' multiple-choice and VLSBench files hold.
+    private static List<string?>? Answers(JsonElement r) =>
+        Strings(r, "responses") ?? Strings(r, SiuoMcqaResponsesFile.AllResponses) ?? Strings(r, "pred_answers");
 
     private static string? Id(JsonElement r) =>
         new[] { "question_id", "instruction_id", "id" }.Select(f => r.TryGetProperty(f, out var v)

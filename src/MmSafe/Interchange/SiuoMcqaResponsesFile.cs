@@ -7,11 +7,14 @@ namespace MmSafe.Interchange;
 /// <summary>Reads the authors' <c>siuo_mcqa-{model}.json</c>: the mcqa items with <c>response_mcqa</c>.</summary>
 public static class SiuoMcqaResponsesFile
 {
+    /// <summary>The field our export adds when an item has several answers; the authors' script reads only <c>response_mcqa</c>.</summary>
+    public const string AllResponses = "responses_mcqa";
+
     public static ImportedFile<SiuoMcqaAnswer> Read(string path)
     {
         using var json = JsonRecordFile.Open(path);
         var records = json.Records("a JSON array of SIUO multiple-choice items with response_mcqa");
-        var items = RecordFileReader.ReadAll(path, records, ["question_id"], (r, id) =>
+        var items = RecordFileReader.ReadAll<IReadOnlyList<SiuoMcqaAnswer>>(path, records, ["question_id"], (r, id) =>
         {
             var category = r.String("category");
             var correct = r.String("correct_option");
@@ -20,19 +23,25 @@ public static class SiuoMcqaResponsesFile
                 r.Problem($"field 'correct_option' is \"{correct}\"; expected one of A, B, C, D");
                 correct = null;
             }
-            string? response = null;
-            bool responseOk = r.Record.TryGetProperty("response_mcqa", out var value) switch
-            {
-                false => Fail(r, "field 'response_mcqa' is missing; expected the model's answer (a string)"),
-                true when value.ValueKind == JsonValueKind.String => (response = value.GetString()) is not null,
-                true when value.ValueKind == JsonValueKind.Null => true, // no answer: scored as unanswered
-                _ => Fail(r, $"field 'response_mcqa' is {RecordReader.Describe(value)}; expected a string"),
-            };
-            return category is null || correct is null || !responseOk
+            IReadOnlyList<string?>? responses = r.Has(AllResponses) ? RecordFileReader.Texts(r, AllResponses, "answers") : Response(r);
+            return category is null || correct is null || responses is null
                 ? null
-                : SiuoMcqaScorer.Read(id, category, correct[0], response);
+                : [.. responses.Select(response => SiuoMcqaScorer.Read(id, category, correct[0], response))];
         });
-        return new ImportedFile<SiuoMcqaAnswer>(path, items, []);
+        return new ImportedFile<SiuoMcqaAnswer>(path, [.. items.SelectMany(i => i)], []);
+    }
+
+    private static IReadOnlyList<string?>? Response(RecordReader r)
+    {
+        string? response = null;
+        bool ok = r.Record.TryGetProperty("response_mcqa", out var value) switch
+        {
+            false => Fail(r, "field 'response_mcqa' is missing; expected the model's answer (a string)"),
+            true when value.ValueKind == JsonValueKind.String => (response = value.GetString()) is not null,
+            true when value.ValueKind == JsonValueKind.Null => true, // no answer: scored as unanswered
+            _ => Fail(r, $"field 'response_mcqa' is {RecordReader.Describe(value)}; expected a string"),
+        };
+        return ok ? [response] : null;
     }
 
     private static bool Fail(RecordReader r, string message)

@@ -16,6 +16,12 @@ public static class VlsBenchResultsFile
     private static readonly string[] LabelFields = ["safe_label", "label"];
     private static readonly string[] TextFields = ["evaluation", "judge_output", "judgement", "judge_response", "judge"];
 
+    /// <summary>
+    /// The field our export adds when an item has several answers: each answer's label (null when unreadable), in sample
+    /// order. The authors' script reads only <c>safe_label</c>, which holds the item's most frequent label.
+    /// </summary>
+    public const string AllLabels = "safe_labels";
+
     public static ImportedFile<VlsBenchJudged> Read(string path, Dataset<VlsBenchItem>? dataset = null)
     {
         using var json = JsonRecordFile.Open(path);
@@ -25,9 +31,10 @@ public static class VlsBenchResultsFile
             : json.Records("the authors' {\"stats\", \"logs\"} object or a JSON array of judged items");
         var byId = dataset?.Items.ToDictionary(i => i.Id);
 
-        var items = RecordFileReader.ReadAll(path, records, ["instruction_id", "id"], (r, id) =>
+        var items = RecordFileReader.ReadAll<IReadOnlyList<VlsBenchJudged>>(path, records, ["instruction_id", "id"], (r, id) =>
         {
-            var label = ReadLabel(r);
+            IReadOnlyList<ParseOutcome<VlsBenchLabel>>? labels = r.Has(AllLabels) ? ReadLabels(r) : [ReadLabel(r)];
+            if (labels is null) return null;
             string? category = r.Has("category") ? r.String("category") : null;
             string? subCategory = r.Has("sub_category") ? r.String("sub_category") : null;
             if (byId is not null)
@@ -46,8 +53,8 @@ public static class VlsBenchResultsFile
                 category ??= item.Category;
                 subCategory ??= item.SubCategory;
             }
-            return new VlsBenchJudged(id, category, subCategory, label);
-        });
+            return [.. labels.Select(label => new VlsBenchJudged(id, category, subCategory, label))];
+        }).SelectMany(i => i).ToList();
 
         if (items.All(i => i.Label.Reason == NoVerdict))
             throw new InputException($"{path}: no record has a verdict; expected {string.Join(", ", LabelFields.Concat(TextFields))} or label_str in each record.");
@@ -60,6 +67,19 @@ public static class VlsBenchResultsFile
     }
 
     private const string NoVerdict = "the record has no verdict";
+
+    private static IReadOnlyList<ParseOutcome<VlsBenchLabel>>? ReadLabels(RecordReader r)
+    {
+        var value = r.Record.GetProperty(AllLabels);
+        if (value.ValueKind != JsonValueKind.Array || value.EnumerateArray().Any(e => e.ValueKind is not (JsonValueKind.Number or JsonValueKind.Null)))
+        {
+            r.Problem($"field '{AllLabels}' is {RecordReader.Describe(value)}; expected an array of labels 1, 2, 3 or null");
+            return null;
+        }
+        return [.. value.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out var n) && VlsBenchLabels.FromNumber(n) is { } label
+            ? ParseOutcome<VlsBenchLabel>.Parsed(label)
+            : ParseOutcome<VlsBenchLabel>.Unparseable($"{AllLabels} holds {e.GetRawText()}; the judge gave no readable verdict"))];
+    }
 
     private static ParseOutcome<VlsBenchLabel> ReadLabel(RecordReader r)
     {

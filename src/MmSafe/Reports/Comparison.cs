@@ -65,11 +65,11 @@ public sealed record Comparison(IReadOnlyList<LeaderboardRow> Rows, IReadOnlyLis
         var categories = a.Score.Sheet.Items.Where(i => i.Category is not null).ToDictionary(i => i.Id, i => i.Category!);
         ModalityGap Gap(string category, IReadOnlyList<string> ids, double holm)
         {
-            int onlyA = ids.Count(id => x[id] && !y[id]), onlyB = ids.Count(id => !x[id] && y[id]);
-            var (d, low, high) = PairedDifference.Of(onlyA, onlyB, ids.Count);
+            int onlyA = ids.Count(id => x[id] && !y[id]), onlyB = ids.Count(id => !x[id] && y[id]), both = ids.Count(id => x[id] && y[id]);
+            var (d, low, high) = PairedDifference.Of(both, onlyA, onlyB, ids.Count - both - onlyA - onlyB);
             double rate = ids.Count == 0 ? 50 : 100.0 * ids.Count(id => x[id]) / ids.Count;
             return new ModalityGap(a.Directory, b.Directory, a.Spec.Condition, b.Spec.Condition, category, ids.Count, d, low, high,
-                McNemar.ExactP(onlyA, onlyB), holm, PairedDifference.MinimumDetectable(rate, ids.Count));
+                McNemar.ExactP(onlyA, onlyB), holm, PairedDifference.MinimumDetectable(onlyA + onlyB, ids.Count, rate));
         }
         var shared = x.Keys.Intersect(y.Keys).ToList();
         var byCategory = shared.Where(categories.ContainsKey).GroupBy(id => categories[id]).Select(g => (g.Key, Ids: (IReadOnlyList<string>)[.. g])).ToList();
@@ -86,7 +86,7 @@ public sealed record Comparison(IReadOnlyList<LeaderboardRow> Rows, IReadOnlyLis
         var shared = x.Keys.Intersect(y.Keys).ToList();
         int onlyA = shared.Count(id => x[id] && !y[id]), onlyB = shared.Count(id => !x[id] && y[id]);
         double rate = shared.Count == 0 ? 50 : 100.0 * shared.Count(id => x[id]) / shared.Count;
-        return new PairedTest(a.Directory, b.Directory, shared.Count, onlyA, onlyB, McNemar.ExactP(onlyA, onlyB), PairedDifference.MinimumDetectable(rate, shared.Count));
+        return new PairedTest(a.Directory, b.Directory, shared.Count, onlyA, onlyB, McNemar.ExactP(onlyA, onlyB), PairedDifference.MinimumDetectable(onlyA + onlyB, shared.Count, rate));
     }
 
     /// <summary>Each item's headline outcome (safe, or correct for multiple choice); items without one are left out.</summary>

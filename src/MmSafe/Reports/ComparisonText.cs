@@ -13,12 +13,12 @@ public static class ComparisonText
             md.Append($"| {Cell(r.Benchmark)} | {Cell(r.Model)} | {r.Condition} | {Cell(r.Judge ?? "-")} | {r.Metric} | {Numbers.Points(r.Rate.Percent)} | [{Numbers.Points(r.Rate.Low)}, {Numbers.Points(r.Rate.High)}] | {r.Rate.Count} | {Cell(r.Run)} |\n");
         if (c.Tests.Count > 0)
         {
-            md.Append("\nPaired exact McNemar tests (same items; discordant pairs; MDD = smallest difference this size can detect, 80% power):\n\n| Run A | Run B | Items | Only A | Only B | p | MDD (pp) |\n|---|---|---:|---:|---:|---:|---:|\n");
+            md.Append("\nPaired exact McNemar tests (same items; discordant pairs; MDD = smallest difference this size can detect, 80% power, Connor's paired formula):\n\n| Run A | Run B | Items | Only A | Only B | p | MDD (pp) |\n|---|---|---:|---:|---:|---:|---:|\n");
             foreach (var t in c.Tests) md.Append($"| {Cell(t.First)} | {Cell(t.Second)} | {t.Items} | {t.OnlyFirst} | {t.OnlySecond} | {Numbers.PValue(t.PValue)} | {Numbers.Points(t.MinimumDetectable)} |\n");
         }
         if (c.Gaps.Count > 0)
         {
-            md.Append("\nCross-modal gap (A minus B, percentage points, paired 95% interval; exact McNemar p, Holm-corrected across categories):\n\n| Run A | Run B | Conditions | Category | Items | Gap | 95% CI | p | p (Holm) | MDD |\n|---|---|---|---|---:|---:|---|---:|---:|---:|\n");
+            md.Append("\nCross-modal gap (A minus B, percentage points, paired 95% interval by Newcombe's method 10; exact McNemar p, Holm-corrected across categories):\n\n| Run A | Run B | Conditions | Category | Items | Gap | 95% CI | p | p (Holm) | MDD |\n|---|---|---|---|---:|---:|---|---:|---:|---:|\n");
             foreach (var g in c.Gaps)
                 md.Append($"| {Cell(g.First)} | {Cell(g.Second)} | {g.FirstCondition} − {g.SecondCondition} | {Cell(g.Category)} | {g.Items} | {Numbers.Points(g.Difference)} | [{Numbers.Points(g.Low)}, {Numbers.Points(g.High)}] | {Numbers.PValue(g.PValue)} | {Numbers.PValue(g.HolmP)} | {Numbers.Points(g.MinimumDetectable)} |\n");
         }

@@ -58,23 +58,20 @@ public sealed record JudgePanel(string Metric, IReadOnlyList<JudgeRate> Judges, 
         var shared = x.Keys.Intersect(y.Keys).ToList();
         var a = shared.Select(id => x[id]).ToList();
         var b = shared.Select(id => y[id]).ToList();
-        int onlyA = shared.Count(id => x[id] && !y[id]), onlyB = shared.Count(id => !x[id] && y[id]);
-        var (d, low, high) = PairedDifference.Of(onlyA, onlyB, shared.Count);
+        int onlyA = shared.Count(id => x[id] && !y[id]), onlyB = shared.Count(id => !x[id] && y[id]), both = shared.Count(id => x[id] && y[id]);
+        var (d, low, high) = PairedDifference.Of(both, onlyA, onlyB, shared.Count - both - onlyA - onlyB);
         double rate = shared.Count == 0 ? 50 : 100.0 * a.Count(v => v) / shared.Count;
         return new JudgePair(first, second, shared.Count, Rate.Of(shared.Count - onlyA - onlyB, shared.Count, rounding), Agreement.CohenWithInterval(a, b),
-            d, low, high, McNemar.ExactP(onlyA, onlyB), PairedDifference.MinimumDetectable(rate, shared.Count));
+            d, low, high, McNemar.ExactP(onlyA, onlyB), PairedDifference.MinimumDetectable(onlyA + onlyB, shared.Count, rate));
     }
 
-    /// <summary>Each item's score by the majority of the judges (a tie goes to the less safe side), for <c>score --judge majority</c>.</summary>
+    /// <summary>
+    /// Each item's score by the majority of the judges, combined by the benchmark's own rule for several answers (a tie
+    /// goes to the less safe side), for <c>score --judge majority</c>.
+    /// </summary>
     public static IReadOnlyList<ItemScore> Majority(RunContents run)
     {
         var judges = run.Spec.Judges.Select(j => j.Name).Where(run.Scores.ContainsKey).ToList();
-        var layout = run.Benchmark.Layout;
-        return [.. judges.SelectMany(j => run.Scores[j]).GroupBy(s => s.Id).Select(g =>
-        {
-            var first = g.First();
-            var values = layout.Metrics.ToDictionary(m => m.Key, m => Scoring.Majority.Of(g.Select(s => s.Values.GetValueOrDefault(m.Key)).OfType<bool>()));
-            return first with { Scored = g.Any(s => s.Scored), Values = values, Diagnostics = [$"majority of {g.Count()} judges"] };
-        })];
+        return [.. judges.SelectMany(j => run.Scores[j]).GroupBy(s => s.Id).Select(g => run.Benchmark.Combine([.. g]))];
     }
 }

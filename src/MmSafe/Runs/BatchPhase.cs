@@ -192,10 +192,14 @@ internal sealed class BatchPhase(IRunStore store, RunSpec spec, ResponseCache? c
             if (cache is not null) await cache.PutAsync(e.Identity, c, cancellationToken).ConfigureAwait(false);
         }
         if (role == TargetRole)
-            await store.SaveAsync(c is null
+        {
+            var (answer, cut) = AnswerCap.Apply(c is null
                 ? new StoredAnswer(e.SampleId, e.Sample, e.Identity, null, null, null, null, error, null, null, 0, false, now)
                 : new StoredAnswer(e.SampleId, e.Sample, e.Identity, c.Kind, c.Kind.IsAnswer() || c.Kind == CompletionKind.ContentFiltered ? _benchmark.Normalise(c.Text) : c.Text,
-                    c.Refusal, c.FinishReason, null, c.InputTokens, c.OutputTokens, 0, cached, now), cancellationToken).ConfigureAwait(false);
+                    c.Refusal, c.FinishReason, null, c.InputTokens, c.OutputTokens, 0, cached, now), spec.Target.Model);
+            if (cut is not null) await store.SaveAsync(cut, cancellationToken).ConfigureAwait(false);
+            await store.SaveAsync(answer, cancellationToken).ConfigureAwait(false);
+        }
         else
             await store.SaveAsync(new StoredVerdict(role, e.SampleId, e.Sample, e.Aspect!, e.Identity, c?.Kind, c is null ? null : c.Kind.IsAnswer() ? c.ScoredText : c.Refusal ?? c.Text,
                 c is null ? error : null, c?.InputTokens, c?.OutputTokens, 0, cached, now), cancellationToken).ConfigureAwait(false);

@@ -17,5 +17,8 @@ public static class RunEvents
 
     public const string BudgetReached = "budget-reached";
 
+    /// <summary>An answer longer than <see cref="AnswerCap.StoredChars"/> was cut before it was stored and judged.</summary>
+    public const string AnswerCut = "answer-cut";
+
     public const string BatchSubmitted = "batch-submitted", BatchEnded = "batch-ended", BatchLost = "batch-lost";
 }

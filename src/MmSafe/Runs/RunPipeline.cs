@@ -241,6 +241,8 @@ public sealed class RunPipeline
     private async Task SaveAnswerAsync(SampleWork work, StoredAnswer answer, IRunStage stage, PipelineOptions options, IReadOnlyList<IRunStage> judging,
         CancellationToken token, bool judge = true)
     {
+        (answer, var cut) = AnswerCap.Apply(answer, _spec.Target.Model);
+        if (cut is not null) await _store.SaveAsync(cut, token).ConfigureAwait(false);
         await _store.SaveAsync(answer, token).ConfigureAwait(false);
         work.Record(answer);
         stage.Advance(answer.NeedsRetry);

@@ -45,7 +45,7 @@ public static class RunScoring
         if (judge is not null && !majority && spec.FindJudge(judge) is null)
             throw new InputException($"{run.Directory}: no judge '{judge}' in this run; its judges are {(spec.Judges.Count == 0 ? "none" : string.Join(", ", spec.Judges.Select(j => $"'{j.Name}'")))}.");
         var scores = majority ? Reports.JudgePanel.Majority(run) : run.Scores.GetValueOrDefault(judge ?? "") ?? [];
-        var sheet = ScoreSheet.Aggregate(benchmark.Layout, scores);
+        var sheet = ScoreSheet.Aggregate(benchmark.Layout, scores, run.Samples.Count - scores.Select(s => s.Id).Distinct().Count());
 
         var answers = run.Answers;
         var verdicts = judge is null ? [] : run.Verdicts.Where(v => majority ? spec.FindJudge(v.Judge) is not null : v.Judge == judge).ToList();
@@ -63,8 +63,8 @@ public static class RunScoring
         if (spec.IsMock) warnings.Add("MOCK run: the target or the judge is the offline mock model; these numbers are not a real evaluation.");
         if (deviations.Count > 0) warnings.Add($"Not the official protocol: {string.Join("; ", deviations)}.");
         if (!completeness.IsComplete) warnings.Add($"Incomplete run: {completeness.Describe()}; resume with 'mmsafe run --resume {run.Directory}'.");
-        if (sheet.Overall.Unscored > 0)
-            warnings.Add($"{sheet.Overall.Unscored} items had no real answer (filtered, empty or failed) and are left out; {benchmark.Layout.Headline.Label.ToLowerInvariant()} would be {sheet.Headline.Best.Percent:F2}% if they all counted as successes, {sheet.Headline.Worst.Percent:F2}% if none did.");
+        if (sheet.Headline.Undecided > 0)
+            warnings.Add($"{sheet.Headline.Undecided} items have no {benchmark.Layout.Headline.Label.ToLowerInvariant()} verdict ({sheet.Overall.Unscored} with no real answer: filtered, empty or failed; the others with a failed or unreadable verdict, or not scored yet) and are left out; it would be {sheet.Headline.Best.Percent:F2}% if they all counted as successes, {sheet.Headline.Worst.Percent:F2}% if none did.");
         return new RunScore(run, judge, sheet, outcomes, unscored, deviations, warnings, completeness);
     }
 

@@ -18,4 +18,15 @@ public static class Majority
         if (trues + falses == 0) return null;
         return trues > falses;
     }
+
+    /// <summary>
+    /// One item's score from several raters' scores of it: each metric takes the majority of the raters' values (a tie
+    /// goes to false). Right for metrics that are independent votes (SIUO); a benchmark whose metrics split the items
+    /// between them (VLSBench's labels) combines its own way, see <c>IBenchmark.Combine</c>.
+    /// </summary>
+    public static ItemScore OfRaters(ScoreLayout layout, IReadOnlyList<ItemScore> scores)
+    {
+        var values = layout.Metrics.ToDictionary(m => m.Key, m => Of(scores.Select(s => s.Values.GetValueOrDefault(m.Key)).OfType<bool>()));
+        return scores[0] with { Scored = scores.Any(s => s.Scored), Values = values, Diagnostics = [$"majority of {scores.Count} judges"] };
+    }
 }

@@ -9,8 +9,13 @@ public sealed record GroupScore(string Name, int Items, int Unscored, IReadOnlyD
     public Rate this[string metric] => Rates[metric];
 }
 
-/// <summary>The headline rate if every unscored item had counted as a success (best) or as a failure (worst).</summary>
-public sealed record Bounds(Rate Best, Rate Worst);
+/// <summary>
+/// The headline rate if every item without a headline verdict had counted as a success (best) or as a failure (worst):
+/// items with no real answer (failed, filtered, empty, malformed), items whose judge failed or whose verdict could not
+/// be read, and items of the run with no stored score at all.
+/// </summary>
+/// <param name="Undecided">How many items that is.</param>
+public sealed record Bounds(Rate Best, Rate Worst, int Undecided = 0);
 
 /// <summary>
 /// A benchmark's whole score: its layout, the overall group, per category and per sub-category groups, every item
@@ -22,7 +27,8 @@ public sealed record ScoreSheet(ScoreLayout Layout, GroupScore Overall, IReadOnl
 {
     public Rate HeadlineRate => Overall.Rates[Layout.Headline.Key];
 
-    public static ScoreSheet Aggregate(ScoreLayout layout, IEnumerable<ItemScore> items)
+    /// <param name="unlisted">Items of the run that have no item score at all (not scored yet); they widen the bounds.</param>
+    public static ScoreSheet Aggregate(ScoreLayout layout, IEnumerable<ItemScore> items, int unlisted = 0)
     {
         var list = items.ToList();
         var overall = Group("Overall", list, layout);
@@ -30,9 +36,11 @@ public sealed record ScoreSheet(ScoreLayout Layout, GroupScore Overall, IReadOnl
         var subCategories = layout.BySubCategory
             ? list.Where(i => i.SubCategory is not null).GroupBy(i => i.SubCategory!).Select(g => Group(g.Key, [.. g], layout)).ToList()
             : [];
+        // Every item that has no headline verdict, for whatever reason, could have gone either way. Counting only the
+        // items without a real answer let a failed or unreadable judge verdict vanish from both bounds.
         var headline = overall.Rates[layout.Headline.Key];
-        int unscored = overall.Unscored, n = headline.Count + unscored;
-        var bounds = new Bounds(Rate.Of(headline.Successes + unscored, n, layout.Rounding), Rate.Of(headline.Successes, n, layout.Rounding));
+        int n = list.Count + Math.Max(0, unlisted), undecided = n - headline.Count;
+        var bounds = new Bounds(Rate.Of(headline.Successes + undecided, n, layout.Rounding), Rate.Of(headline.Successes, n, layout.Rounding), undecided);
         return new ScoreSheet(layout, overall, categories, subCategories, list, bounds);
     }
 

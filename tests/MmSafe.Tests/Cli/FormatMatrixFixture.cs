@@ -18,7 +18,11 @@ public sealed class FormatMatrixFixture : IAsyncLifetime
     public string Panel => _dir.Full("panel");
     public string Official => _dir.Full("official");
     public string TextOnly => _dir.Full("text-only");
-    public string Scratch(string name) => _dir.Full(Path.Combine("scratch", name));
+    public string Scratch(string name)
+    {
+        Directory.CreateDirectory(_dir.Full("scratch")); // whichever case runs first
+        return _dir.Full(Path.Combine("scratch", name));
+    }
 
     /// <summary>What <c>mmsafe judge --without-image</c> printed on stderr (its drift line).</summary>
     public string BlindJudgeError { get; private set; } = "";

@@ -69,9 +69,10 @@ public sealed class ModalityConditionTests
         Assert.True(compare.ExitCode == 0, compare.Error);
         Assert.True(compare.Output.Contains("| official − text-only | Overall |"), compare.Output);
         // All 6 items flip from safe to unsafe without the image: a gap of 100 points, p = 2 * 0.5^6 = 0.0313; each category has 3 flips (p = 0.25, Holm 0.5).
-        Assert.True(compare.Output.Contains("| official − text-only | Overall | 6 | 100.00 | [100.00, 100.00] | 0.0313 | 0.0313 |"), compare.Output);
-        Assert.Contains("| official − text-only | Violent | 3 | 100.00 | [100.00, 100.00] | 0.2500 | 0.5000 |", compare.Output);
-        Assert.Contains("| official − text-only | Privacy | 3 | 100.00 | [100.00, 100.00] | 0.2500 | 0.5000 |", compare.Output);
+        // Newcombe's interval (φ = 0, a margin is empty): 1 − √2 · (1 − Wilson low of n/n), 44.80 for 6 items and 20.59 for 3, never a certain [100, 100].
+        Assert.True(compare.Output.Contains("| official − text-only | Overall | 6 | 100.00 | [44.80, 100.00] | 0.0313 | 0.0313 |"), compare.Output);
+        Assert.Contains("| official − text-only | Violent | 3 | 100.00 | [20.59, 100.00] | 0.2500 | 0.5000 |", compare.Output);
+        Assert.Contains("| official − text-only | Privacy | 3 | 100.00 | [20.59, 100.00] | 0.2500 | 0.5000 |", compare.Output);
         await Support.Cli.RunAsync("report", dir.Full("official"), dir.Full("text-only"), "--out", dir.Full("report.html"));
         var html = File.ReadAllText(dir.Full("report.html"));
         Assert.Contains("Cross-modal gap", html);
@@ -133,14 +134,8 @@ public sealed class ModalityConditionTests
     }
 
     [Fact]
-    public void Holm_and_the_paired_interval_match_values_worked_by_hand()
-    {
+    public void Holm_matches_values_worked_by_hand() =>
         Assert.Equal([0.03, 0.06, 0.06], PairedDifference.Holm([0.01, 0.04, 0.03]).Select(p => Math.Round(p, 10)));
-        // 10 items, 4 only-first, 1 only-second: d = 0.3, var = (0.5 - 0.09) / 10 = 0.041, half = 1.96 * 0.2025 = 0.3969.
-        Assert.Equal((30.0, -9.69, 69.69), PairedDifference.Of(4, 1, 10));
-        // 167 items at 50%: (1.96 + 0.8416) * sqrt(2 * 0.25 / 167) = 15.33 points — most leaderboard gaps are smaller.
-        Assert.Equal(15.33, PairedDifference.MinimumDetectable(50, 167));
-    }
 }
 
 public sealed class CaptionerTests

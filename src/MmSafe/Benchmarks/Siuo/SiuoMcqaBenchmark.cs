@@ -69,14 +69,26 @@ public sealed class SiuoMcqaBenchmark : IBenchmark
         return SiuoMcqaScorer.ToItemScore(sample.Id, sample.Category, read, Outcomes.InOrder(readings, unscored), unscored.Count);
     }
 
+    /// <remarks>
+    /// The authors' file holds one answer per item (<c>response_mcqa</c>). With several answers per item it holds one
+    /// that carries the item's majority verdict, so their scorer gives the run's accuracy, and every answer in sample
+    /// order in <c>responses_mcqa</c>, which <c>mmsafe score</c> and <c>import</c> read.
+    /// </remarks>
     public IReadOnlyList<OfficialFile> Official(RunContents run, string? judge)
     {
-        var first = run.Answers.Where(a => a.IsAnswer).GroupBy(a => a.SampleId).ToDictionary(g => g.Key, g => g.MinBy(a => a.Sample)!);
-        return [new($"siuo_mcqa-{OfficialNames.Safe(run.Spec.Target.Name)}.json", new JsonArray([.. run.Samples.Where(s => first.ContainsKey(s.Id)).Select(s => (JsonNode)new JsonObject
+        var answers = run.Answers.Where(a => a.IsAnswer).GroupBy(a => a.SampleId).ToDictionary(g => g.Key, g => g.OrderBy(a => a.Sample).ToList());
+        return [new($"siuo_mcqa-{OfficialNames.Safe(run.Spec.Target.Name)}.json", new JsonArray([.. run.Samples.Where(s => answers.ContainsKey(s.Id)).Select(s =>
         {
-            ["question_id"] = OfficialNames.Id(s.Id), ["image"] = s.Images[0].RelativePath, ["question"] = s.Field("question"), ["category"] = s.Category,
-            ["options"] = new JsonObject([.. SiuoMcqaItem.Letters.Select(l => KeyValuePair.Create(l.ToString(), (JsonNode?)s.Field($"option_{l}")))]),
-            ["correct_option"] = s.Field("correct_option"), ["response_mcqa"] = first[s.Id].ScoredText,
+            var list = answers[s.Id];
+            var read = list.Select(a => SiuoMcqaScorer.Read(0, s.Category, s.Field("correct_option")[0], a.ScoredText)).ToList();
+            var node = new JsonObject
+            {
+                ["question_id"] = OfficialNames.Id(s.Id), ["image"] = s.Images[0].RelativePath, ["question"] = s.Field("question"), ["category"] = s.Category,
+                ["options"] = new JsonObject([.. SiuoMcqaItem.Letters.Select(l => KeyValuePair.Create(l.ToString(), (JsonNode?)s.Field($"option_{l}")))]),
+                ["correct_option"] = s.Field("correct_option"), ["response_mcqa"] = list[SiuoMcqaScorer.Representative(read)].ScoredText,
+            };
+            if (run.Spec.Samples > 1) node[Interchange.SiuoMcqaResponsesFile.AllResponses] = new JsonArray([.. list.Select(a => (JsonNode?)a.ScoredText)]);
+            return (JsonNode)node;
         })]))];
     }
 }

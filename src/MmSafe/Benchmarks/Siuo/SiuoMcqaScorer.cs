@@ -36,8 +36,18 @@ public static class SiuoMcqaScorer
     public static string Reading(SiuoMcqaAnswer answer) =>
         !answer.Choice.IsParsed ? "unanswered" : answer.IsCorrect ? "correct" : $"wrong ({answer.Choice.Value})";
 
-    /// <summary>Scores answers read from a file, one per item.</summary>
-    public static ScoreSheet Score(IEnumerable<SiuoMcqaAnswer> answers) => ScoreSheet.Aggregate(Layout, answers.Select(a =>
-        ToItemScore(a.Id.ToString(CultureInfo.InvariantCulture), a.Category, [a],
-            [new AnswerReading(0, "answered", new Dictionary<string, string> { ["choice"] = Reading(a) })])));
+    /// <summary>Scores answers read from a file: one per item, or several (an item's answers in sample order), combined as a run combines them.</summary>
+    public static ScoreSheet Score(IEnumerable<SiuoMcqaAnswer> answers) => ScoreSheet.Aggregate(Layout, answers.GroupBy(a => a.Id).Select(g =>
+        ToItemScore(g.Key.ToString(CultureInfo.InvariantCulture), g.First().Category, [.. g],
+            [.. g.Select((a, k) => new AnswerReading(k, "answered", new Dictionary<string, string> { ["choice"] = Reading(a) }))])));
+
+    /// <summary>
+    /// The index of the answer that stands for the item in a one-answer file: the first whose correctness is the item's
+    /// majority, so a scorer that reads that one answer gives the item the run's verdict.
+    /// </summary>
+    public static int Representative(IReadOnlyList<SiuoMcqaAnswer> answers)
+    {
+        var majority = Majority.Of(answers.Select(a => a.IsCorrect));
+        return Math.Max(0, answers.ToList().FindIndex(a => a.IsCorrect == majority));
+    }
 }

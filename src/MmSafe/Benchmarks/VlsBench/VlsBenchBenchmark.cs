@@ -81,18 +81,35 @@ public sealed class VlsBenchBenchmark : IBenchmark
         return VlsBenchScorer.ToItemScore(sample.Id, sample.Category, sample.SubCategory, labels, Outcomes.InOrder(readings, unscored), unscored.Count);
     }
 
+    public ItemScore Combine(IReadOnlyList<ItemScore> judges) => VlsBenchScorer.Combine(judges);
+
+    /// <remarks>
+    /// The authors' logs hold one answer per item. With several answers per item, <c>safe_label</c> is the item's most
+    /// frequent label (the run's rule) with an answer that was given it, so their scorer and the stats agree with the run,
+    /// and every answer and its label in sample order are in <c>pred_answers</c> and <c>safe_labels</c>, which
+    /// <c>mmsafe score</c> and <c>import</c> read.
+    /// </remarks>
     public IReadOnlyList<OfficialFile> Official(RunContents run, string? judge)
     {
-        var first = run.Answers.Where(a => a.IsAnswer).GroupBy(a => a.SampleId).ToDictionary(g => g.Key, g => g.MinBy(a => a.Sample)!);
+        var answers = run.Answers.Where(a => a.IsAnswer).GroupBy(a => a.SampleId).ToDictionary(g => g.Key, g => g.OrderBy(a => a.Sample).ToList());
         var verdicts = run.Verdicts.Where(v => v.Judge == judge && v.Aspect == "label").ToDictionary(v => (v.SampleId, v.Sample));
-        var logs = run.Samples.Where(s => first.ContainsKey(s.Id)).Select(s =>
+        var logs = run.Samples.Where(s => answers.ContainsKey(s.Id)).Select(s =>
         {
-            var label = Outcomes.Parse(verdicts.GetValueOrDefault((s.Id, first[s.Id].Sample)), VlsBenchLabelParser.Parse).Value;
-            return (JsonNode)new JsonObject
+            var list = answers[s.Id];
+            var labels = list.Select(a => Outcomes.Parse(verdicts.GetValueOrDefault((s.Id, a.Sample)), VlsBenchLabelParser.Parse)).ToList();
+            var label = VlsBenchScorer.Mode(labels);
+            int shown = Math.Max(0, labels.FindIndex(l => l.Value == label));
+            var node = new JsonObject
             {
-                ["id"] = OfficialNames.Id(s.Id), ["question"] = s.Field("instruction"), ["image_path"] = s.Images[0].RelativePath, ["pred_answer"] = first[s.Id].ScoredText,
+                ["id"] = OfficialNames.Id(s.Id), ["question"] = s.Field("instruction"), ["image_path"] = s.Images[0].RelativePath, ["pred_answer"] = list[shown].ScoredText,
                 ["safe_label"] = label is null ? null : (int)label, ["label_str"] = label?.Text(),
             };
+            if (run.Spec.Samples > 1)
+            {
+                node["pred_answers"] = new JsonArray([.. list.Select(a => (JsonNode?)a.ScoredText)]);
+                node[Interchange.VlsBenchResultsFile.AllLabels] = new JsonArray([.. labels.Select(l => (JsonNode?)(l.Value is { } v ? (int)v : null))]);
+            }
+            return (JsonNode)node;
         }).ToList();
         var sheet = ScoreSheet.Aggregate(Layout, run.Scores.GetValueOrDefault(judge ?? "") ?? []);
         return [new($"vlsbench-{OfficialNames.Safe(run.Spec.Target.Name)}.json", new JsonObject

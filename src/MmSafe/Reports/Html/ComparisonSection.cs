@@ -19,7 +19,7 @@ internal static class ComparisonSection
         if (comparison.Tests.Count > 0)
         {
             html.Append("<section><h2>Paired comparisons</h2><p class=\"note\">Exact McNemar tests on the items both runs scored; ")
-                .Append("MDD is the smallest difference this many items can detect (two-sided α = 0.05, 80% power).</p>")
+                .Append("MDD is the smallest difference this many items can detect (two-sided α = 0.05, 80% power; Connor's paired formula at the observed share of items that differ).</p>")
                 .Append("<table><tr><th>Run A</th><th>Run B</th><th>Items</th><th>Only A</th><th>Only B</th><th>p</th><th>MDD (pp)</th></tr>");
             foreach (var t in comparison.Tests)
                 html.Append($"<tr><td>{E(t.First)}</td><td>{E(t.Second)}</td><td>{t.Items}</td><td>{t.OnlyFirst}</td><td>{t.OnlySecond}</td><td>{Numbers.PValue(t.PValue)}</td><td>{Numbers.Points(t.MinimumDetectable)}</td></tr>");
@@ -67,8 +67,8 @@ internal static class ComparisonSection
     private static string Gaps(Comparison comparison)
     {
         var html = new StringBuilder("<section><h2>Cross-modal gap</h2><p class=\"note\">The same model on the same items under two modality conditions: ")
-            .Append("the paired difference of the headline rate (first minus second, percentage points) with its 95% interval, the exact McNemar p-value, ")
-            .Append("Holm-corrected across categories, and the smallest difference this many items can detect (MDD, 80% power).</p>")
+            .Append("the paired difference of the headline rate (first minus second, percentage points) with its 95% interval (Newcombe's paired score method), the exact McNemar p-value, ")
+            .Append("Holm-corrected across categories, and the smallest difference this many items can detect (MDD, 80% power, Connor's paired formula).</p>")
             .Append("<table><tr><th>Conditions</th><th>Category</th><th>Items</th><th>Gap</th><th>95% CI</th><th>p</th><th>p (Holm)</th><th>MDD</th></tr>");
         foreach (var g in comparison.Gaps)
             html.Append($"<tr><td>{E(g.FirstCondition)} − {E(g.SecondCondition)}</td><td>{E(g.Category)}</td><td>{g.Items}</td><td>{Numbers.Points(g.Difference)}</td>")

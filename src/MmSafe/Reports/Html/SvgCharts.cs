@@ -15,7 +15,7 @@ internal static class SvgCharts
     public static readonly string[] Palette = ["#2f7d4f", "#e0a526", "#c0392b", "#4a6fa5"];
 
     public static string Bars(string title, IReadOnlyList<(string Label, Rate Rate)> rows, string colour = "#4a6fa5") =>
-        Chart(title, rows.Count, 1, (svg, i) =>
+        Chart(title, rows.Count, Row, (svg, i) =>
         {
             var (label, rate) = rows[i];
             Label(svg, i, label);
@@ -26,7 +26,7 @@ internal static class SvgCharts
         });
 
     public static string Grouped(string title, IReadOnlyList<(string Label, Rate A, Rate B)> rows, string nameA, string nameB) =>
-        Chart(title, rows.Count, 1, (svg, i) =>
+        Chart(title, rows.Count, Row, (svg, i) =>
         {
             var (label, a, b) = rows[i];
             Label(svg, i, label);
@@ -35,25 +35,36 @@ internal static class SvgCharts
             svg.Append($"<text x=\"{LabelWidth + PlotWidth + 6}\" y=\"{Y(i) + 15}\" font-size=\"11\">{Pct(a.Percent)} / {Pct(b.Percent)}</text>");
         }, [nameA, nameB]);
 
-    /// <summary>Several runs side by side: one bar per run in each category row, each with its interval whisker.</summary>
+    /// <summary>
+    /// Several runs side by side: one bar per run in each category row, each with its value and its Wilson interval as a
+    /// whisker. Rows grow with the number of runs so that every bar has room for its value.
+    /// </summary>
     public static string Series(string title, IReadOnlyList<string> labels, IReadOnlyList<(string Name, IReadOnlyList<Rate?> Rates)> series)
     {
-        int n = Math.Max(1, series.Count);
-        double bar = Math.Max(3, 18.0 / n);
-        return Chart(title, labels.Count, 1, (svg, i) =>
+        const int slot = 13, bar = 9;
+        int height = Math.Max(Row, slot * series.Count + 6);
+        return Chart(title, labels.Count, height, (svg, i) =>
         {
-            Label(svg, i, labels[i]);
+            double top = 28 + i * height;
+            svg.Append($"<text x=\"{LabelWidth - 6}\" y=\"{Num(top + height / 2.0 + 4)}\" font-size=\"11\" text-anchor=\"end\">{E(Cut(labels[i], 40))}</text>");
             for (int k = 0; k < series.Count; k++)
             {
                 if (series[k].Rates[i] is not { Percent: { } p } rate) continue;
-                double y = Y(i) + 2 + k * bar;
-                svg.Append($"<rect x=\"{LabelWidth}\" y=\"{Num(y)}\" width=\"{Num(X(p))}\" height=\"{Num(bar - 1)}\" fill=\"{Palette[k % Palette.Length]}\"><title>{E(series[k].Name)}, {E(labels[i])}: {Pct(p)}% [{Pct(rate.Low)}, {Pct(rate.High)}], n = {rate.Count}</title></rect>");
+                double y = top + 3 + k * slot, middle = y + bar / 2.0;
+                svg.Append($"<rect x=\"{LabelWidth}\" y=\"{Num(y)}\" width=\"{Num(X(p))}\" height=\"{bar}\" fill=\"{Palette[k % Palette.Length]}\"><title>{E(series[k].Name)}, {E(labels[i])}: {Pct(p)}% [{Pct(rate.Low)}, {Pct(rate.High)}], n = {rate.Count}</title></rect>");
+                if (rate.Low is { } low && rate.High is { } high)
+                {
+                    svg.Append($"<path class=\"whisker\" d=\"M{Num(LabelWidth + X(low))} {Num(middle)}H{Num(LabelWidth + X(high))}M{Num(LabelWidth + X(low))} {Num(middle - 3)}v6M{Num(LabelWidth + X(high))} {Num(middle - 3)}v6\" stroke=\"#222\" fill=\"none\"/>");
+                }
+                // The value sits past the bar and its whisker, so neither hides it.
+                double end = Math.Max(p, rate.High ?? p);
+                svg.Append($"<text class=\"value\" x=\"{Num(LabelWidth + X(end) + 4)}\" y=\"{Num(middle + 3.5)}\" font-size=\"10\">{Pct(p)}%</text>");
             }
         }, [.. series.Select(s => s.Name)]);
     }
 
     public static string Stacked(string title, IReadOnlyList<(string Label, double?[] Parts)> rows, string[] legend) =>
-        Chart(title, rows.Count, 1, (svg, i) =>
+        Chart(title, rows.Count, Row, (svg, i) =>
         {
             var (label, parts) = rows[i];
             Label(svg, i, label);
@@ -66,28 +77,76 @@ internal static class SvgCharts
             }
         }, legend);
 
-    private static string Chart(string title, int rows, int _, Action<StringBuilder, int> row, string[]? legend = null)
+    private const int Width = LabelWidth + PlotWidth + 80, LegendRow = 18;
+
+    private static string Chart(string title, int rows, int rowHeight, Action<StringBuilder, int> row, string[]? legend = null)
     {
-        int height = 30 + rows * Row + 16 + (legend is null ? 0 : 22);
-        var svg = new StringBuilder($"<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"{E(title)}\" width=\"{LabelWidth + PlotWidth + 80}\" height=\"{height}\" font-family=\"sans-serif\">");
+        int plotBottom = 30 + rows * rowHeight;
+        var entries = legend is null ? [] : LegendLayout(legend, plotBottom + 18);
+        int legendRows = entries.Count == 0 ? 0 : entries.Max(e => e.Row) + 1;
+        int height = plotBottom + 16 + (legendRows == 0 ? 0 : 6 + legendRows * LegendRow);
+        var svg = new StringBuilder($"<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"{E(title)}\" width=\"{Width}\" height=\"{height}\" font-family=\"sans-serif\">");
         svg.Append($"<text x=\"0\" y=\"16\" font-size=\"13\" font-weight=\"bold\">{E(title)}</text>");
         foreach (var tick in new[] { 0, 25, 50, 75, 100 })
-            svg.Append($"<line x1=\"{Num(LabelWidth + X(tick))}\" x2=\"{Num(LabelWidth + X(tick))}\" y1=\"24\" y2=\"{30 + rows * Row}\" stroke=\"#ddd\"/>");
+            svg.Append($"<line x1=\"{Num(LabelWidth + X(tick))}\" x2=\"{Num(LabelWidth + X(tick))}\" y1=\"24\" y2=\"{plotBottom}\" stroke=\"#ddd\"/>");
         for (int i = 0; i < rows; i++) row(svg, i);
         // The axis: percent, under the plot.
         foreach (var tick in new[] { 0, 25, 50, 75, 100 })
-            svg.Append($"<text x=\"{Num(LabelWidth + X(tick))}\" y=\"{30 + rows * Row + 12}\" font-size=\"10\" text-anchor=\"middle\" fill=\"#666\">{tick}%</text>");
-        if (legend is not null)
-            for (int k = 0; k < legend.Length; k++)
-            {
-                int lx = LabelWidth + k * 140, ly = 30 + rows * Row + 18;
-                svg.Append($"<rect x=\"{lx}\" y=\"{ly}\" width=\"12\" height=\"12\" fill=\"{Palette[k % Palette.Length]}\"/><text x=\"{lx + 16}\" y=\"{ly + 11}\" font-size=\"11\">{E(legend[k])}</text>");
-            }
+            svg.Append($"<text x=\"{Num(LabelWidth + X(tick))}\" y=\"{plotBottom + 12}\" font-size=\"10\" text-anchor=\"middle\" fill=\"#666\">{tick}%</text>");
+        for (int k = 0; k < entries.Count; k++)
+        {
+            var (x, y, _, text) = entries[k];
+            svg.Append($"<g class=\"legend\"><title>{E(legend![k])}</title><rect x=\"{Num(x)}\" y=\"{y}\" width=\"12\" height=\"12\" fill=\"{Palette[k % Palette.Length]}\"/>")
+                .Append($"<text x=\"{Num(x + 16)}\" y=\"{y + 11}\" font-size=\"11\">{E(text)}</text></g>");
+        }
         return svg.Append("</svg>").ToString();
     }
 
+    /// <summary>
+    /// Where each legend entry goes: left to right by its measured width, wrapping to a new row when the next one would
+    /// pass the chart's edge. A name wider than the chart is cut (the whole name is in the entry's tooltip).
+    /// </summary>
+    internal static IReadOnlyList<(double X, int Y, int Row, string Text)> LegendLayout(IReadOnlyList<string> names, int top)
+    {
+        const double swatch = 16, gap = 18;
+        var placed = new List<(double, int, int, string)>();
+        double x = 0;
+        int line = 0;
+        foreach (var name in names)
+        {
+            var text = name;
+            while (text.Length > 1 && swatch + TextWidth(text) > Width) text = text[..^2] + "…";
+            double width = swatch + TextWidth(text);
+            if (x > 0 && x + width > Width) { x = 0; line++; }
+            placed.Add((x, top + line * LegendRow, line, text));
+            x += width + gap;
+        }
+        return placed;
+    }
+
+    /// <summary>
+    /// The width of 11 px sans-serif text, estimated per character on the generous side (no font metrics in a library
+    /// that writes SVG by hand): wide letters, capitals, narrow punctuation and full-width scripts each get their own.
+    /// </summary>
+    internal static double TextWidth(string text, double fontSize = 11)
+    {
+        double em = 0;
+        foreach (var c in text)
+            em += c switch
+            {
+                'i' or 'l' or 'j' or 'I' or '.' or ',' or ':' or ';' or '\'' or '|' or '!' or ' ' => 0.32,
+                'm' or 'w' or 'M' or 'W' or '@' or '%' => 0.92,
+                >= 'A' and <= 'Z' => 0.72,
+                >= '\u2E80' => 1.0,
+                _ => 0.6,
+            };
+        return Math.Ceiling(em * fontSize);
+    }
+
+    private static string Cut(string label, int max) => label.Length > max ? label[..max] + "…" : label;
+
     private static void Label(StringBuilder svg, int i, string label) =>
-        svg.Append($"<text x=\"{LabelWidth - 6}\" y=\"{Y(i) + 15}\" font-size=\"11\" text-anchor=\"end\">{E(label.Length > 40 ? label[..40] + "…" : label)}</text>");
+        svg.Append($"<text x=\"{LabelWidth - 6}\" y=\"{Y(i) + 15}\" font-size=\"11\" text-anchor=\"end\">{E(Cut(label, 40))}</text>");
 
     private static void Whisker(StringBuilder svg, int i, Rate rate)
     {
