@@ -83,3 +83,21 @@ public sealed class CircuitBreakerTests
         public void Advance(TimeSpan by) => _ticks += by.Ticks;
     }
 }
+
+public sealed class NoRetryTests
+{
+    [Fact]
+    public async Task Max_retries_zero_makes_one_attempt_and_fails_cleanly()
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 2);
+        await using var server = await FakeModelServer.StartAsync();
+        server.Default = FakeReply.Status(503);
+        var models = dir.File("models.yaml", $"models:\n  t:\n    model: m\n    base_url: {server.BaseUrl}\n    retry: {{ max_retries: 0 }}\n");
+        var run = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--models-file", models, "--model", "t", "--judge", "mock",
+            "--out", dir.Full("run"), "--cache", "off", "--json");
+        Assert.Equal(3, run.ExitCode);
+        Assert.DoesNotContain("   at ", run.Error);
+        Assert.Equal(2, server.Count); // one attempt per item, no retry
+    }
+}

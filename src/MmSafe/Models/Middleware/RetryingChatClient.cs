@@ -19,13 +19,14 @@ public sealed class RetryingChatClient : DelegatingChatClient
     public RetryingChatClient(IChatClient inner, RetryOptions options, Action<string>? onRetry = null) : base(inner)
     {
         _options = options;
-        _pipeline = new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
+        var builder = new ResiliencePipelineBuilder();
+        // Polly's retry needs at least one attempt more; max_retries: 0 means one attempt with its timeout alone.
+        if (options.MaxRetries > 0) builder.AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder()
                     .Handle<ModelRequestException>(e => e.IsTransient && !(e.RetryAfter > options.MaxRetryAfter))
                     .Handle<TimeoutRejectedException>(),
-                MaxRetryAttempts = Math.Max(0, options.MaxRetries),
+                MaxRetryAttempts = options.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = options.BaseDelay,
@@ -37,9 +38,8 @@ public sealed class RetryingChatClient : DelegatingChatClient
                     onRetry?.Invoke($"attempt {args.AttemptNumber + 1} failed ({args.Outcome.Exception?.Message}); retrying in {args.RetryDelay.TotalSeconds:F1} s");
                     return ValueTask.CompletedTask;
                 },
-            })
-            .AddTimeout(options.RequestTimeout)
-            .Build();
+            });
+        _pipeline = builder.AddTimeout(options.RequestTimeout).Build();
     }
 
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
