@@ -96,10 +96,14 @@ public sealed class SharedStoreTests
         Assert.Equal(expected, scored.Scores());
         var completed = server.Completed.ToList();
         Assert.Equal(2 * Items, completed.Select(c => c.Fingerprint).Distinct().Count());
-        // Asked twice only what the dead worker had in flight (its 2 target and 2 judge slots) and so never stored.
+        // Asked twice only what the dead worker had asked for and not yet stored (at most its 2 target and 2 judge slots):
+        // once by it before it died, once by the survivor after its leases ran out. Under CPU load the dead worker may
+        // have held a received answer for a while before the kill, so the first time is not bound to the kill's moment;
+        // but two askings both before the kill would be two live workers on one sample (a lapsed lease, now fenced).
         var repeats = completed.GroupBy(c => c.Fingerprint).Where(g => g.Count() > 1).ToList();
         Assert.InRange(repeats.Count, 0, 4);
-        Assert.All(repeats, r => Assert.True((r.Min(c => c.At) - killedAt).Duration() < TimeSpan.FromMilliseconds(400), "a stored result was asked for again"));
+        Assert.All(repeats, r => Assert.True(r.Count() == 2 && r.Min(c => c.At) < killedAt.AddSeconds(1) && r.Max(c => c.At) > killedAt,
+            $"asked {r.Count()} times at {string.Join(", ", r.Select(c => (c.At - killedAt).TotalMilliseconds.ToString("F0") + " ms"))} from the kill"));
 
         // Nothing left to do: resuming asks nothing.
         int before = server.Count;
