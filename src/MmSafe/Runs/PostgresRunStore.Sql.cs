@@ -84,15 +84,8 @@ public sealed partial class PostgresRunStore
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private List<T> Query<T>(string sql, Func<NpgsqlDataReader, T> read, params (string Name, object? Value)[] parameters) => Guard(() =>
-    {
-        using var connection = _db.OpenConnection();
-        using var command = Command(new NpgsqlCommand(sql, connection), parameters);
-        using var r = command.ExecuteReader();
-        var list = new List<T>();
-        while (r.Read()) list.Add(read(r));
-        return list;
-    });
+    private List<T> Query<T>(string sql, Func<NpgsqlDataReader, T> read, params (string Name, object? Value)[] parameters) =>
+        Guard(() => QueryOnce(sql, read, parameters));
 
     private async Task<List<T>> QueryAsync<T>(NpgsqlConnection connection, string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken,
         params (string Name, object? Value)[] parameters)

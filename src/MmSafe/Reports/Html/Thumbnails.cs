@@ -54,6 +54,12 @@ internal sealed class Thumbnails(int capKb)
         {
             return (null, e.Message);
         }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException or BadImageFormatException)
+        {
+            // The tool ships SkiaSharp's native library for 64-bit Windows, Linux (glibc) and macOS only (MmSafe.Cli.csproj).
+            return (null, $"Image {image.RelativePath} not shown: thumbnails need SkiaSharp's native library, which the tool does not ship for " +
+                $"{System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier}.");
+        }
         catch (IOException e)
         {
             return (null, $"Image {image.RelativePath} cannot be read ({e.Message}).");
