@@ -39,6 +39,15 @@ public sealed class BadInputSetup(TempDir dir, FakeModelServer server)
         return result.ExitCode == 0 ? dir.Full("mcqa-run") : throw new InvalidOperationException(result.Error);
     });
 
+    /// <summary>A VLSBench run made with a models file (entries t and j on the test server); its scores need not be complete.</summary>
+    public string EntryRun => Once("entry-run", () =>
+    {
+        var models = dir.File("entry-models.yaml", $"models:\n  t:\n    model: target-vlm\n    base_url: {Url}\n  j:\n    model: judge-vlm\n    base_url: {Url}\n");
+        Support.Cli.RunAsync("run", "vlsbench", "--data", Vls, "--models-file", models, "--model", "t", "--judge", "j", "--out", dir.Full("entry-run"), "--cache", "off", "--json")
+            .GetAwaiter().GetResult();
+        return dir.Full("entry-run");
+    });
+
     public string File(string name, string content) => dir.File(name, content);
 
     public string Models(string yaml) => dir.File("models.yaml", yaml.Replace("{URL}", Url));
@@ -85,6 +94,10 @@ public static class BadInputCatalog
         new("score --judge: a judge the run does not have", 2, "no judge 'nobody' in this run", s => ["score", s.Run, "--judge", "nobody"]),
         new("score --judge: a benchmark without a judge", 2, "has no judge", s => ["score", s.McqaRun, "--judge", "x"]),
         new("judge: a benchmark without a judge stage", 2, "has no judge stage", s => ["judge", s.McqaRun, "--judge", "mock"]),
+        new("judge: a name a run made with a models file does not know", 2, "no such model in this run, which was made with a models file (its models: 'j', 't'); did you mean 'j'?",
+            s => ["judge", s.EntryRun, "--judge", "jj", "--cache", "off"]),
+        new("--models-file: an empty base_urls list", 2, "base_urls is an empty list; expected at least one URL",
+            s => ["models", "check", "--models-file", s.Models("models:\n  local:\n    model: m\n    base_urls: []\n"), "--model", "local"]),
         new("report --out: a directory", 2, "is a directory; --out names the HTML file", s => ["report", s.Run, "--out", s.Dir.Path]),
         new("report --image-cap-kb: negative", 2, "--image-cap-kb must be 0 or more", s => ["report", s.Run, "--image-cap-kb", "-1", "--out", s.Dir.Full("r.html")]),
         new("export --to: a file", 2, "is a file; --to names the directory", s => ["export", s.Run, "--to", s.File("f.txt", "x")]),
