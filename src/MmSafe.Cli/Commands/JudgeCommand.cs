@@ -100,13 +100,18 @@ public static class JudgeCommand
         return command;
     }
 
-    /// <summary>The models a run recorded (target, judges, captioner) by name, driven as recorded.</summary>
+    /// <summary>
+    /// The models a run recorded (its judges, then its target and captioner) by name, reached and driven as recorded. A
+    /// recorded judge keeps its parameters; a model recorded in another role keeps only its endpoint, key and limits,
+    /// since its recorded parameters are that role's protocol (a target's top_p and system prompt are not a judge's).
+    /// The mock model needs no record.
+    /// </summary>
     private static Dictionary<string, ModelSpec> RecordedModels(RunSpec spec)
     {
         var models = new Dictionary<string, ModelSpec>(StringComparer.Ordinal);
-        foreach (var m in new[] { spec.Target }.Concat(spec.Judges).Append(spec.Captioner).OfType<ModelSettings>())
-            if (m.Provider != MmSafe.Interchange.RunImport.Provider && Enum.TryParse<ProviderKind>(m.Provider, out _))
-                models.TryAdd(m.Name, RunSpecs.Model(m, spec.Operations.GetValueOrDefault(m.Name)));
+        foreach (var (m, judge) in spec.Judges.Select(j => (j, true)).Append((spec.Target, false)).Concat(spec.Captioner is { } c ? [(c, false)] : []))
+            if (m.Provider != MmSafe.Interchange.RunImport.Provider && Enum.TryParse<ProviderKind>(m.Provider, out var provider) && provider != ProviderKind.Mock)
+                models.TryAdd(m.Name, RunSpecs.Model(m, spec.Operations.GetValueOrDefault(m.Name)) is var model && judge ? model : model with { Defaults = new() });
         return models;
     }
 }

@@ -52,6 +52,21 @@ public sealed class NoDefaultEndpointTests
     }
 
     [Fact]
+    public async Task The_runs_target_as_a_judge_keeps_its_endpoint_but_takes_the_judge_protocols_parameters()
+    {
+        var (dir, server) = await RunWithModelsFileAsync();
+        using var _ = dir;
+        await using var __ = server;
+        var judged = await Support.Cli.RunAsync("judge", dir.Full("run"), "--judge", "target", "--json", "--cache", "off");
+        Assert.True(judged.ExitCode == 0, judged.Error);
+        using var store = SqliteRunStore.OpenReadOnly(dir.Full("run"));
+        var spec = store.Read().Spec;
+        Assert.Equal(spec.FindJudge("judge")!.Parameters, spec.FindJudge("target")!.Parameters); // not the target's top_p
+        Assert.DoesNotContain(spec.Deviations(), d => d.Contains("judge target", StringComparison.Ordinal));
+        Assert.Equal(server.BaseUrl.ToString(), spec.FindJudge("target")!.BaseUrl);
+    }
+
+    [Fact]
     public async Task A_name_the_run_does_not_know_is_refused_with_a_suggestion_and_nothing_is_recorded()
     {
         var (dir, server) = await RunWithModelsFileAsync();
