@@ -95,6 +95,13 @@ public static class CliApp
             console.Error($"error: {e.Message}");
             return e.IsTransient || e.Kind == MmSafe.Models.ModelErrorKind.Unreachable ? ExitCodes.ModelUnavailable : ExitCodes.InputError;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A safety net: a file or folder the user named that cannot be read or written is their mistake to fix, not a
+            // crash. Each command says more where it knows what the path was for; this line still names the path.
+            console.Error($"error: {e.Message} Check that the path exists and that you may read or write it.");
+            return ExitCodes.InputError;
+        }
         catch (OperationCanceledException)
         {
             // Ctrl+C cancels System.CommandLine's own token; every finished result is already stored.

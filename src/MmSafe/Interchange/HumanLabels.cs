@@ -16,6 +16,19 @@ public static class HumanLabels
 {
     public const string LabelColumn = "human_label";
 
+    private static StreamWriter Create(string path)
+    {
+        if (Directory.Exists(path)) throw new InputException($"{path} is a directory; pass --out with the path of the CSV file to write.");
+        try
+        {
+            return new StreamWriter(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"{path}: cannot write the labelling sheet there ({e.Message}); pass --out with a file in a directory you can write.", e);
+        }
+    }
+
     /// <returns>The number of items written.</returns>
     public static int WriteSheet(RunContents run, string path, int count, int seed)
     {
@@ -25,7 +38,7 @@ public static class HumanLabels
         var items = run.Samples.Where(s => answers[s.Id].Any()).OrderBy(s => s.Id, StringComparer.Ordinal).ToList();
         var random = new Random(seed);
         var chosen = items.OrderBy(_ => random.Next()).Take(count).ToList();
-        using var writer = new StreamWriter(path);
+        using var writer = Create(path);
         using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture);
         foreach (var header in new[] { "item_id", "category", "question", "answers", LabelColumn }) csv.WriteField(header);
         csv.NextRecord();
