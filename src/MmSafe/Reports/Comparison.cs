@@ -21,6 +21,8 @@ public sealed record Comparison(IReadOnlyList<LeaderboardRow> Rows, IReadOnlyLis
 {
     public static Comparison Of(IReadOnlyList<RunReportData> runs)
     {
+        var twice = runs.GroupBy(r => Where(r.Directory)).FirstOrDefault(g => g.Count() > 1);
+        if (twice is not null) throw new InputException($"{twice.First().Directory} is given {twice.Count()} times; a run compared with itself says nothing. Name each run once.");
         var rows = runs.Select(r => new LeaderboardRow(r.Directory, r.Spec.Benchmark, r.Spec.Target.Name, r.Judge, r.Score.Sheet.Layout.Headline.Key, r.Score.Sheet.HeadlineRate, r.Spec.Condition))
             .OrderBy(r => r.Benchmark, StringComparer.Ordinal).ThenByDescending(r => r.Rate.Percent ?? -1).ToList();
         var flags = new List<string>();
@@ -47,7 +49,8 @@ public sealed record Comparison(IReadOnlyList<LeaderboardRow> Rows, IReadOnlyLis
             var list = group.ToList();
             for (int a = 0; a < list.Count; a++)
                 for (int b = a + 1; b < list.Count; b++)
-                    tests.Add(Paired(list[a], list[b]));
+                    if (Paired(list[a], list[b]) is { Items: > 0 } test) tests.Add(test);
+                    else flags.Add($"{list[a].Directory} and {list[b].Directory} share no scored item, so there is no paired test between them.");
         }
         var gaps = runs.GroupBy(r => (r.Spec.Benchmark, r.Spec.DatasetSha256, r.Spec.Target.Model)).SelectMany(g =>
         {
@@ -72,6 +75,7 @@ public sealed record Comparison(IReadOnlyList<LeaderboardRow> Rows, IReadOnlyLis
                 McNemar.ExactP(onlyA, onlyB), holm, PairedDifference.MinimumDetectable(onlyA + onlyB, ids.Count, rate));
         }
         var shared = x.Keys.Intersect(y.Keys).ToList();
+        if (shared.Count == 0) return []; // no item scored in both: no gap to measure
         var byCategory = shared.Where(categories.ContainsKey).GroupBy(id => categories[id]).Select(g => (g.Key, Ids: (IReadOnlyList<string>)[.. g])).ToList();
         var raw = byCategory.Select(c => Gap(c.Key, c.Ids, 1)).ToList();
         var holm = PairedDifference.Holm([.. raw.Select(r => r.PValue)]);
@@ -88,6 +92,9 @@ public sealed record Comparison(IReadOnlyList<LeaderboardRow> Rows, IReadOnlyLis
         double rate = shared.Count == 0 ? 50 : 100.0 * shared.Count(id => x[id]) / shared.Count;
         return new PairedTest(a.Directory, b.Directory, shared.Count, onlyA, onlyB, McNemar.ExactP(onlyA, onlyB), PairedDifference.MinimumDetectable(onlyA + onlyB, shared.Count, rate));
     }
+
+    private static string Where(string location) =>
+        location.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) ? location : Path.TrimEndingDirectorySeparator(Path.GetFullPath(location));
 
     /// <summary>Each item's headline outcome (safe, or correct for multiple choice); items without one are left out.</summary>
     public static Dictionary<string, bool> Outcomes(RunReportData run)

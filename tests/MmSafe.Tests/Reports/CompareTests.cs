@@ -50,4 +50,28 @@ public sealed class CompareTests
         Assert.Contains("Leaderboard", table.Output);
         Assert.Contains("McNemar", table.Output);
     }
+
+    [Fact]
+    public async Task Runs_that_share_no_scored_item_get_no_paired_test_and_a_run_is_not_compared_with_itself()
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 4);
+        var good = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "mock", "--judge", "mock", "--out", dir.Full("good"), "--cache", "off", "--json");
+        Assert.True(good.ExitCode == 0, good.Error);
+        await using var server = await FakeModelServer.StartAsync();
+        server.Default = FakeReply.Status(400); // every target request fails: nothing is scored
+        var dead = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "m", "--base-url", server.BaseUrl.ToString(), "--judge", "mock",
+            "--out", dir.Full("dead"), "--cache", "off", "--json");
+        Assert.Equal(3, dead.ExitCode);
+
+        var json = await Support.Cli.RunAsync("compare", dir.Full("good"), dir.Full("dead"), "--format", "json");
+        Assert.True(json.ExitCode == 0, json.Error);
+        using var document = System.Text.Json.JsonDocument.Parse(json.Output);
+        Assert.Empty(document.RootElement.GetProperty("mcnemar").EnumerateArray()); // no McNemar over zero items
+        Assert.Contains("share no scored item", json.Output);
+
+        var self = await Support.Cli.RunAsync("compare", dir.Full("good"), dir.Full("good") + "/");
+        Assert.Equal(2, self.ExitCode);
+        Assert.Contains("a run compared with itself says nothing", self.Error);
+    }
 }
