@@ -77,7 +77,8 @@ public static class JudgeCommand
             {
                 exit = await RunSession.ExecuteAsync(console, run, null, [client], responses, new PipelineOptions(Generate: false, RetryDeclined: parse.GetValue(retry),
                     BatchPoll: parse.GetValue(batchPoll) is { } seconds ? TimeSpan.FromSeconds(seconds) : null),
-                    settings.Name, parse.GetValue(json), notices, cancellationToken);
+                    settings.Name, parse.GetValue(json), notices, cancellationToken,
+                    again: $"the same 'mmsafe judge {path} --judge {parse.GetValue(judge.Name)?.FirstOrDefault() ?? settings.Name}' command");
             }
             finally
             {
@@ -86,7 +87,7 @@ public static class JudgeCommand
                 if (added is not null && !run.Store.Verdicts(settings.Name).Any(v => !v.NeedsRetry))
                 {
                     run.Store.WriteSpec(added);
-                    console.Error($"note: judge '{settings.Name}' answered none of its requests, so it is not recorded in {path}; fix its endpoint, key or model id and judge again.");
+                    console.Error($"note: judge '{settings.Name}' answered none of its requests, so it is not recorded in {path}: fix its endpoint, key or model id before judging again.");
                 }
             }
             if (added is not null && run.Store.ReadSpec()?.FindJudge(settings.Name) is null) return ExitCodes.ModelUnavailable;

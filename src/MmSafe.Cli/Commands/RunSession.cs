@@ -11,8 +11,10 @@ internal static class RunSession
 {
     public static async Task<int> ExecuteAsync(CliConsole console, RunDirectory run, ModelClient? target, IReadOnlyList<ModelClient> judges, ResponseCache? cache,
         PipelineOptions options, string? judge, bool json, RetryNotices? notices, CancellationToken cancellationToken, ModelClient? captioner = null,
-        BudgetGuard? budget = null)
+        BudgetGuard? budget = null, string? again = null)
     {
+        // What continues the work: for a run, --resume; for a judge command, the same command again.
+        again ??= $"'mmsafe run --resume {run.Store.Location}'";
         var spec = run.Spec;
         var started = DateTimeOffset.UtcNow;
         var deviations = spec.Deviations();
@@ -25,7 +27,7 @@ internal static class RunSession
         }
         catch (ModelRequestException e) when (e.Kind == ModelErrorKind.Unreachable)
         {
-            console.Error($"error: {e.Message}. Every answer and verdict received is stored; 'mmsafe run --resume {run.Store.Location}' (or the same judge command) " +
+            console.Error($"error: {e.Message}. Every answer and verdict received is stored; {again} " +
                 "asks for the rest once the endpoint answers again.");
             return ExitCodes.ModelUnavailable;
         }
@@ -37,12 +39,12 @@ internal static class RunSession
         if (budgetReached)
         {
             console.Error($"error: the budget is spent ({budget!.Describe()}); no new request was started. The scores are incomplete: {score.Completeness.Describe()}. " +
-                $"'mmsafe run --resume {run.Store.Location} --budget …' continues.");
+                $"{again} with --budget … continues.");
             return ExitCodes.ModelUnavailable;
         }
         if (score.Completeness.IsComplete) return ExitCodes.Success;
         console.Error($"error: the scores are incomplete: {score.Completeness.Describe()} (the answers not scored are listed with their reasons). " +
-            $"What was received is stored; 'mmsafe run --resume {run.Store.Location}' asks again for the rest.");
+            $"What was received is stored; {again} asks again for the rest.");
         return ExitCodes.ModelUnavailable;
     }
 

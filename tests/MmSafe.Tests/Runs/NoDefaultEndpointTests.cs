@@ -89,10 +89,11 @@ public sealed class NoDefaultEndpointTests
         using var _ = dir;
         await using var __ = server;
         await using var broken = await FakeModelServer.StartAsync();
-        broken.Default = FakeReply.Status(401, """{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}}""");
+        broken.Default = FakeReply.Status(400, """{"error":{"message":"The model `nope` does not exist","type":"invalid_request_error"}}""");
         var failed = await Support.Cli.RunAsync("judge", dir.Full("run"), "--judge", "other", "--judge-base-url", broken.BaseUrl.ToString(), "--cache", "off");
         Assert.NotEqual(0, failed.ExitCode);
         Assert.Contains("judge 'other' answered none of its requests, so it is not recorded", failed.Error);
+        Assert.DoesNotContain("mmsafe run --resume", failed.Error); // resuming would not ask this judge: it is not in the run
         using (var store = SqliteRunStore.OpenReadOnly(dir.Full("run")))
             Assert.Equal(["judge"], store.Read().Spec.Judges.Select(j => j.Name));
         var resumed = await Support.Cli.RunAsync("run", "--resume", dir.Full("run"), "--json", "--cache", "off");
