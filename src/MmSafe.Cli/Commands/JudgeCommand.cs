@@ -69,7 +69,7 @@ public static class JudgeCommand
             if (parse.GetValue(batchPoll) is <= 0 and var poll) throw new InputException($"--batch-poll must be more than 0 seconds, not {poll}.");
             if (spec.Target.Provider == MmSafe.Interchange.RunImport.Provider && requested is null)
                 throw new InputException($"{path}: an imported run's judge cannot be asked again; pass --judge NAME for a new judge.");
-            using var responses = ModelOptions.OpenCache(parse, cache, spec.Cache);
+            using var responses = ModelOptions.OpenCache(parse, cache, run.Store.IsShared ? null : spec.Cache);
             var notices = new RetryNotices();
             var client = new ModelClientFactory(notices: notices).Create(model with { KeyFlag = judge.ApiKeyEnv.Name });
             int exit;

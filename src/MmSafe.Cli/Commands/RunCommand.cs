@@ -153,7 +153,8 @@ public static class RunCommand
         ModelSpec? captionerSpec, Option<string> cache, Option<bool> json, Option<string> budgetOption, Option<bool> otel, Option<double?> batchPoll,
         CancellationToken cancellationToken)
     {
-        using var responses = ModelOptions.OpenCache(parse, cache, run.Spec.Cache);
+        // A shared store's workers run on other machines: each keeps its own cache, not the first worker's path.
+        using var responses = ModelOptions.OpenCache(parse, cache, run.Store.IsShared ? null : run.Spec.Cache);
         var notices = new RetryNotices();
         var factory = new ModelClientFactory(notices: notices, telemetrySource: parse.GetValue(otel) ? "MmSafe" : null);
         var targetClient = factory.Create(target);
