@@ -10,7 +10,8 @@ namespace MmSafe.Runs;
 /// (or reuse it from the response cache under the same request identity), store it, judge it at once on every
 /// aspect with every judge (target and judge endpoints work at the same time), and when a sample's verdicts are
 /// in, score it and store the score with its diagnostics. Nothing in the store is asked for again except
-/// failures and malformed replies. Key, URL and model errors stop the run; every other failure is stored.
+/// failures and malformed replies. Key, URL and model errors, and an endpoint that went away, stop the run; every
+/// other failure is stored.
 /// </summary>
 public sealed class RunPipeline
 {
@@ -22,7 +23,6 @@ public sealed class RunPipeline
     private readonly ResponseCache? _cache;
     private readonly IRunProgress _progress;
     private CancellationToken _stopping;
-
     private readonly CaptionWriter _captionWriter;
 
     // The judges whose structured-output fallback this run has recorded (a client shared by several runs falls back once, for all).
@@ -51,10 +51,9 @@ public sealed class RunPipeline
     /// <summary>True when the run stopped because its budget was used up.</summary>
     public bool BudgetReached => _budgetStop.IsCancellationRequested;
 
-    // Whether a new request may start: not after Ctrl+C, not once the budget is spent, not once the store has failed.
-    // Whether a request for this sample may start: the above, and this worker still holds its lease (a shared store).
+    // Whether a request for this sample may start: this worker still holds its lease (a shared store), and MayAsk().
     private bool MayAsk(SampleWork work) => _store.Holds(work.Sample.Id) && MayAsk();
-
+    // Whether a new request may start: not after Ctrl+C, not once the budget is spent, not once the store has failed.
     private bool MayAsk()
     {
         if (_stopping.IsCancellationRequested || _budgetStop.IsCancellationRequested || _store.IsUnavailable) return false;
