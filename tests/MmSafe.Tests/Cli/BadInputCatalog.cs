@@ -145,6 +145,12 @@ public static class BadInputCatalog
         new("--models-file: a huge retry delay", 2, "retry.max_delay_seconds is 1000000000; expected", s => ["models", "check", "--models-file", s.Models(Yaml + "    retry: { max_delay_seconds: 1000000000 }\n"), "--model", "local"]),
         new("--models-file: an unknown provider", 2, "provider 'foo' is unknown", s => ["models", "check", "--models-file", s.Models(Yaml + "    provider: foo\n"), "--model", "local"]),
         new("--models-file: concurrency 0", 2, "concurrency must be at least 1", s => ["models", "check", "--models-file", s.Models(Yaml + "    concurrency: 0\n"), "--model", "local"]),
+        new("--models-file: an image_detail the API does not know", 2, "model 'local': image_detail 'ultra' is not valid; expected low, high or auto",
+            s => ["models", "check", "--models-file", s.Models(Yaml + "    image_detail: ultra\n"), "--model", "local"]),
+        new("--models-file: an unknown max_tokens_field", 2, "model 'local': max_tokens_field 'foo' is not valid; expected max_tokens or max_completion_tokens",
+            s => ["models", "check", "--models-file", s.Models(Yaml + "    max_tokens_field: foo\n"), "--model", "local"]),
+        new("--models-file: an empty api_key_env", 2, "model 'local': api_key_env is empty; expected the name of the environment variable",
+            s => ["models", "check", "--models-file", s.Models(Yaml + "    api_key_env: \"\"\n"), "--model", "local"]),
         new("--models-file: a misspelt entry name", 2, "no such entry in the models file (entries: 'local'); did you mean 'local'?", s => ["run", "vlsbench", "--data", s.Vls, "--models-file", s.Models(Yaml), "--model", "lcoal", "--judge", "mock", "--out", s.Dir.Full("o")]),
         // Evaluation files (mmsafe eval)
         new("eval: a file that does not exist", 2, "evaluation file not found", s => ["eval", s.Dir.Full("nope.yaml")]),
