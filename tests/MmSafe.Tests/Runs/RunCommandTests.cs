@@ -124,6 +124,20 @@ public sealed class RunCommandTests
         Assert.False(Directory.Exists(dir.Full("run")));
     }
 
+    [Theory]
+    [InlineData("100", 0)]
+    [InlineData("101", 2)]
+    public async Task Answers_per_item_are_bounded_before_anything_is_planned_or_created(string samples, int exit)
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 2);
+        var result = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "mock", "--judge", "mock", "--out", dir.Full("run"), "--samples", samples, "--dry-run");
+        Assert.True(result.ExitCode == exit, result.Error);
+        if (exit == 2) Assert.Contains($"--samples {samples}: at most 100 answers per item", result.Error);
+        else Assert.Contains("Target requests", result.Output);
+        Assert.False(Directory.Exists(dir.Full("run")));
+    }
+
     [Fact]
     public async Task Filters_select_items_by_category_id_and_limit()
     {
