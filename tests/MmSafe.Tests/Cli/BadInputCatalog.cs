@@ -110,6 +110,7 @@ public static class BadInputCatalog
         new("run: no --model", 2, "no target model; pass --model NAME", s => ["run", "vlsbench", "--data", s.Vls, "--judge", "mock", "--out", s.Dir.Full("o")]),
         new("run: a judged benchmark without --judge", 2, "needs a judge", s => ["run", "vlsbench", "--data", s.Vls, "--model", "mock", "--out", s.Dir.Full("o")]),
         new("run --samples 0", 2, "--samples 0: at least 1 answer per item is needed", s => s.VlsRun("--samples", "0")),
+        new("run --budget: part of a token", 2, "--budget '1.5tokens': a token budget is a whole number of tokens", s => s.VlsRun("--budget", "1.5tokens")),
         new("run --samples 1000000", 2, "--samples 1000000: at most 100 answers per item may be asked for", s => s.VlsRun("--samples", "1000000")),
         new("run --limit 0", 2, "--limit must be at least 1, not 0", s => s.VlsRun("--limit", "0")),
         new("run --limit -1", 2, "--limit must be at least 1, not -1", s => s.VlsRun("--limit", "-1")),
