@@ -25,7 +25,7 @@ internal static class RunSection
             ("Protocol", spec.ProtocolVersion), ("Deviations from the protocol", score.Deviations.Count == 0 ? "none" : string.Join("; ", score.Deviations)),
             ("Dataset", $"{Path.GetFileName(spec.DatasetFile)}, SHA-256 {spec.DatasetSha256}"),
             ("Items", $"{spec.Selection.SampleIds.Count} of {spec.Selection.DatasetItems}, {spec.Samples} answers each"),
-            ("Outcomes", string.Join(", ", score.Outcomes.Select(o => $"{o.Key} {o.Value}"))), ("Completeness", score.Completeness.Describe()),
+            ("Outcomes", score.Outcomes.Count == 0 ? "no answer stored yet" : string.Join(", ", score.Outcomes.Select(o => $"{o.Key} {o.Value}"))), ("Completeness", score.Completeness.Describe()),
             ("Spend", Spend(score.Run)),
             ("Created", spec.CreatedAt.ToString("yyyy-MM-dd HH:mm 'UTC'")), ("Tool", $"mmsafe {spec.ToolVersion}"), ("Run directory", run.Directory),
         })
