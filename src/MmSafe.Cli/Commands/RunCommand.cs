@@ -84,8 +84,13 @@ public static class RunCommand
             var (batchTarget, batchJudges) = Batching(parse.GetValue(batch));
             var targetSpec = Batched(target.Resolve(parse, file) ?? throw new InputException("no target model; pass --model NAME (or --model mock for an offline dry run)."), batchTarget);
             var judgeSpecs = judge.ResolveAll(parse, file);
+            string judgesFrom = judge.Name.Name;
             // No --judge: a models file's judges: list is the panel.
-            if (judgeSpecs.Count == 0 && parse.GetValue(modelsFile) is { } panelFile) judgeSpecs = ModelsFile.Judges(panelFile);
+            if (judgeSpecs.Count == 0 && parse.GetValue(modelsFile) is { } panelFile) (judgeSpecs, judgesFrom) = (ModelsFile.Judges(panelFile), $"the judges: list of {panelFile}");
+            // Not an error: the same flags or models file serve the judged benchmarks too.
+            if (bench.Protocol.Aspects.Count == 0 && judgeSpecs.Count > 0)
+                console.Error($"note: {bench.Name} has no judge stage (its answers are scored by rule); " +
+                    $"{(judgeSpecs.Count == 1 ? "the judge" : "the judges")} {string.Join(", ", judgeSpecs.Select(j => j.Name))} ({judgesFrom}) {(judgeSpecs.Count == 1 ? "is" : "are")} not used.");
             judgeSpecs = [.. judgeSpecs.Select(j => Batched(j, batchJudges))];
             if (bench.Protocol.Aspects.Count > 0 && judgeSpecs.Count == 0) throw new InputException($"{bench.Name} needs a judge; pass --judge NAME (or --judge mock).");
             var dataset = bench.Load(dataPath);
