@@ -28,12 +28,15 @@ public static class EvalCommand
             var eval = EvalFile.Load(parse.GetRequiredValue(file)).Only(parse.GetValue(models), parse.GetValue(benchmarks));
             var cells = eval.Cells();
             var specs = Specs(eval, cells);
+            // Everything the file can get wrong is checked before a cell's directory is made, in a dry run too.
+            var prices = eval.Prices is { } p ? PriceTable.LoadPrices(p) : null;
+            var limit = Budget(eval, prices);
             if (parse.GetValue(dryRun))
             {
                 ShowPlan(console, eval, cells, specs);
                 return ExitCodes.Success;
             }
-            var prices = eval.Prices is { } p ? PriceTable.LoadPrices(p) : null;
+            using var cache = eval.Cache is "off" or "none" ? null : new Models.Middleware.ResponseCache(eval.Cache ?? Models.Middleware.ResponseCache.DefaultPath);
             var runs = new List<RunDirectory>();
             try
             {
@@ -41,7 +44,7 @@ public static class EvalCommand
                 foreach (var (cell, (spec, samples)) in cells.Zip(specs))
                     runs.Add(RunDirectory.Start(cell.Directory, spec with { Prices = prices }, samples,
                         $"Restore {eval.Path} as it was, or give it a new out: directory to evaluate with the new settings."));
-                return await ExecuteAsync(console, eval, cells, runs, prices, cancellationToken);
+                return await ExecuteAsync(console, eval, cells, runs, prices, limit, cache, cancellationToken);
             }
             finally
             {
@@ -71,17 +74,33 @@ public static class EvalCommand
         return result;
     }
 
-    private static async Task<int> ExecuteAsync(CliConsole console, EvalFile eval, IReadOnlyList<EvalCell> cells, IReadOnlyList<RunDirectory> runs,
-        IReadOnlyDictionary<string, Price>? prices, CancellationToken cancellationToken)
+    /// <summary>The file's budget, checked: in dollars it needs prices: with a price for every model the evaluation pays for.</summary>
+    private static BudgetLimit? Budget(EvalFile eval, IReadOnlyDictionary<string, Price>? prices)
     {
-        using var cache = eval.Cache is "off" or "none" ? null : new Models.Middleware.ResponseCache(eval.Cache ?? Models.Middleware.ResponseCache.DefaultPath);
+        var limit = eval.Budget is { } b ? BudgetLimit.Parse(b, $"{eval.Path}: budget: '{b}'") : null;
+        if (limit?.Usd is null) return limit;
+        if (prices is null)
+            throw new InputException($"{eval.Path}: a budget in dollars needs prices: with a price for every model of the evaluation (or give it in tokens, e.g. 2000000tokens).");
+        if (PriceFile.Unpriced(prices, Priced(eval)) is { Count: > 0 } unpriced)
+            throw new InputException($"{eval.Path}: a budget in dollars needs a price for every model of the evaluation: {PriceFile.NoPrice(eval.Prices!, unpriced)}; " +
+                "or give it in tokens, e.g. 2000000tokens.");
+        return limit;
+    }
+
+    /// <summary>The model ids the evaluation pays for: its targets, its judges when a benchmark is judged, its captioner when a cell captions.</summary>
+    private static IEnumerable<string> Priced(EvalFile eval) =>
+        eval.Models.Concat(eval.Benchmarks.Any(b => b.Protocol.Aspects.Count > 0) ? eval.Judges : [])
+            .Concat(eval.Captioner is { } c && eval.Conditions.Contains(Conditions.Caption) ? [c] : []).Select(m => m.Model);
+
+    private static async Task<int> ExecuteAsync(CliConsole console, EvalFile eval, IReadOnlyList<EvalCell> cells, IReadOnlyList<RunDirectory> runs,
+        IReadOnlyDictionary<string, Price>? prices, BudgetLimit? limit, Models.Middleware.ResponseCache? cache, CancellationToken cancellationToken)
+    {
+        if (prices is not null && PriceFile.Unpriced(prices, Priced(eval)) is { Count: > 0 } unpriced)
+            console.Error($"note: {PriceFile.NoPrice(eval.Prices!, unpriced)}; this session's spend is counted in tokens only.");
         var notices = new RetryNotices();
         var factory = new ModelClientFactory(notices: notices);
         // One client per model: its concurrency limit, rate limit and replicas hold across every cell that uses it.
         var clients = eval.Models.Concat(eval.Judges).Concat(eval.Captioner is { } c ? [c] : []).DistinctBy(m => m.Name).ToDictionary(m => m.Name, m => factory.Create(m with { KeyFlag = "api_key_env in the models file" }));
-        var limit = eval.Budget is { } b ? BudgetLimit.Parse(b, $"{eval.Path}: budget: '{b}'") : null;
-        if (limit?.Usd is not null && (prices is null || !clients.Values.All(c => prices.ContainsKey(c.Spec.Model))))
-            throw new InputException($"{eval.Path}: a budget in dollars needs prices: with a price for every model of the evaluation (or give it in tokens, e.g. 2000000tokens).");
         var guard = new BudgetGuard(limit, prices, clients.Values);
         foreach (var deviation in runs.SelectMany(r => r.Spec.Deviations()).Distinct())
             console.Error($"note: cells depart from the official protocol: {deviation}.");
@@ -176,14 +195,19 @@ public static class EvalCommand
         foreach (var h in new[] { "Items", "Target requests", "Judge requests", "Input tokens (rough)", "Output tokens (at most)", "Cost (USD)" })
             table.AddColumn(TextTable.Column(h).RightAligned());
         var plans = specs.Select(s => RunPlan.Estimate(s.Spec, prices)).ToList();
+        string Cost(decimal? cost, IEnumerable<string> unpriced) =>
+            cost is { } c ? c.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)
+            : eval.Prices is null ? "add 'prices: FILE' to the file"
+            : $"unknown: no price for {string.Join(", ", unpriced.Distinct().Select(m => $"'{m}'"))} in {Path.GetFileName(eval.Prices)}";
         foreach (var (cell, plan) in cells.Zip(plans))
             table.AddTextRow([cell.Name, plan.Items.ToString("N0"), plan.TargetRequests.ToString("N0"), plan.JudgeRequests.ToString("N0"),
-                plan.InputTokens.ToString("N0"), plan.OutputTokens.ToString("N0"), Cost(plan.Cost)]);
+                plan.InputTokens.ToString("N0"), plan.OutputTokens.ToString("N0"), Cost(plan.Cost, plan.Unpriced)]);
         table.AddTextRow(["Total", plans.Sum(x => x.Items).ToString("N0"), plans.Sum(x => x.TargetRequests).ToString("N0"), plans.Sum(x => x.JudgeRequests).ToString("N0"),
-            plans.Sum(x => x.InputTokens).ToString("N0"), plans.Sum(x => x.OutputTokens).ToString("N0"), Cost(plans.All(x => x.Cost is not null) ? plans.Sum(x => x.Cost) : null)],
+            plans.Sum(x => x.InputTokens).ToString("N0"), plans.Sum(x => x.OutputTokens).ToString("N0"),
+            Cost(plans.All(x => x.Cost is not null) ? plans.Sum(x => x.Cost) : null, plans.SelectMany(x => x.Unpriced))],
             new Style(decoration: Decoration.Bold));
         console.Out.Write(table);
+        if (eval.Prices is { } file && plans.SelectMany(x => x.Unpriced).Distinct().ToList() is { Count: > 0 } missing)
+            console.Error($"note: {PriceFile.NoPrice(file, missing)}.");
     }
-
-    private static string Cost(decimal? cost) => cost is { } c ? c.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) : "needs prices:";
 }

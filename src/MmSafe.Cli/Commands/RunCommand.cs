@@ -72,9 +72,18 @@ public static class RunCommand
                 if (spec.Target.Provider == MmSafe.Interchange.RunImport.Provider)
                     throw new InputException($"{dir}: an imported run holds results made elsewhere; it can be scored, judged again and exported, not resumed.");
                 var (targetBatch, judgeBatch) = Batching(parse.GetValue(batch));
-                return await ExecuteAsync(console, parse, resumed, Batched(Recorded(spec, spec.Target, parse.GetValue(target.Concurrency), target), parse.GetValue(batch) is null ? null : targetBatch),
-                    [.. spec.Judges.Select(j => Batched(Recorded(spec, j, parse.GetValue(judge.Concurrency), judge), parse.GetValue(batch) is null ? null : judgeBatch))],
-                    spec.Captioner is { } c ? Recorded(spec, c, null, captioner) : null, cache, json, budget, otel, batchPoll, cancellationToken);
+                var resumedTarget = Batched(Recorded(spec, spec.Target, parse.GetValue(target.Concurrency), target), parse.GetValue(batch) is null ? null : targetBatch);
+                List<ModelSpec> resumedJudges = [.. spec.Judges.Select(j => Batched(Recorded(spec, j, parse.GetValue(judge.Concurrency), judge), parse.GetValue(batch) is null ? null : judgeBatch))];
+                var resumedCaptioner = spec.Captioner is { } c ? Recorded(spec, c, null, captioner) : null;
+                // Prices may change between sessions, as on a new run's --out: given now, they are this session's and recorded.
+                var (pricesFile, priceTable) = parse.GetValue(prices) is { } rp ? (rp, PriceTable.LoadPrices(rp)) : ("the run's recorded prices", spec.Prices);
+                var resumedLimit = Budget(parse, budget, priceTable, pricesFile, Priced(resumedTarget, resumedJudges, resumedCaptioner));
+                var resumedPoll = BatchPoll(parse, batchPoll);
+                // A shared store's workers run on other machines: each keeps its own cache, not the first worker's path.
+                using var resumedCache = ModelOptions.OpenCache(parse, cache, resumed.Store.IsShared ? null : spec.Cache);
+                if (parse.GetValue(prices) is not null) resumed.Store.WriteSpec(spec with { Prices = priceTable });
+                return await ExecuteAsync(console, parse, resumed, resumedTarget, resumedJudges, resumedCaptioner, resumedCache, resumedLimit, pricesFile, json, otel, resumedPoll,
+                    cancellationToken);
             }
             string outDir = parse.GetValue(output) ?? throw new InputException("no run directory; pass --out DIR (or --resume DIR).");
             var bench = BenchmarkRegistry.Get(parse.GetValue(benchmark) ?? throw new InputException($"no benchmark; expected one of {string.Join(", ", BenchmarkRegistry.Names)}."));
@@ -84,8 +93,13 @@ public static class RunCommand
             var (batchTarget, batchJudges) = Batching(parse.GetValue(batch));
             var targetSpec = Batched(target.Resolve(parse, file) ?? throw new InputException("no target model; pass --model NAME (or --model mock for an offline dry run)."), batchTarget);
             var judgeSpecs = judge.ResolveAll(parse, file);
+            string judgesFrom = judge.Name.Name;
             // No --judge: a models file's judges: list is the panel.
-            if (judgeSpecs.Count == 0 && parse.GetValue(modelsFile) is { } panelFile) judgeSpecs = ModelsFile.Judges(panelFile);
+            if (judgeSpecs.Count == 0 && parse.GetValue(modelsFile) is { } panelFile) (judgeSpecs, judgesFrom) = (ModelsFile.Judges(panelFile), $"the judges: list of {panelFile}");
+            // Not an error: the same flags or models file serve the judged benchmarks too.
+            if (bench.Protocol.Aspects.Count == 0 && judgeSpecs.Count > 0)
+                console.Error($"note: {bench.Name} has no judge stage (its answers are scored by rule); " +
+                    $"{(judgeSpecs.Count == 1 ? "the judge" : "the judges")} {string.Join(", ", judgeSpecs.Select(j => j.Name))} ({judgesFrom}) {(judgeSpecs.Count == 1 ? "is" : "are")} not used.");
             judgeSpecs = [.. judgeSpecs.Select(j => Batched(j, batchJudges))];
             if (bench.Protocol.Aspects.Count > 0 && judgeSpecs.Count == 0) throw new InputException($"{bench.Name} needs a judge; pass --judge NAME (or --judge mock).");
             var dataset = bench.Load(dataPath);
@@ -97,16 +111,28 @@ public static class RunCommand
             if (Conditions.Check(bench, selected, shown, captionerSpec is not null) is { } notHere) throw new InputException($"--condition {shown}: {notHere}.");
             var requested = RunSpecs.Create(bench, dataset, selection, perItem,
                 targetSpec, Parameters(parse, temperature, maxTokens), judgeSpecs, Parameters(parse, judgeTemperature, judgeMaxTokens), shown, captionerSpec);
+            // Everything a user can get wrong is checked before the run directory is made: a refused command leaves nothing behind.
+            var givenPrices = parse.GetValue(prices);
+            var table = givenPrices is null ? null : PriceTable.LoadPrices(givenPrices);
+            var priced = Priced(targetSpec, bench.Protocol.Aspects.Count == 0 ? [] : judgeSpecs, captionerSpec);
+            // A run already in --out has its recorded prices and cache, used when the flags give none: those are checked once it is open.
+            bool recordedRun = RunStores.IsServer(outDir) || SqliteRunStore.Exists(outDir);
+            var budgetLimit = table is null && recordedRun ? ParseBudget(parse, budget) : Budget(parse, budget, table, givenPrices, priced);
+            var poll = BatchPoll(parse, batchPoll);
             if (parse.GetValue(dryRun))
             {
-                ShowPlan(console, RunPlan.Estimate(requested, parse.GetValue(prices) is { } p ? PriceTable.Load(p) : null), requested, outDir);
+                ShowPlan(console, RunPlan.Estimate(requested, givenPrices is null ? null : PriceTable.Load(givenPrices)), requested, outDir, givenPrices);
                 return ExitCodes.Success;
             }
-            using var run = RunDirectory.Start(outDir, requested with { Prices = parse.GetValue(prices) is { } pf ? PriceTable.LoadPrices(pf) : null, Cache = ModelOptions.CacheChoice(parse, cache) }, selected);
+            using var newCache = recordedRun ? null : ModelOptions.OpenCache(parse, cache);
+            using var run = RunDirectory.Start(outDir, requested with { Prices = table, Cache = ModelOptions.CacheChoice(parse, cache) }, selected);
+            using var recordedCache = recordedRun ? ModelOptions.OpenCache(parse, cache, run.Store.IsShared ? null : run.Spec.Cache) : null;
+            var responses = newCache ?? recordedCache;
             var recorded = run.Spec;
             return await ExecuteAsync(console, parse, run, Recorded(recorded, recorded.Target, null, target),
                 [.. recorded.Judges.Select(j => Recorded(recorded, j, null, judge))],
-                recorded.Captioner is { } rc ? Recorded(recorded, rc, null, captioner) : null, cache, json, budget, otel, batchPoll, cancellationToken);
+                recorded.Captioner is { } rc ? Recorded(recorded, rc, null, captioner) : null, responses, budgetLimit, givenPrices ?? "the run's recorded prices", json, otel, poll,
+                cancellationToken);
         });
         return command;
     }
@@ -150,31 +176,59 @@ public static class RunCommand
     }
 
     private static async Task<int> ExecuteAsync(CliConsole console, ParseResult parse, RunDirectory run, ModelSpec target, IReadOnlyList<ModelSpec> judgeSpecs,
-        ModelSpec? captionerSpec, Option<string> cache, Option<bool> json, Option<string> budgetOption, Option<bool> otel, Option<double?> batchPoll,
-        CancellationToken cancellationToken)
+        ModelSpec? captionerSpec, MmSafe.Models.Middleware.ResponseCache? responses, BudgetLimit? limit, string pricesSource, Option<bool> json, Option<bool> otel,
+        TimeSpan? batchPoll, CancellationToken cancellationToken)
     {
-        // A shared store's workers run on other machines: each keeps its own cache, not the first worker's path.
-        using var responses = ModelOptions.OpenCache(parse, cache, run.Store.IsShared ? null : run.Spec.Cache);
+        var priceTable = run.Spec.Prices;
+        // The final word on a dollar budget is the recorded prices (a run continued in its --out without --prices has its own).
+        if (limit?.Usd is not null) RequirePrices(priceTable, pricesSource, Priced(target, judgeSpecs, captionerSpec));
+        if (priceTable is not null && PriceFile.Unpriced(priceTable, Priced(target, judgeSpecs, captionerSpec)) is { Count: > 0 } unpriced)
+            console.Error($"note: {PriceFile.NoPrice(pricesSource, unpriced)}; this session's spend is counted in tokens only.");
         var notices = new RetryNotices();
         var factory = new ModelClientFactory(notices: notices, telemetrySource: parse.GetValue(otel) ? "MmSafe" : null);
         var targetClient = factory.Create(target);
         var judges = judgeSpecs.Select(factory.Create).ToList();
         var captionerClient = captionerSpec is null ? null : factory.Create(captionerSpec);
-        var limit = parse.GetValue(budgetOption) is { } b ? BudgetLimit.Parse(b) : null;
-        var priceTable = run.Spec.Prices;
-        if (limit?.Usd is not null && (priceTable is null || !new[] { target.Model }.Concat(judgeSpecs.Select(j => j.Model)).All(priceTable.ContainsKey)))
-            throw new InputException("--budget in dollars needs --prices with a price for every model of the run (or give the budget in tokens, e.g. 200000tokens).");
         var guard = new BudgetGuard(limit, priceTable, [targetClient, .. judges, .. captionerClient is null ? [] : new[] { captionerClient }]);
-        if (parse.GetValue(batchPoll) is <= 0 and var poll) throw new InputException($"--batch-poll must be more than 0 seconds, not {poll}.");
-        var options = new PipelineOptions(BatchPoll: parse.GetValue(batchPoll) is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
+        var options = new PipelineOptions(BatchPoll: batchPoll);
         return await RunSession.ExecuteAsync(console, run, targetClient, judges, responses, options, judgeSpecs.FirstOrDefault()?.Name, parse.GetValue(json), notices,
             cancellationToken, captionerClient, guard);
     }
 
+    /// <summary>The model ids a session pays for: the target, the judges that judge, the captioner.</summary>
+    private static List<string> Priced(ModelSpec target, IEnumerable<ModelSpec> judges, ModelSpec? captioner) =>
+        [target.Model, .. judges.Select(j => j.Model), .. captioner is null ? [] : new[] { captioner.Model }];
+
+    private static BudgetLimit? ParseBudget(ParseResult parse, Option<string> budget) => parse.GetValue(budget) is { } b ? BudgetLimit.Parse(b) : null;
+
+    /// <summary>The --budget flag, checked: a dollar budget is counted only with a price for every model the session pays for.</summary>
+    private static BudgetLimit? Budget(ParseResult parse, Option<string> budget, IReadOnlyDictionary<string, Price>? prices, string? pricesSource, IReadOnlyList<string> models)
+    {
+        var limit = ParseBudget(parse, budget);
+        if (limit?.Usd is not null) RequirePrices(prices, pricesSource, models);
+        return limit;
+    }
+
+    private static void RequirePrices(IReadOnlyDictionary<string, Price>? prices, string? pricesSource, IReadOnlyList<string> models)
+    {
+        if (prices is null)
+            throw new InputException("--budget in dollars needs --prices FILE with a price for every model of the run (or give the budget in tokens, e.g. 200000tokens).");
+        if (PriceFile.Unpriced(prices, models) is { Count: > 0 } unpriced)
+            throw new InputException($"--budget in dollars needs a price for every model of the run: {PriceFile.NoPrice(pricesSource ?? "--prices", unpriced)}; " +
+                "or give the budget in tokens, e.g. 200000tokens.");
+    }
+
+    private static TimeSpan? BatchPoll(ParseResult parse, Option<double?> batchPoll) => parse.GetValue(batchPoll) switch
+    {
+        <= 0 and var poll => throw new InputException($"--batch-poll must be more than 0 seconds, not {poll}."),
+        { } seconds => TimeSpan.FromSeconds(seconds),
+        null => null,
+    };
+
     private static List<string>? Split(string? list) =>
         list is null ? null : [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 
-    private static void ShowPlan(CliConsole console, RunPlan plan, RunSpec spec, string outDir)
+    private static void ShowPlan(CliConsole console, RunPlan plan, RunSpec spec, string outDir, string? pricesFile)
     {
         var table = TextTable.Create($"Plan: {spec.Benchmark} into {outDir}", "What");
         table.AddColumn(TextTable.Column("Count").RightAligned());
@@ -183,7 +237,9 @@ public static class RunCommand
         table.AddTextRow(["Judge requests", plan.JudgeRequests.ToString("N0")]);
         table.AddTextRow(["Input tokens (rough)", plan.InputTokens.ToString("N0")]);
         table.AddTextRow(["Output tokens (at most)", plan.OutputTokens.ToString("N0")]);
-        table.AddTextRow(["Cost (USD)", plan.Cost is { } cost ? cost.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) : "pass --prices FILE"]);
+        table.AddTextRow(["Cost (USD)", plan.Cost is { } cost ? cost.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)
+            : pricesFile is null ? "pass --prices FILE"
+            : $"unknown: no price for {string.Join(", ", plan.Unpriced.Select(m => $"'{m}'"))} in {pricesFile}"]);
         console.Out.Write(table);
     }
 }

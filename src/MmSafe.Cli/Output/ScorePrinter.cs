@@ -15,7 +15,9 @@ public static class ScorePrinter
             return;
         }
         ScoreTables.Show(console, score.Run.Directory + (score.Judge is null ? "" : $" (judge {score.Judge})"), score.Sheet, score.Warnings);
-        console.Out.Write(new Text(CliConsole.Plain($"Outcomes: {string.Join(", ", score.Outcomes.Select(o => $"{o.Key} {o.Value}"))}; {score.Completeness.Describe()}.") + "\n"));
+        // A run with nothing asked yet has no outcomes: the line is then its completeness alone, with no empty first item.
+        var parts = new[] { string.Join(", ", score.Outcomes.Select(o => $"{o.Key} {o.Value}")), score.Completeness.Describe() }.Where(p => p.Length > 0);
+        console.Out.Write(new Text(CliConsole.Plain($"Outcomes: {string.Join("; ", parts)}.") + "\n"));
         if (score.UnscoredAnswers.Count == 0) return;
         console.Out.Write(new Text("Answers not scored (item#answer: outcome):\n"));
         foreach (var line in score.UnscoredAnswers.Take(20)) console.Out.Write(new Text(CliConsole.Plain($"  {line}") + "\n"));

@@ -73,9 +73,16 @@ public interface IBenchmark
     /// <summary>The published numbers to show beside a run.</summary>
     IReadOnlyList<PublishedResult> Published => PublishedResults.For(Name);
 
+    /// <summary>The most answers per item a run may ask for: each is a request (and a judge request per aspect), and a
+    /// run holds its samples in memory, so a mistyped count would exhaust memory or the budget long before it helps a majority.</summary>
+    const int MaxSamples = 100;
+
     /// <summary>Null when <paramref name="samples"/> answers per item can be scored, else why not. Every benchmark here
-    /// reduces several answers per item by majority, so any positive number works.</summary>
-    string? CheckSamples(int samples) => samples < 1 ? "at least 1 answer per item is needed" : null;
+    /// reduces several answers per item by majority, so any number from 1 to <see cref="MaxSamples"/> works.</summary>
+    string? CheckSamples(int samples) =>
+        samples < 1 ? "at least 1 answer per item is needed"
+        : samples > MaxSamples ? $"at most {MaxSamples} answers per item may be asked for (each is a request, and a majority needs few: the protocols use 1 or 3); pass a count from 1 to {MaxSamples}"
+        : null;
 
     BenchmarkData Load(string rootOrFile);
 

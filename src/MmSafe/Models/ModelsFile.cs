@@ -18,7 +18,8 @@ namespace MmSafe.Models;
 ///     requests_per_minute: 500
 ///     choices: native             # native (API's n) | parallel (single requests)
 ///     structured_output: auto     # auto | on | off
-///     image_detail: high
+///     image_detail: high            # low | high | auto
+///     max_tokens_field: max_tokens  # max_tokens | max_completion_tokens
 ///     parameters: { temperature: 0, top_p: 1, max_tokens: 500, seed: 7, system_prompt: "…" }
 ///     retry: { max_retries: 5, base_delay_seconds: 1, max_delay_seconds: 30, max_retry_after_seconds: 120, timeout_seconds: 120, give_up_after_seconds: 30 }
 /// </code>
@@ -72,6 +73,11 @@ public static class ModelsFile
         if (e.Parameters?.Temperature is < 0 or > 2) throw new InputException(FormattableString.Invariant($"{where}: parameters.temperature must be from 0 to 2, not {e.Parameters.Temperature}."));
         if (e.Parameters?.TopP is < 0 or > 1) throw new InputException(FormattableString.Invariant($"{where}: parameters.top_p must be from 0 to 1, not {e.Parameters.TopP}."));
         if (e.Retry?.MaxRetries is < 0 or > 20) throw new InputException($"{where}: retry.max_retries must be from 0 to 20, not {e.Retry.MaxRetries}.");
+        // Sent as written: a value the API does not know would fail every request, or be ignored without a word.
+        var imageDetail = OneOf(e.ImageDetail, where, "image_detail", "low", "high", "auto");
+        var maxTokensField = OneOf(e.MaxTokensField, where, "max_tokens_field", "max_tokens", "max_completion_tokens");
+        if (e.ApiKeyEnv is { } keyEnv && string.IsNullOrWhiteSpace(keyEnv))
+            throw new InputException($"{where}: api_key_env is empty; expected the name of the environment variable that holds the key (e.g. OPENAI_API_KEY), or leave the field out for the provider's default.");
         var p = e.Parameters ?? new();
         var r = e.Retry ?? new();
         var defaults = new RetryOptions();
@@ -85,8 +91,8 @@ public static class ModelsFile
             RequestsPerMinute = e.RequestsPerMinute,
             Choices = Parse<ChoicesMode>(e.Choices, ModelSpec.DefaultChoices(provider, baseUrl), where, "choices", "native or parallel"),
             StructuredOutput = Parse<StructuredOutputMode>(e.StructuredOutput, StructuredOutputMode.Auto, where, "structured_output", "auto, on or off"),
-            ImageDetail = e.ImageDetail,
-            MaxTokensField = e.MaxTokensField,
+            ImageDetail = imageDetail,
+            MaxTokensField = maxTokensField,
             Retry = new RetryOptions
             {
                 MaxRetries = r.MaxRetries ?? defaults.MaxRetries,
@@ -120,6 +126,11 @@ public static class ModelsFile
         value is null ? null
         : value >= min && value <= max ? TimeSpan.FromSeconds(value.Value)
         : throw new InputException(FormattableString.Invariant($"{where}: retry.{field} is {value}; expected a number of seconds from {min} to {max}."));
+
+    private static string? OneOf(string? value, string where, string field, params string[] allowed) =>
+        value is null ? null
+        : allowed.FirstOrDefault(a => a.Equals(value.Trim(), StringComparison.OrdinalIgnoreCase))
+            ?? throw new InputException($"{where}: {field} '{value}' is not valid; expected {string.Join(", ", allowed[..^1])} or {allowed[^1]}.");
 
     private static T Parse<T>(string? value, T fallback, string where, string field, string expected) where T : struct, Enum =>
         value is null ? fallback

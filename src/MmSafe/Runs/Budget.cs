@@ -23,7 +23,15 @@ public sealed record BudgetLimit(decimal? Usd, long? Tokens)
             var number = t.TrimEnd('s').Replace("token", "").Replace("tok", "");
             long scale = number.EndsWith('k') ? 1_000 : number.EndsWith('m') ? 1_000_000 : 1;
             if (scale > 1) number = number[..^1];
-            if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var tokens) && tokens > 0) return new BudgetLimit(null, (long)(tokens * scale));
+            if (decimal.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var tokens) && tokens > 0)
+            {
+                // Read as written, never rounded: "1.5tokens" is not "a budget of 1 token".
+                decimal whole = tokens * scale;
+                if (whole != decimal.Truncate(whole) || whole > long.MaxValue)
+                    throw new InputException($"{source ?? $"--budget '{text}'"}: a token budget is a whole number of tokens (e.g. 200000tokens, 1.5k tokens); " +
+                        FormattableString.Invariant($"give {decimal.Ceiling(Math.Min(whole, long.MaxValue)):0}tokens, or dollars (5, $5, 5usd)."));
+                return new BudgetLimit(null, (long)whole);
+            }
         }
         else if (decimal.TryParse(t.TrimStart('$').Replace("usd", ""), NumberStyles.Number, CultureInfo.InvariantCulture, out var usd) && usd > 0)
             return new BudgetLimit(usd, null);
@@ -67,7 +75,9 @@ public sealed class BudgetGuard(BudgetLimit? limit, IReadOnlyDictionary<string, 
     public string Describe()
     {
         var (tokens, usd) = Spent();
-        var spent = $"{tokens:N0} tokens" + (usd is { } d ? FormattableString.Invariant($" (${d:F4})") : "");
-        return limit is null ? spent : $"{spent} of a budget of " + (limit.Usd is { } u ? FormattableString.Invariant($"${u:F2}") : $"{limit.Tokens:N0} tokens");
+        var spent = $"{tokens:N0} tokens" + (usd is { } d ? FormattableString.Invariant($" (${d:0.0000##})") : "");
+        // Cents at least, and every digit given: a budget of $0.00001 is not shown as $0.00.
+        return limit is null ? spent : $"{spent} of a budget of " + (limit.Usd is { } u ? FormattableString.Invariant($"${u:0.00############}")
+            : limit.Tokens == 1 ? "1 token" : $"{limit.Tokens:N0} tokens");
     }
 }

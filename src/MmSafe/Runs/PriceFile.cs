@@ -23,6 +23,16 @@ public static class PriceFile
         return prices;
     }
 
+    /// <summary>The model ids among <paramref name="models"/> that <paramref name="prices"/> has no price for, each once, in order.</summary>
+    public static IReadOnlyList<string> Unpriced(IReadOnlyDictionary<string, Price> prices, IEnumerable<string> models) =>
+        [.. models.Distinct(StringComparer.Ordinal).Where(m => !prices.ContainsKey(m))];
+
+    /// <summary>"FILE has no price for 'a' (add 'a: { input: USD, output: USD }')": which models lack a price where, and the line that gives one.</summary>
+    /// <param name="source">The price file as the user named it, or what else holds the prices ("the run's recorded prices").</param>
+    public static string NoPrice(string source, IReadOnlyList<string> models) =>
+        $"{source} has no price for {string.Join(", ", models.Select(m => $"'{m}'"))} " +
+        $"(add {string.Join(" and ", models.Select(m => $"'{m}: {{ input: USD, output: USD }}'"))}, per million tokens)";
+
     private static decimal Amount(string where, string field, decimal? value) => value switch
     {
         null => throw new InputException($"{where}: '{field}' is missing; expected {Expected}."),

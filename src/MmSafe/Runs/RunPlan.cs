@@ -5,6 +5,9 @@ namespace MmSafe.Runs;
 /// <summary>What a run will ask for, before asking: request counts, rough token counts, cost if prices are known.</summary>
 public sealed record RunPlan(int Items, int TargetRequests, int JudgeRequests, long InputTokens, long OutputTokens, decimal? Cost)
 {
+    /// <summary>The models of the run that the prices given have no price for (empty without prices): why <see cref="Cost"/> is unknown.</summary>
+    public IReadOnlyList<string> Unpriced { get; init; } = [];
+
     // OpenAI bills a high-detail 512×512-ish tile image at 255 tokens plus 85; a rough average for dataset images.
     private const int TokensPerImage = 765;
 
@@ -30,6 +33,10 @@ public sealed record RunPlan(int Items, int TargetRequests, int JudgeRequests, l
             judgeOut += outTokens;
             cost = cost is { } sum && prices!.TryGetValue(judge.Model, out var jp) ? sum + Factor(judge) * (inTokens * jp.Input + outTokens * jp.Output) / 1_000_000m : null;
         }
-        return new RunPlan(items, targetRequests, judgeRequests, targetIn + judgeIn, targetOut + judgeOut, cost);
+        var models = spec.Judges.Select(j => j.Model).Prepend(spec.Target.Model);
+        return new RunPlan(items, targetRequests, judgeRequests, targetIn + judgeIn, targetOut + judgeOut, cost)
+        {
+            Unpriced = prices is null ? [] : [.. models.Distinct(StringComparer.Ordinal).Where(m => !prices.ContainsKey(m))],
+        };
     }
 }

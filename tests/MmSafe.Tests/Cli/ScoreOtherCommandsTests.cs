@@ -88,4 +88,19 @@ public sealed class ScoreOtherCommandsTests
         Assert.Contains("--data", result.Output);
         Assert.Contains("50.00", result.Output);
     }
+
+    [Fact]
+    public async Task A_run_with_nothing_asked_yet_lists_its_outcomes_without_an_empty_item()
+    {
+        using var dir = new TempDir();
+        var benchmark = MmSafe.Benchmarks.BenchmarkRegistry.Get("vlsbench");
+        var dataset = benchmark.Load(RunFixture.WriteVlsBench(dir, 3));
+        var (selection, samples) = MmSafe.Runs.SampleSelection.Apply(dataset, null, null, null);
+        var spec = MmSafe.Runs.RunSpecs.Create(benchmark, dataset, selection, 1, MmSafe.Models.ModelSpec.Adhoc("mock"), null, MmSafe.Models.ModelSpec.Adhoc("mock"), null);
+        // Started and left before anything was asked: what 'score' sees of a run that was stopped (or has just begun).
+        MmSafe.Runs.RunDirectory.Start(dir.Full("run"), spec, samples).Dispose();
+        var result = await Support.Cli.RunAsync("score", dir.Full("run"));
+        Assert.Contains("Outcomes: 3 answers not asked yet", result.Output);
+        Assert.DoesNotContain("Outcomes: ;", result.Output);
+    }
 }

@@ -51,6 +51,10 @@ public sealed class ModelsFileTests
     [InlineData("models:\n  a:\n    model: m\n    choices: sometimes\n", "choices 'sometimes' is not valid; expected native or parallel")]
     [InlineData("models:\n  a:\n    model: m\n    base_url: not a url\n", "base_url 'not a url' is not an http(s) URL")]
     [InlineData("models:\n  a:\n    model: m\n    concurrency: 0\n", "concurrency must be at least 1")]
+    [InlineData("models:\n  a:\n    model: m\n    image_detail: ultra\n", "image_detail 'ultra' is not valid; expected low, high or auto")]
+    [InlineData("models:\n  a:\n    model: m\n    max_tokens_field: foo\n", "max_tokens_field 'foo' is not valid; expected max_tokens or max_completion_tokens")]
+    [InlineData("models:\n  a:\n    model: m\n    api_key_env: \"\"\n", "model 'a': api_key_env is empty")]
+    [InlineData("models:\n  a:\n    model: m\n    api_key_env: \"  \"\n", "model 'a': api_key_env is empty")]
     [InlineData("models:\n  a: [unclosed\n", "line 2")]
     [InlineData("models:\n  a:\n    model: m\n    colour: red\n", "line 4")]
     [InlineData("other: 1\n", "line 1")]
@@ -61,5 +65,13 @@ public sealed class ModelsFileTests
         var e = Assert.Throws<InputException>(() => ModelsFile.Load(file));
         Assert.Contains(expected, e.Message);
         Assert.StartsWith(file, e.Message);
+    }
+
+    [Fact]
+    public void Image_detail_and_the_token_field_are_sent_as_the_api_spells_them()
+    {
+        using var dir = new TempDir();
+        var spec = ModelsFile.Load(dir.File("models.yaml", "models:\n  a:\n    model: m\n    image_detail: High\n    max_tokens_field: MAX_COMPLETION_TOKENS\n"))["a"];
+        Assert.Equal(("high", "max_completion_tokens"), (spec.ImageDetail, spec.MaxTokensField));
     }
 }

@@ -43,4 +43,21 @@ public sealed class BudgetTests
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("--budget 'lots': expected dollars", bad.Error);
     }
+
+    [Fact]
+    public async Task A_budget_below_a_cent_is_shown_with_its_digits_and_a_fraction_of_a_token_is_refused()
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 2);
+        var prices = dir.File("prices.yaml", "mock: { input: 1, output: 1 }\n");
+        var small = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "mock", "--judge", "mock", "--out", dir.Full("small"), "--cache", "off",
+            "--prices", prices, "--budget", "$0.00001");
+        Assert.Contains("of a budget of $0.00001", small.Error);
+        Assert.DoesNotContain("$0.00)", small.Error);
+
+        var half = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "mock", "--judge", "mock", "--out", dir.Full("half"), "--budget", "1.5tokens");
+        Assert.Equal(2, half.ExitCode);
+        Assert.Contains("--budget '1.5tokens': a token budget is a whole number of tokens", half.Error);
+        Assert.Equal(new MmSafe.Runs.BudgetLimit(null, 1500), MmSafe.Runs.BudgetLimit.Parse("1.5k tokens"));
+    }
 }

@@ -124,6 +124,37 @@ public sealed class RunCommandTests
         Assert.False(Directory.Exists(dir.Full("run")));
     }
 
+    [Theory]
+    [InlineData("100", 0)]
+    [InlineData("101", 2)]
+    public async Task Answers_per_item_are_bounded_before_anything_is_planned_or_created(string samples, int exit)
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 2);
+        var result = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "mock", "--judge", "mock", "--out", dir.Full("run"), "--samples", samples, "--dry-run");
+        Assert.True(result.ExitCode == exit, result.Error);
+        if (exit == 2) Assert.Contains($"--samples {samples}: at most 100 answers per item", result.Error);
+        else Assert.Contains("Target requests", result.Output);
+        Assert.False(Directory.Exists(dir.Full("run")));
+    }
+
+    [Fact]
+    public async Task A_judge_for_a_benchmark_without_a_judge_stage_is_noted_as_not_used()
+    {
+        using var dir = new TempDir();
+        dir.Json("siuo/siuo_mcqa.json", Enumerable.Range(1, 2).Select(i => Fixtures.SiuoMcqa(i)).ToArray());
+        for (int i = 1; i <= 2; i++) dir.File($"siuo/images/S-{i:00}.png", MmSafe.Images.TinyPng.Solid(4, 4, 9, 9, 9));
+        var flag = await Support.Cli.RunAsync("run", "siuo-mcqa", "--data", dir.Full("siuo"), "--model", "mock", "--judge", "mock", "--out", dir.Full("run"), "--cache", "off", "--json");
+        Assert.True(flag.ExitCode == 0, flag.Error);
+        Assert.Contains("note: siuo-mcqa has no judge stage (its answers are scored by rule); the judge mock (--judge) is not used.", flag.Error);
+        JsonDocument.Parse(flag.Output).Dispose(); // the note goes to stderr: stdout stays pure JSON
+
+        var models = dir.File("models.yaml", "models:\n  a:\n    provider: mock\n    model: mock\n  b:\n    provider: mock\n    model: mock/b\njudges: [a, b]\n");
+        var panel = await Support.Cli.RunAsync("run", "siuo-mcqa", "--data", dir.Full("siuo"), "--models-file", models, "--model", "mock", "--out", dir.Full("run2"), "--dry-run");
+        Assert.True(panel.ExitCode == 0, panel.Error);
+        Assert.Contains($"the judges a, b (the judges: list of {models}) are not used.", panel.Error);
+    }
+
     [Fact]
     public async Task Filters_select_items_by_category_id_and_limit()
     {

@@ -16,6 +16,11 @@ public sealed class ResponseCache : IDisposable
 
     public ResponseCache(string path)
     {
+        if (Directory.Exists(path))
+            throw new InputException($"{path}: is a directory; the response cache is a SQLite file: pass --cache {Path.Combine(path, "responses.db")}, or --cache off.");
+        for (var above = Path.GetDirectoryName(Path.GetFullPath(path)); above is not null; above = Path.GetDirectoryName(above))
+            if (File.Exists(above))
+                throw new InputException($"{path}: {above} is a file, so no cache can be made below it; pass --cache FILE with a path in a directory, or --cache off.");
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);

@@ -25,7 +25,7 @@ internal static class RunSection
             ("Protocol", spec.ProtocolVersion), ("Deviations from the protocol", score.Deviations.Count == 0 ? "none" : string.Join("; ", score.Deviations)),
             ("Dataset", $"{Path.GetFileName(spec.DatasetFile)}, SHA-256 {spec.DatasetSha256}"),
             ("Items", $"{spec.Selection.SampleIds.Count} of {spec.Selection.DatasetItems}, {spec.Samples} answers each"),
-            ("Outcomes", string.Join(", ", score.Outcomes.Select(o => $"{o.Key} {o.Value}"))), ("Completeness", score.Completeness.Describe()),
+            ("Outcomes", score.Outcomes.Count == 0 ? "no answer stored yet" : string.Join(", ", score.Outcomes.Select(o => $"{o.Key} {o.Value}"))), ("Completeness", score.Completeness.Describe()),
             ("Spend", Spend(score.Run)),
             ("Created", spec.CreatedAt.ToString("yyyy-MM-dd HH:mm 'UTC'")), ("Tool", $"mmsafe {spec.ToolVersion}"), ("Run directory", run.Directory),
         })
@@ -54,7 +54,11 @@ internal static class RunSection
     private static string Spend(Runs.RunContents run)
     {
         var (tokens, usd) = Runs.RunScoring.Spend(run);
-        return $"{tokens:N0} tokens paid for (cached answers excluded)" + (usd is { } d ? FormattableString.Invariant($", ${d:F2} at the recorded prices") : "; no prices recorded (run with --prices FILE)");
+        var prices = run.Spec.Prices;
+        var unpriced = prices is null ? [] : Runs.PriceFile.Unpriced(prices, run.Spec.Judges.Select(j => j.Model).Prepend(run.Spec.Target.Model));
+        return $"{tokens:N0} tokens paid for (cached answers excluded)" + (usd is { } d ? FormattableString.Invariant($", ${d:F2} at the recorded prices")
+            : prices is null ? "; no prices recorded (run with --prices FILE)"
+            : $"; the recorded prices have no price for {string.Join(", ", unpriced.Select(m => $"'{m}'"))} (resume with --prices FILE to add it)");
     }
 
     private static string Parameters(Runs.ModelSettings m) =>
