@@ -13,11 +13,15 @@ public static class CompareCommand
         var dirs = new Argument<string[]>("DIR") { Description = "Run directories.", Arity = ArgumentArity.OneOrMore };
         var format = new Option<string>("--format") { Description = "table (default), markdown, csv (the leaderboard, then the McNemar tests, the cross-modal gaps and the notes, each after a blank line with its own header) or json.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "markdown", "csv", "json");
-        var command = new Command("compare", "Compare runs: leaderboard with 95% intervals, exact McNemar tests, comparability flags.") { dirs, format };
+        var json = new Option<bool>("--json") { Description = "Print machine-readable JSON instead of a table (the same as --format json)." };
+        var command = new Command("compare", "Compare runs: leaderboard with 95% intervals, exact McNemar tests, comparability flags.") { dirs, format, json };
         command.SetAction(parse =>
         {
+            var chosen = parse.GetValue(format);
+            if (parse.GetValue(json) && parse.GetResult(format) is { Implicit: false } && chosen != "json")
+                throw new InputException($"--json and --format {chosen} ask for two formats; give one of them.");
             var comparison = Comparison.Of([.. parse.GetRequiredValue(dirs).Select(d => RunReportData.Load(d))]);
-            switch (parse.GetValue(format))
+            switch (parse.GetValue(json) ? "json" : chosen)
             {
                 case "markdown": console.WriteRaw(ComparisonText.Markdown(comparison)); break;
                 case "csv": console.WriteRaw(ComparisonText.Csv(comparison)); break;
