@@ -83,7 +83,7 @@ public static class ComparisonText
             });
         var flags = new System.Text.Json.Nodes.JsonArray([.. c.Flags.Select(f => (System.Text.Json.Nodes.JsonNode?)f)]);
         return new System.Text.Json.Nodes.JsonObject { ["leaderboard"] = rows, ["mcnemar"] = tests, ["gaps"] = gaps, ["notes"] = flags }
-            .ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+            .ToJsonString(ReadableJson.Indented);
     }
 
     /// <summary>Markdown table cells: pipes and line breaks would break the table; angle brackets would become HTML.</summary>
