@@ -27,7 +27,7 @@ public static class RunCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (requests, tokens, cost with --prices) and stop." };
         var prices = new Option<string>("--prices") { Description = "YAML: model id -> {input, output} USD per million tokens: the cost in the plan, the summary and the report, and --budget in dollars." };
         var budget = new Option<string>("--budget") { Description = "A hard stop for this session: dollars (5, $5; needs --prices) or tokens (200000tokens). Requests in flight finish; the rest wait for --resume." };
-        var json = new Option<bool>("--json") { Description = "Print the final score as JSON." };
+        var json = new Option<bool>("--json") { Description = "Print the final score as JSON (with --dry-run, the plan)." };
         var condition = new Option<string>("--condition")
         {
             Description = "What the target is shown: official (image + text, the default), text-only, image-only, or caption (the image's description; VLSBench).",
@@ -99,7 +99,9 @@ public static class RunCommand
                 targetSpec, Parameters(parse, temperature, maxTokens), judgeSpecs, Parameters(parse, judgeTemperature, judgeMaxTokens), shown, captionerSpec);
             if (parse.GetValue(dryRun))
             {
-                ShowPlan(console, RunPlan.Estimate(requested, parse.GetValue(prices) is { } p ? PriceTable.Load(p) : null), requested, outDir);
+                var plan = RunPlan.Estimate(requested, parse.GetValue(prices) is { } p ? PriceTable.Load(p) : null);
+                if (parse.GetValue(json)) console.WriteRaw(MmSafe.Reports.PlanJson.Write(plan, requested, outDir));
+                else ShowPlan(console, plan, requested, outDir);
                 return ExitCodes.Success;
             }
             using var run = RunDirectory.Start(outDir, requested with { Prices = parse.GetValue(prices) is { } pf ? PriceTable.LoadPrices(pf) : null, Cache = ModelOptions.CacheChoice(parse, cache) }, selected);
