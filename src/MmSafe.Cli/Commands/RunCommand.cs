@@ -104,6 +104,8 @@ public static class RunCommand
                 else ShowPlan(console, plan, requested, outDir);
                 return ExitCodes.Success;
             }
+            // A key that is missing is found before the run directory is made, not at the first request.
+            foreach (var model in judgeSpecs.Prepend(targetSpec).Concat(captionerSpec is null ? [] : [captionerSpec])) ModelClientFactory.CheckKey(model);
             using var run = RunDirectory.Start(outDir, requested with { Prices = parse.GetValue(prices) is { } pf ? PriceTable.LoadPrices(pf) : null, Cache = ModelOptions.CacheChoice(parse, cache) }, selected);
             var recorded = run.Spec;
             return await ExecuteAsync(console, parse, run, Recorded(recorded, recorded.Target, null, target),

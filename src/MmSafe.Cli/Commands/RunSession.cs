@@ -25,7 +25,7 @@ internal static class RunSession
         }
         catch (ModelRequestException e) when (e.Kind == ModelErrorKind.Unreachable)
         {
-            console.Error($"error: {e.Message}. Every answer and verdict received is stored; 'mmsafe run --resume {run.Store.Location}' (or the same judge command) " +
+            console.Error($"error: {e.Message}{e.Advice}. Every answer and verdict received is stored; 'mmsafe run --resume {run.Store.Location}' (or the same judge command) " +
                 "asks for the rest once the endpoint answers again.");
             return ExitCodes.ModelUnavailable;
         }
