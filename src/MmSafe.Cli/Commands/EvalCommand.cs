@@ -197,17 +197,17 @@ public static class EvalCommand
     private static void ShowPlan(CliConsole console, EvalFile eval, IReadOnlyList<EvalCell> cells, IReadOnlyList<(RunSpec Spec, IReadOnlyList<Sample> Samples)> specs)
     {
         var prices = eval.Prices is { } p ? PriceTable.Load(p) : null;
-        var table = TextTable.Create($"Plan: {cells.Count} cells into {eval.Out}", "Cell");
-        foreach (var h in new[] { "Items", "Target requests", "Judge requests", "Input tokens (rough)", "Output tokens (at most)", "Cost (USD)" })
-            table.AddColumn(TextTable.Column(h).RightAligned());
+        // The cell's name breaks at its spaces ("vlsbench · / mock/cautious"), never inside a model's name.
+        var table = new FittedTable($"Plan: {cells.Count} cells into {eval.Out}", "Cell", "Items", "Target requests", "Judge requests", "Input tokens (rough)", "Output tokens (at most)", "Cost (USD)")
+            .RightAligned(1, 2, 3, 4, 5, 6).Wrap(0);
         var plans = specs.Select(s => RunPlan.Estimate(s.Spec, prices)).ToList();
         foreach (var (cell, plan) in cells.Zip(plans))
-            table.AddTextRow([cell.Name, plan.Items.ToString("N0"), plan.TargetRequests.ToString("N0"), plan.JudgeRequests.ToString("N0"),
+            table.Add([cell.Name, plan.Items.ToString("N0"), plan.TargetRequests.ToString("N0"), plan.JudgeRequests.ToString("N0"),
                 plan.InputTokens.ToString("N0"), plan.OutputTokens.ToString("N0"), Cost(plan.Cost)]);
-        table.AddTextRow(["Total", plans.Sum(x => x.Items).ToString("N0"), plans.Sum(x => x.TargetRequests).ToString("N0"), plans.Sum(x => x.JudgeRequests).ToString("N0"),
+        table.Add(["Total", plans.Sum(x => x.Items).ToString("N0"), plans.Sum(x => x.TargetRequests).ToString("N0"), plans.Sum(x => x.JudgeRequests).ToString("N0"),
             plans.Sum(x => x.InputTokens).ToString("N0"), plans.Sum(x => x.OutputTokens).ToString("N0"), Cost(plans.All(x => x.Cost is not null) ? plans.Sum(x => x.Cost) : null)],
-            new Style(decoration: Decoration.Bold));
-        console.Out.Write(table);
+            bold: true);
+        table.Write(console.Out);
     }
 
     private static string Cost(decimal? cost) => cost is { } c ? c.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) : "needs prices:";

@@ -88,12 +88,12 @@ public static class PanelCommands
 
     private static void Show(CliConsole console, JudgePanel panel)
     {
-        var judges = TextTable.Create($"Judges ({panel.Metric} rate)", "Judge", "Model", "Sees the image", $"{panel.Metric} %");
-        foreach (var j in panel.Judges) judges.AddTextRow([j.Judge, j.Model, j.SeesImage ? "yes" : "no", ScoreTables.Format(j.Headline)]);
-        console.Out.Write(judges);
-        var pairs = TextTable.Create("Agreement and drift on the same answers", PairHeaders);
-        foreach (var row in PairRows(panel)) pairs.AddTextRow(row);
-        console.Out.Write(pairs);
+        var judges = new FittedTable($"Judges ({panel.Metric} rate)", "Judge", "Model", "Sees the image", $"{panel.Metric} %").RightAligned(3);
+        foreach (var j in panel.Judges) judges.Add([j.Judge, j.Model, j.SeesImage ? "yes" : "no", ScoreTables.Format(j.Headline)]);
+        judges.Write(console.Out);
+        var pairs = new FittedTable("Agreement and drift on the same answers", PairHeaders).RightAligned(2, 3, 4, 5, 6, 7);
+        foreach (var row in PairRows(panel)) pairs.Add(row);
+        pairs.Write(console.Out);
         if (panel.Fleiss is { } fleiss) console.Out.Write(new Text($"Fleiss' κ over {panel.FleissItems} items rated by every judge: {Numbers.Kappa(fleiss)}\n"));
         console.Out.Write(new Text(CliConsole.Plain($"{panel.Disagreements.Count} items with disagreeing verdicts{(panel.Disagreements.Count == 0 ? "" : ": " + string.Join(", ", panel.Disagreements.Take(20).Select(d => d.ItemId)))}.") + "\n"));
     }
