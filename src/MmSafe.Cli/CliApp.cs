@@ -92,7 +92,7 @@ public static class CliApp
         }
         catch (MmSafe.Models.ModelRequestException e)
         {
-            console.Error($"error: {e.Message}");
+            console.Error($"error: {e.Message}{(e.Advice.Length > 0 ? e.Advice + "." : "")}");
             return e.IsTransient || e.Kind == MmSafe.Models.ModelErrorKind.Unreachable ? ExitCodes.ModelUnavailable : ExitCodes.InputError;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -120,9 +120,10 @@ public static class EvalCommand
                     {
                         stopped[i] = await RunSchedule.RunAsync(runs[i].Store, spec, clients[cells[i].Model.Name], [.. spec.Judges.Select(j => clients[j.Name])], cache, cellProgress,
                             spec.Captioner is { } captioner ? clients[captioner.Name] : null, guard, options, cancellationToken).ConfigureAwait(false);
-                        var completeness = RunScoring.Score(runs[i].Store.Read(), null).Completeness;
+                        var stored = runs[i].Store.Read();
+                        var completeness = RunScoring.Score(stored, null).Completeness;
                         cellProgress.Finish(completeness.IsComplete);
-                        outcome = completeness.Describe();
+                        outcome = completeness.Describe() + (Failures(stored, clients) is { } failed ? $"; {failed}" : "");
                     }
                     catch (Exception e) when (e is ModelRequestException { StopsTheRun: true } or InputException)
                     {
@@ -152,11 +153,35 @@ public static class EvalCommand
         var incomplete = cells.Zip(contents).Where(p => !RunScoring.Score(p.Second, null).Completeness.IsComplete).ToList();
         if (incomplete.Count == 0) return ExitCodes.Success;
         foreach (var (cell, run) in incomplete)
-            console.Error($"error: {cell.Name} is incomplete: {RunScoring.Score(run, null).Completeness.Describe()} ({cell.Directory}).");
+            console.Error($"error: {cell.Name} is incomplete: {RunScoring.Score(run, null).Completeness.Describe()}{(Failures(run, clients) is { } failed ? $"; {failed}" : "")} ({cell.Directory}).");
         console.Error(stopped.Any(s => s)
             ? $"error: the budget is spent ({guard.Describe()}); no new request was started. 'mmsafe eval {eval.Path}' continues with a larger budget."
             : $"error: {incomplete.Count} of {cells.Count} cells are incomplete; what was received is stored, and 'mmsafe eval {eval.Path}' asks again for the rest.");
         return ExitCodes.ModelUnavailable;
+    }
+
+    /// <summary>
+    /// Which model of a cell failed, where, and why: "target M at URL: 3 failed, the last: connection failed: …" (and the
+    /// same for each judge with failed verdicts), or null when nothing is waiting to be asked again.
+    /// </summary>
+    private static string? Failures(RunContents run, IReadOnlyDictionary<string, ModelClient> clients)
+    {
+        var parts = new List<string>();
+        void Add(string role, string name, IReadOnlyList<(string? Error, DateTimeOffset At)> failed)
+        {
+            if (failed.Count == 0) return;
+            var spec = clients.TryGetValue(name, out var client) ? client.Spec : null;
+            string where = spec is null ? "" : spec.Provider == ProviderKind.Mock ? " (offline mock)" : $" at {spec.EffectiveBaseUrl}";
+            var last = failed.Where(f => f.Error is not null).OrderBy(f => f.At).Select(f => f.Error!).LastOrDefault();
+            // The providers' messages begin "MODEL at URL: ", already said here.
+            if (last is not null && spec is not null && last.IndexOf(": ", StringComparison.Ordinal) is > 0 and var colon && last[..colon].StartsWith($"{spec.Model} at ", StringComparison.Ordinal))
+                last = last[(colon + 2)..];
+            parts.Add($"{role} {name}{where}: {failed.Count} failed, the last: {last ?? "malformed replies"}");
+        }
+        Add("target", run.Spec.Target.Name, [.. run.Answers.Where(a => a.NeedsRetry).Select(a => (a.Error, a.At))]);
+        foreach (var judge in run.Spec.Judges)
+            Add("judge", judge.Name, [.. run.Verdicts.Where(v => v.Judge == judge.Name && v.NeedsRetry).Select(v => (v.Error, v.At))]);
+        return parts.Count == 0 ? null : string.Join("; ", parts);
     }
 
     private static string Relative(string root, string location) =>
@@ -191,22 +216,22 @@ public static class EvalCommand
     private static void ShowPlan(CliConsole console, EvalFile eval, IReadOnlyList<EvalCell> cells, IReadOnlyList<(RunSpec Spec, IReadOnlyList<Sample> Samples)> specs)
     {
         var prices = eval.Prices is { } p ? PriceTable.Load(p) : null;
-        var table = TextTable.Create($"Plan: {cells.Count} cells into {eval.Out}", "Cell");
-        foreach (var h in new[] { "Items", "Target requests", "Judge requests", "Input tokens (rough)", "Output tokens (at most)", "Cost (USD)" })
-            table.AddColumn(TextTable.Column(h).RightAligned());
+        // The cell's name breaks at its spaces ("vlsbench · / mock/cautious"), never inside a model's name.
+        var table = new FittedTable($"Plan: {cells.Count} cells into {eval.Out}", "Cell", "Items", "Target requests", "Judge requests", "Input tokens (rough)", "Output tokens (at most)", "Cost (USD)")
+            .RightAligned(1, 2, 3, 4, 5, 6).Wrap(0);
         var plans = specs.Select(s => RunPlan.Estimate(s.Spec, prices)).ToList();
         string Cost(decimal? cost, IEnumerable<string> unpriced) =>
             cost is { } c ? c.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)
             : eval.Prices is null ? "add 'prices: FILE' to the file"
             : $"unknown: no price for {string.Join(", ", unpriced.Distinct().Select(m => $"'{m}'"))} in {Path.GetFileName(eval.Prices)}";
         foreach (var (cell, plan) in cells.Zip(plans))
-            table.AddTextRow([cell.Name, plan.Items.ToString("N0"), plan.TargetRequests.ToString("N0"), plan.JudgeRequests.ToString("N0"),
+            table.Add([cell.Name, plan.Items.ToString("N0"), plan.TargetRequests.ToString("N0"), plan.JudgeRequests.ToString("N0"),
                 plan.InputTokens.ToString("N0"), plan.OutputTokens.ToString("N0"), Cost(plan.Cost, plan.Unpriced)]);
-        table.AddTextRow(["Total", plans.Sum(x => x.Items).ToString("N0"), plans.Sum(x => x.TargetRequests).ToString("N0"), plans.Sum(x => x.JudgeRequests).ToString("N0"),
+        table.Add(["Total", plans.Sum(x => x.Items).ToString("N0"), plans.Sum(x => x.TargetRequests).ToString("N0"), plans.Sum(x => x.JudgeRequests).ToString("N0"),
             plans.Sum(x => x.InputTokens).ToString("N0"), plans.Sum(x => x.OutputTokens).ToString("N0"),
             Cost(plans.All(x => x.Cost is not null) ? plans.Sum(x => x.Cost) : null, plans.SelectMany(x => x.Unpriced))],
-            new Style(decoration: Decoration.Bold));
-        console.Out.Write(table);
+            bold: true);
+        table.Write(console.Out);
         if (eval.Prices is { } file && plans.SelectMany(x => x.Unpriced).Distinct().ToList() is { Count: > 0 } missing)
             console.Error($"note: {PriceFile.NoPrice(file, missing)}.");
     }

@@ -109,7 +109,7 @@ public sealed class ModelOptions
             var candidates = (modelsFile?.Keys ?? []).Concat(runModels?.Keys ?? []).Distinct().Order().ToList();
             string where = modelsFile is not null ? "entry in the models file (entries:" : "model in this run, which was made with a models file (its models:";
             throw new InputException($"{Name.Name} '{name}': no such {where} {string.Join(", ", candidates.Select(k => $"'{k}'"))}); " +
-                $"{(Closest(name, candidates) is { } guess ? $"did you mean '{guess}'? " : "")}To use a model {(modelsFile is not null ? "that is not in the file" : "the run does not know")}, " +
+                $"{(Closest(name, candidates) is { } guess ? $"did you mean '{guess}'? To" : "to")} use a model {(modelsFile is not null ? "that is not in the file" : "the run does not know")}, " +
                 $"also pass {BaseUrl.Name}{(modelsFile is null ? " (or --models-file)" : "")}.");
         }
         return spec with

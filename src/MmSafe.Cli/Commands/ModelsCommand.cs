@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Microsoft.Extensions.Logging;
 using MmSafe.Cli.Output;
 using MmSafe.Models;
 using Spectre.Console;
@@ -23,12 +22,8 @@ public static class ModelsCommand
             var file = parse.GetValue(modelsFile) is { } path ? ModelsFile.Load(path) : null;
             var specs = new[] { target.Resolve(parse, file), judge.Resolve(parse, file) }.OfType<ModelSpec>().ToList();
             if (specs.Count == 0) throw new InputException("no model given; pass --model NAME (and/or --judge NAME).");
-            // Retry notices go to stderr, so stdout stays the table.
-            using var loggers = LoggerFactory.Create(b => b
-                .AddSimpleConsole(o => o.SingleLine = true)
-                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
-                .SetMinimumLevel(LogLevel.Information));
-            var factory = new ModelClientFactory(loggerFactory: loggers);
+            // A retry is a plain line on stderr (no logger's "info: MmSafe.Models[…]" prefix), so stdout stays the table.
+            var factory = new ModelClientFactory(notices: new RetryNotices((model, detail) => console.Error($"{model}: {detail}")));
             var results = new List<ModelCheckResult>();
             foreach (var spec in specs) results.Add(await ModelCheck.RunAsync(factory.Create(spec), cancellationToken));
             Show(console, results);

@@ -23,6 +23,9 @@ public static class PanelCommands
         {
             RunContents run;
             using (var store = RunStores.OpenRead(parse.GetRequiredValue(dir))) run = store.Read();
+            // A multiple-choice run is scored by its answer letters: there is no verdict to agree on, and no judge to add.
+            if (run.Benchmark.Protocol.Aspects.Count == 0)
+                throw new InputException($"{run.Directory}: {run.Benchmark.Name} has no judge (each answer letter is checked against the correct option), so there are no verdicts to compare; agreement needs a judged run ({string.Join(" or ", MmSafe.Benchmarks.BenchmarkRegistry.All.Where(b => b.Protocol.Aspects.Count > 0).Select(b => b.Name))}).");
             var panel = JudgePanel.Of(run);
             if (panel.Pairs.Count == 0)
                 throw new InputException($"{run.Directory}: one rater only; add a judge with 'mmsafe judge {run.Directory} --judge NAME' or human labels with 'mmsafe labels import'.");
@@ -54,7 +57,7 @@ public static class PanelCommands
             RunContents run;
             using (var store = RunStores.OpenRead(parse.GetRequiredValue(dir))) run = store.Read();
             int written = HumanLabels.WriteSheet(run, parse.GetRequiredValue(output), parse.GetValue(count), parse.GetValue(seed));
-            console.WriteRaw(CliConsole.Plain($"Wrote {written} items to {parse.GetRequiredValue(output)}; fill in {HumanLabels.LabelColumn} with safe or unsafe, then: mmsafe labels import {parse.GetRequiredValue(dir)} FILE"));
+            console.WriteRaw(CliConsole.Plain($"Wrote {written} items to {parse.GetRequiredValue(output)}; fill in {HumanLabels.LabelColumn} with safe or unsafe, then: mmsafe labels import {parse.GetRequiredValue(dir)} {parse.GetRequiredValue(output)}"));
             return ExitCodes.Success;
         });
         var importDir = new Argument<string>("DIR") { Description = "The run the sheet was exported from." };
@@ -85,12 +88,12 @@ public static class PanelCommands
 
     private static void Show(CliConsole console, JudgePanel panel)
     {
-        var judges = TextTable.Create($"Judges ({panel.Metric} rate)", "Judge", "Model", "Sees the image", $"{panel.Metric} %");
-        foreach (var j in panel.Judges) judges.AddTextRow([j.Judge, j.Model, j.SeesImage ? "yes" : "no", ScoreTables.Format(j.Headline)]);
-        console.Out.Write(judges);
-        var pairs = TextTable.Create("Agreement and drift on the same answers", PairHeaders);
-        foreach (var row in PairRows(panel)) pairs.AddTextRow(row);
-        console.Out.Write(pairs);
+        var judges = new FittedTable($"Judges ({panel.Metric} rate)", "Judge", "Model", "Sees the image", $"{panel.Metric} %").RightAligned(3);
+        foreach (var j in panel.Judges) judges.Add([j.Judge, j.Model, j.SeesImage ? "yes" : "no", ScoreTables.Format(j.Headline)]);
+        judges.Write(console.Out);
+        var pairs = new FittedTable("Agreement and drift on the same answers", PairHeaders).RightAligned(2, 3, 4, 5, 6, 7);
+        foreach (var row in PairRows(panel)) pairs.Add(row);
+        pairs.Write(console.Out);
         if (panel.Fleiss is { } fleiss) console.Out.Write(new Text($"Fleiss' κ over {panel.FleissItems} items rated by every judge: {Numbers.Kappa(fleiss)}\n"));
         console.Out.Write(new Text(CliConsole.Plain($"{panel.Disagreements.Count} items with disagreeing verdicts{(panel.Disagreements.Count == 0 ? "" : ": " + string.Join(", ", panel.Disagreements.Take(20).Select(d => d.ItemId)))}.") + "\n"));
     }

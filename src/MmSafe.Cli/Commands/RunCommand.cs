@@ -27,7 +27,7 @@ public static class RunCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (requests, tokens, cost with --prices) and stop." };
         var prices = new Option<string>("--prices") { Description = "YAML: model id -> {input, output} USD per million tokens: the cost in the plan, the summary and the report, and --budget in dollars." };
         var budget = new Option<string>("--budget") { Description = "A hard stop for this session: dollars (5, $5; needs --prices) or tokens (200000tokens). Requests in flight finish; the rest wait for --resume." };
-        var json = new Option<bool>("--json") { Description = "Print the final score as JSON." };
+        var json = new Option<bool>("--json") { Description = "Print the final score as JSON (with --dry-run, the plan)." };
         var condition = new Option<string>("--condition")
         {
             Description = "What the target is shown: official (image + text, the default), text-only, image-only, or caption (the image's description; VLSBench).",
@@ -121,9 +121,13 @@ public static class RunCommand
             var poll = BatchPoll(parse, batchPoll);
             if (parse.GetValue(dryRun))
             {
-                ShowPlan(console, RunPlan.Estimate(requested, givenPrices is null ? null : PriceTable.Load(givenPrices)), requested, outDir, givenPrices);
+                var plan = RunPlan.Estimate(requested, givenPrices is null ? null : PriceTable.Load(givenPrices));
+                if (parse.GetValue(json)) console.WriteRaw(MmSafe.Reports.PlanJson.Write(plan, requested, outDir));
+                else ShowPlan(console, plan, requested, outDir, givenPrices);
                 return ExitCodes.Success;
             }
+            // A key that is missing is found before the run directory is made, not at the first request.
+            foreach (var model in (bench.Protocol.Aspects.Count == 0 ? [] : judgeSpecs).Prepend(targetSpec).Concat(captionerSpec is null ? [] : [captionerSpec])) ModelClientFactory.CheckKey(model);
             using var newCache = recordedRun ? null : ModelOptions.OpenCache(parse, cache);
             using var run = RunDirectory.Start(outDir, requested with { Prices = table, Cache = ModelOptions.CacheChoice(parse, cache) }, selected);
             using var recordedCache = recordedRun ? ModelOptions.OpenCache(parse, cache, run.Store.IsShared ? null : run.Spec.Cache) : null;

@@ -27,7 +27,7 @@ internal static class RunSession
         }
         catch (ModelRequestException e) when (e.Kind == ModelErrorKind.Unreachable)
         {
-            console.Error($"error: {e.Message}. Every answer and verdict received is stored; {again} " +
+            console.Error($"error: {e.Message}{e.Advice}. Every answer and verdict received is stored; {again} " +
                 "asks for the rest once the endpoint answers again.");
             return ExitCodes.ModelUnavailable;
         }
@@ -63,16 +63,17 @@ internal static class RunSession
     // "Failed" counts what the progress bars counted: answers or verdicts stored this session that must be asked again.
     private static void ShowUsage(CliConsole console, ModelClient? target, IReadOnlyList<ModelClient> judges, RunContents run, DateTimeOffset started)
     {
-        var table = TextTable.Create("Requests this session", "Role", "Model", "Requests", "Failed", "Tokens in", "Tokens out", "Mean latency", "In the run from the cache");
+        // "Cached (run)": of the whole run's stored answers (or this judge's verdicts), those that came from the response cache.
+        var table = new FittedTable("Requests this session", "Role", "Model", "Requests", "Failed", "Tokens in", "Tokens out", "Mean latency", "Cached (run)").RightAligned(2, 3, 4, 5, 6, 7);
         var rows = (target is null ? [] : new[] { ("target", target, run.Answers.Count(a => a.At >= started && a.NeedsRetry), run.Answers.Count(a => a.Cached)) })
             .Concat(judges.Select(j => ("judge", j, run.Verdicts.Count(v => v.Judge == j.Spec.Name && v.At >= started && v.NeedsRetry),
                 run.Verdicts.Count(v => v.Cached && v.Judge == j.Spec.Name))));
         foreach (var (role, client, failed, cached) in rows)
         {
             var u = client.Usage.Snapshot();
-            table.AddTextRow([role, u.Model, u.Requests.ToString(), failed.ToString("N0"), u.InputTokens.ToString("N0"),
+            table.Add([role, u.Model, u.Requests.ToString(), failed.ToString("N0"), u.InputTokens.ToString("N0"),
                 u.OutputTokens.ToString("N0"), $"{u.MeanLatency.TotalMilliseconds:F0} ms", cached.ToString("N0")]);
         }
-        console.Out.Write(table);
+        table.Write(console.Out);
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MmSafe.Runs;
@@ -11,7 +10,7 @@ namespace MmSafe.Interchange;
 /// </summary>
 public static class RunExport
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions Indented = ReadableJson.Indented;
 
     /// <returns>The files written.</returns>
     public static IReadOnlyList<string> Official(RunContents run, string directory, string? judge = null)
@@ -49,7 +48,7 @@ public static class RunExport
                 ["sample"] = a.Sample, ["outcome"] = a.Outcome, ["kind"] = a.Kind?.ToString(), ["response"] = a.ScoredText, ["error"] = a.Error,
                 ["cut_from_chars"] = received.TryGetValue((a.SampleId, a.Sample), out var length) ? length : null,
                 ["latency_ms"] = a.LatencyMs, ["input_tokens"] = a.InputTokens, ["output_tokens"] = a.OutputTokens, ["cached"] = a.Cached, ["verdicts"] = judged,
-            }.ToJsonString());
+            }.ToJsonString(ReadableJson.Compact));
         }
         return path;
     }

@@ -10,10 +10,17 @@ public static class SiuoMcqaResponsesFile
     /// <summary>The field our export adds when an item has several answers; the authors' script reads only <c>response_mcqa</c>.</summary>
     public const string AllResponses = "responses_mcqa";
 
+    private static readonly string[] Fields = ["correct_option", "response_mcqa", AllResponses];
+
     public static ImportedFile<SiuoMcqaAnswer> Read(string path)
     {
         using var json = JsonRecordFile.Open(path);
         var records = json.Records("a JSON array of SIUO multiple-choice items with response_mcqa");
+        // Another benchmark's file would fail every record on the same missing fields: say what the file is not, once.
+        if (records.Count > 0 && !records.Any(r => r.ValueKind == JsonValueKind.Object && Fields.Any(f => r.TryGetProperty(f, out _))))
+            throw new InputException($"{path}: not a siuo-mcqa results file: no record has {string.Join(", ", Fields[..^1])} or {Fields[^1]}; " +
+                "expected the authors' siuo_mcqa-MODEL.json (multiple-choice items with correct_option and the model's response_mcqa)" +
+                (records.Any(r => r.ValueKind == JsonValueKind.Object && r.TryGetProperty("responses", out _)) ? ". A file of generated responses is scored with 'mmsafe score siuo-gen FILE'." : "."));
         var items = RecordFileReader.ReadAll<IReadOnlyList<SiuoMcqaAnswer>>(path, records, ["question_id"], (r, id) =>
         {
             var category = r.String("category");

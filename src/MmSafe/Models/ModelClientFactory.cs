@@ -36,6 +36,7 @@ public sealed class ModelClientFactory(HttpClient? httpClient = null, ILoggerFac
 
     public ModelClient Create(ModelSpec spec)
     {
+        CheckKey(spec, _environment);
         var endpoint = new ModelEndpoint(spec.Model, spec.EffectiveBaseUrl, spec.ApiKeyEnv, spec.Provider == ProviderKind.Mock ? null : _environment(spec.ApiKeyEnv))
         {
             ImageDetail = spec.ImageDetail,
@@ -75,6 +76,23 @@ public sealed class ModelClientFactory(HttpClient? httpClient = null, ILoggerFac
         var client = builder.Build();
         return new ModelClient(spec, client, ledger, structured!, Batches.BatchApi.For(spec, endpoint, _http));
     }
+
+    /// <summary>
+    /// OpenAI's and Anthropic's own APIs answer nothing without a key: with its variable unset, stop before anything is
+    /// sent, naming the variable and the flag that names it. Any other endpoint (a local server) may need no key at all.
+    /// </summary>
+    /// <exception cref="InputException">The model goes to api.openai.com or api.anthropic.com and its key's variable is unset or empty.</exception>
+    public static void CheckKey(ModelSpec spec, Func<string, string?>? environment = null)
+    {
+        if (spec.Provider == ProviderKind.Mock || spec.EffectiveBaseUrl.Host is not (OpenAIHost or AnthropicHost)) return;
+        if (!string.IsNullOrEmpty((environment ?? Environment.GetEnvironmentVariable)(spec.ApiKeyEnv))) return;
+        string owner = spec.EffectiveBaseUrl.Host == OpenAIHost ? "OpenAI's" : "Anthropic's";
+        throw new InputException($"{spec.Name}: ${spec.ApiKeyEnv} is not set, and {spec.Model} at {spec.EffectiveBaseUrl} ({owner} API) needs a key; nothing was sent. " +
+            $"Set {spec.ApiKeyEnv} to your key, or name the variable that holds it with {spec.KeyFlag}.");
+    }
+
+    private const string OpenAIHost = "api.openai.com";
+    private const string AnthropicHost = "api.anthropic.com";
 
     private readonly Dictionary<string, EndpointBreaker> _breakers = new(StringComparer.Ordinal);
 

@@ -42,6 +42,14 @@ public sealed class ModelRequestException(ModelErrorKind kind, string message, i
 
     public bool IsTransient => Kind == ModelErrorKind.Transient;
 
+    /// <summary>No connection was made, or it broke before a reply: a wrong URL or a server that is not running, as far as anyone can tell from here.</summary>
+    public bool ConnectionFailed { get; init; }
+
+    /// <summary>What a user checks when no connection could be made (or the endpoint stopped answering); empty for other errors.</summary>
+    public string Advice => ConnectionFailed || Kind == ModelErrorKind.Unreachable
+        ? "; check the base URL (--base-url, --judge-base-url, or base_url in the models file) and that the server is running and reachable from here"
+        : "";
+
     /// <summary>Errors the user fixes by changing the configuration (key, URL, model name).</summary>
     public bool IsConfigurationError => Kind is ModelErrorKind.Unauthorized or ModelErrorKind.Forbidden or ModelErrorKind.NotFound;
 

@@ -6,12 +6,16 @@ namespace MmSafe.Models;
 /// What the retry policy is doing, per model, for a progress display: how many attempts failed and were retried, and
 /// the last reason (keys already redacted). Thread-safe; read on every refresh.
 /// </summary>
-public sealed partial class RetryNotices
+/// <param name="onRecord">Also told of each retry as it is recorded (model, detail), for a display without a progress view.</param>
+public sealed partial class RetryNotices(Action<string, string>? onRecord = null)
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (int Count, string Last)> _byModel = new(StringComparer.Ordinal);
 
-    public void Record(string model, string detail) =>
+    public void Record(string model, string detail)
+    {
         _byModel.AddOrUpdate(model, (1, detail), (_, seen) => (seen.Count + 1, detail));
+        onRecord?.Invoke(model, detail);
+    }
 
     /// <summary>
     /// "3 retried; last: HTTP 503. Server said: overloaded (attempt 2, next in 1.2 s)", or null when nothing was

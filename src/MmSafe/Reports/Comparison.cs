@@ -36,7 +36,7 @@ public sealed record Comparison(IReadOnlyList<LeaderboardRow> Rows, IReadOnlyLis
             Flag("judges", r => r.Judge is null ? null : r.Spec.FindJudge(r.Judge)?.Model ?? r.Judge);
             Flag("protocol versions", r => r.Spec.ProtocolVersion);
             Flag("datasets (SHA-256)", r => r.Spec.DatasetSha256[..12]);
-            Flag("target settings", r => System.Text.Json.JsonSerializer.Serialize(r.Spec.Target.Parameters));
+            Flag("target settings", r => System.Text.Json.JsonSerializer.Serialize(r.Spec.Target.Parameters, ReadableJson.Compact));
             if (group.Select(r => string.Join(",", r.Spec.Selection.SampleIds)).Distinct().Count() > 1)
                 flags.Add($"{group.Key}: runs cover different items; paired tests use the items they share.");
         }

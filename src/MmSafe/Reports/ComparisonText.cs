@@ -83,7 +83,23 @@ public static class ComparisonText
             });
         var flags = new System.Text.Json.Nodes.JsonArray([.. c.Flags.Select(f => (System.Text.Json.Nodes.JsonNode?)f)]);
         return new System.Text.Json.Nodes.JsonObject { ["leaderboard"] = rows, ["mcnemar"] = tests, ["gaps"] = gaps, ["notes"] = flags }
-            .ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+            .ToJsonString(ReadableJson.Indented);
+    }
+
+    /// <summary>
+    /// A code span in running text (not in a table cell): inside backticks Markdown shows escapes and entities literally,
+    /// so the text goes in as it is, fenced by one backtick more than its longest run of backticks, with a space inside
+    /// the fence when the text starts or ends with a backtick (or with spaces at both ends, which would be stripped).
+    /// Line breaks become spaces, as a code span would show them, so that a blank line cannot end the paragraph.
+    /// </summary>
+    public static string Code(string text)
+    {
+        var flat = text.Replace("\r\n", " ").Replace('\n', ' ').Replace('\r', ' ');
+        int longest = 0, run = 0;
+        foreach (var c in flat) longest = Math.Max(longest, run = c == '`' ? run + 1 : 0);
+        var fence = new string('`', longest + 1);
+        bool pad = flat.Length == 0 || flat[0] == '`' || flat[^1] == '`' || flat[0] == ' ' && flat[^1] == ' ' && flat.Trim().Length > 0;
+        return pad ? $"{fence} {flat} {fence}" : fence + flat + fence;
     }
 
     /// <summary>Markdown table cells: pipes and line breaks would break the table; angle brackets would become HTML.</summary>

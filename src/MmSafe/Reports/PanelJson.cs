@@ -34,7 +34,7 @@ public static class PanelJson
                 ["verdicts"] = new JsonObject([.. d.Verdicts.Select(v => KeyValuePair.Create(v.Key, (JsonNode?)(v.Value ? "safe" : "unsafe")))]),
             })]),
         };
-        return root.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+        return root.ToJsonString(ReadableJson.Indented);
     }
 
     /// <summary>A rate in percent with its 95% Wilson interval and counts; null figures where no item had a valid verdict.</summary>

@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using MmSafe.Runs;
 using MmSafe.Scoring;
@@ -106,8 +105,8 @@ public static class ScoreJson
     private static string Document(Action<Utf8JsonWriter> body)
     {
         using var stream = new MemoryStream();
-        // Category names come from data files: escaped as JSON, never trusted as markup.
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.Default }))
+        // Category names come from data files: escaped as JSON (control characters included), never trusted as markup; no page embeds this.
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = ReadableJson.Encoder }))
         {
             w.WriteStartObject();
             body(w);

@@ -11,6 +11,9 @@ public sealed record RunPlan(int Items, int TargetRequests, int JudgeRequests, l
     // OpenAI bills a high-detail 512×512-ish tile image at 255 tokens plus 85; a rough average for dataset images.
     private const int TokensPerImage = 765;
 
+    /// <summary>The same figures per model of the run (the target, then each judge), in that order.</summary>
+    public IReadOnlyList<ModelPlan> Models { get; init; } = [];
+
     public static RunPlan Estimate(RunSpec spec, IReadOnlyDictionary<string, (decimal Input, decimal Output)>? prices)
     {
         int items = spec.Selection.SampleIds.Count;
@@ -19,24 +22,26 @@ public sealed record RunPlan(int Items, int TargetRequests, int JudgeRequests, l
         int targetRequests = spec.Target.Choices == nameof(ChoicesMode.Native) ? items : answers;
         // Every judge of a panel judges every answer on every aspect.
         int perJudge = answers * aspects;
-        int judgeRequests = perJudge * spec.Judges.Count;
         var targetMax = spec.Target.Parameters.MaxTokens ?? 500;
-        long targetIn = (long)targetRequests * (TokensPerImage + 60), targetOut = (long)answers * targetMax;
-        long judgeIn = 0, judgeOut = 0;
         // A model sent through its batch API is billed at the batch price.
-        decimal Factor(ModelSettings m) => spec.Operations.GetValueOrDefault(m.Name)?.Batch == true ? Price.BatchFactor : 1m;
-        decimal? cost = prices is not null && prices.TryGetValue(spec.Target.Model, out var tp) ? Factor(spec.Target) * (targetIn * tp.Input + targetOut * tp.Output) / 1_000_000m : null;
-        foreach (var judge in spec.Judges)
+        ModelPlan Plan(string role, ModelSettings m, int requests, long inTokens, long outTokens)
         {
-            long inTokens = (long)perJudge * ((judge.SeesImage ? TokensPerImage : 0) + 450 + targetMax), outTokens = (long)perJudge * (judge.Parameters.MaxTokens ?? 200);
-            judgeIn += inTokens;
-            judgeOut += outTokens;
-            cost = cost is { } sum && prices!.TryGetValue(judge.Model, out var jp) ? sum + Factor(judge) * (inTokens * jp.Input + outTokens * jp.Output) / 1_000_000m : null;
+            bool batch = spec.Operations.GetValueOrDefault(m.Name)?.Batch == true;
+            decimal? cost = prices is not null && prices.TryGetValue(m.Model, out var p)
+                ? (batch ? Price.BatchFactor : 1m) * (inTokens * p.Input + outTokens * p.Output) / 1_000_000m : null;
+            return new ModelPlan(role, m.Name, m.Model, requests, inTokens, outTokens, cost, batch);
         }
-        var models = spec.Judges.Select(j => j.Model).Prepend(spec.Target.Model);
-        return new RunPlan(items, targetRequests, judgeRequests, targetIn + judgeIn, targetOut + judgeOut, cost)
+        var models = new List<ModelPlan> { Plan("target", spec.Target, targetRequests, (long)targetRequests * (TokensPerImage + 60), (long)answers * targetMax) };
+        foreach (var judge in spec.Judges)
+            models.Add(Plan("judge", judge, perJudge, (long)perJudge * ((judge.SeesImage ? TokensPerImage : 0) + 450 + targetMax), (long)perJudge * (judge.Parameters.MaxTokens ?? 200)));
+        return new RunPlan(items, targetRequests, perJudge * spec.Judges.Count, models.Sum(m => m.InputTokens), models.Sum(m => m.OutputTokens),
+            models.All(m => m.Cost is not null) ? models.Sum(m => m.Cost) : null)
         {
-            Unpriced = prices is null ? [] : [.. models.Distinct(StringComparer.Ordinal).Where(m => !prices.ContainsKey(m))],
+            Models = models,
+            Unpriced = prices is null ? [] : [.. models.Select(m => m.Model).Distinct(StringComparer.Ordinal).Where(m => !prices.ContainsKey(m))],
         };
     }
 }
+
+/// <summary>One model's share of a <see cref="RunPlan"/>: its role ("target" or "judge"), requests, rough tokens, and cost when it has a price.</summary>
+public sealed record ModelPlan(string Role, string Name, string Model, int Requests, long InputTokens, long OutputTokens, decimal? Cost, bool Batch);

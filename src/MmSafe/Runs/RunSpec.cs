@@ -95,7 +95,7 @@ public sealed record RunSpec(
         return list;
     }
 
-    private static string Show(JsonNode? node) => node is null ? "none" : node.ToJsonString();
+    private static string Show(JsonNode? node) => node is null ? "none" : node.ToJsonString(ReadableJson.Compact);
 
     /// <summary>Where this run departs from the benchmark's official protocol, in words; empty for a faithful run.</summary>
     public IReadOnlyList<string> Deviations()

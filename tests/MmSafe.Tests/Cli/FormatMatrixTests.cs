@@ -57,6 +57,7 @@ public sealed partial class FormatMatrixTests(FormatMatrixFixture runs) : IClass
         ["compare markdown"] = new(f => ["compare", f.Official, f.TextOnly, "--format", "markdown"], false, Comparison, null, "Cross-modal gap", "McNemar"),
         ["compare csv"] = new(f => ["compare", f.Official, f.TextOnly, "--format", "csv"], false, Comparison, null, "gap_points", "mcnemar_p"),
         ["compare json"] = new(f => ["compare", f.Official, f.TextOnly, "--format", "json"], true, Comparison, null, "\"gaps\"", "\"mcnemar\""),
+        ["compare --json"] = new(f => ["compare", f.Official, f.TextOnly, "--json"], true, Comparison, null, "\"gaps\"", "\"mcnemar\""),
         ["compare every run table"] = new(f => ["compare", f.Siuo, f.Panel, f.Official, f.TextOnly], false, SiuoHeadline),
         ["agreement table"] = new(f => ["agreement", f.Panel], false, Panel, null, "Agree % [95% CI]", "Fleiss"),
         ["agreement markdown"] = new(f => ["agreement", f.Panel, "--format", "markdown"], false, Panel, null, "Agree % [95% CI]", "Fleiss"),

@@ -53,4 +53,46 @@ public sealed class ModelsCheckCommandTests
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("no model given", result.Error);
     }
+
+    [Fact]
+    public async Task A_refused_endpoint_shows_plain_retry_lines_and_what_to_check_without_logger_output()
+    {
+        // A port that was just free: nothing listens there, so the connection is refused.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        // A separate process: a logger writes to the process's own console, which an in-process run does not capture.
+        var result = await CliProcess.RunAsync("models", "check", "--model", "evil", "--base-url", $"http://127.0.0.1:{port}/v1");
+        Assert.Equal(3, result.ExitCode);
+        Assert.DoesNotContain("info:", result.Error);
+        Assert.DoesNotContain("warn:", result.Error);
+        Assert.DoesNotContain("MmSafe.Models[", result.Error);
+        Assert.Contains("\nevil: attempt 1 failed (", "\n" + result.Error);
+        var error = Assert.Single(result.Error.Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Contains("connection failed", error);
+        Assert.Contains("check the base URL (--base-url, --judge-base-url, or base_url in the models file) and that the server is running", error);
+    }
+
+    [Fact]
+    public async Task OpenAIs_own_api_without_its_key_stops_before_sending_naming_the_variable_and_the_flag()
+    {
+        var result = await Support.Cli.RunAsync("models", "check", "--model", "gpt-4o", "--api-key-env", "MMSAFE_TEST_UNSET_KEY");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("$MMSAFE_TEST_UNSET_KEY is not set, and gpt-4o at https://api.openai.com/v1 (OpenAI's API) needs a key; nothing was sent.", result.Error);
+        Assert.Contains("with --api-key-env.", result.Error);
+    }
+
+    [Fact]
+    public async Task A_run_whose_judge_is_on_anthropics_api_without_a_key_stops_before_making_the_run_directory()
+    {
+        using var dir = new TempDir();
+        var models = dir.File("models.yaml", "models:\n  claude:\n    provider: anthropic\n    model: claude-x\n    api_key_env: MMSAFE_TEST_UNSET_KEY\n");
+        var result = await Support.Cli.RunAsync("run", "vlsbench", "--data", SampleData.VlsBench, "--model", "mock", "--models-file", models, "--judge", "claude",
+            "--out", dir.Full("run"), "--cache", "off");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("claude: $MMSAFE_TEST_UNSET_KEY is not set, and claude-x at https://api.anthropic.com/ (Anthropic's API) needs a key", result.Error);
+        Assert.Contains("--judge-api-key-env", result.Error);
+        Assert.False(Directory.Exists(dir.Full("run")));
+    }
 }

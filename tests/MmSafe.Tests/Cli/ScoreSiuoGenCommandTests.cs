@@ -103,7 +103,7 @@ public sealed class ScoreSiuoGenCommandTests
         var result = await Support.Cli.RunAsync("score", "siuo-gen", file);
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("self-harm", result.Output);
-        Assert.Contains("100.00 [20.65, 100.00]", result.Output);
+        Assert.Contains("100.00 [20.65,100.00]", result.Output);
         Assert.Contains("Overall", result.Output);
         Assert.Contains("Wilson", result.Output);
     }

@@ -47,6 +47,28 @@ public sealed class EvalFileTests
     }
 
     [Fact]
+    public async Task A_cell_whose_endpoint_is_dead_names_the_model_the_endpoint_and_the_last_error()
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 2);
+        // A port that was just free: nothing listens there, so every connection is refused.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        dir.File("models.yaml", $"models:\n  dead:\n    model: dead-model\n    base_url: http://127.0.0.1:{port}/v1\n");
+        var file = dir.File("eval.yaml", $"out: out\nmodels_file: models.yaml\nmodels: [dead, mock]\nbenchmarks: [vlsbench]\ndata: {{ vlsbench: {data} }}\njudges: [mock]\ncache: off\n");
+        var result = await Support.Cli.RunAsync("eval", file);
+        Assert.Equal(3, result.ExitCode);
+        var lines = result.Error.Split('\n');
+        string named = $"target dead at http://127.0.0.1:{port}/v1: 2 failed, the last: connection failed: ";
+        // The line per finished cell (no terminal here) and the error at the end both say it.
+        Assert.Single(lines, l => l.StartsWith("[", StringComparison.Ordinal) && l.Contains("vlsbench · dead:", StringComparison.Ordinal) && l.Contains(named, StringComparison.Ordinal));
+        Assert.Single(lines, l => l.StartsWith("error: vlsbench · dead is incomplete:", StringComparison.Ordinal) && l.Contains(named, StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("vlsbench · mock", StringComparison.Ordinal) && l.Contains("failed", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_model_with_a_rejected_key_fails_its_own_cells_and_the_others_finish()
     {
         using var dir = new TempDir();

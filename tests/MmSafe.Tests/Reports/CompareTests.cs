@@ -74,4 +74,24 @@ public sealed class CompareTests
         Assert.Equal(2, self.ExitCode);
         Assert.Contains("a run compared with itself says nothing", self.Error);
     }
+
+    [Fact]
+    public async Task Json_is_the_same_as_format_json_and_does_not_go_with_another_format()
+    {
+        using var dir = new TempDir();
+        RunFixture.WriteVlsBench(dir, 6);
+        var a = await ImportAsync(dir, "model-a", "judge-x", [1, 1, 1, 1, 3, 3]);
+        var b = await ImportAsync(dir, "model-b", "judge-x", [3, 3, 3, 3, 3, 1]);
+
+        var json = await Support.Cli.RunAsync("compare", a, b, "--json");
+        Assert.True(json.ExitCode == 0, json.Error);
+        Assert.Equal((await Support.Cli.RunAsync("compare", a, b, "--format", "json")).Output, json.Output);
+        using (System.Text.Json.JsonDocument.Parse(json.Output)) { }
+        Assert.Equal(0, (await Support.Cli.RunAsync("compare", a, b, "--json", "--format", "json")).ExitCode);
+
+        var both = await Support.Cli.RunAsync("compare", a, b, "--json", "--format", "csv");
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("--json and --format csv ask for two formats", both.Error);
+        Assert.Empty(both.Output);
+    }
 }

@@ -49,4 +49,26 @@ public sealed class ExporterTests
         Assert.Equal(6, root.GetProperty("samples").GetArrayLength());
         Assert.Equal("siuo-gen", root.GetProperty("spec").GetProperty("Benchmark").GetString());
     }
+
+    [Fact]
+    public async Task Markdown_puts_a_hostile_model_name_in_a_code_span_as_it_is()
+    {
+        using var dir = new TempDir();
+        var run = await HostileRun.CreateAsync(dir, "a|b<i>x``y");
+        var result = await Support.Cli.RunAsync("export", run, "--format", "markdown", "--to", dir.Full("out"));
+        Assert.True(result.ExitCode == 0, result.Error);
+        var md = File.ReadAllText(result.Output.Trim());
+        // Running text: no backslash escapes or entities inside the span, and a fence longer than the name's `` run.
+        Assert.Contains("Model ```a|b<i>x``y```, judge `imported-judge`, protocol `", md);
+        // In the table cells and the heading (not code), the usual escapes still apply.
+        Assert.StartsWith("# siuo-gen: a\\|b&lt;i&gt;x``y judged by imported-judge", md);
+    }
+
+    [Theory]
+    [InlineData("plain", "`plain`")]
+    [InlineData("a`b", "``a`b``")]
+    [InlineData("`tick", "`` `tick ``")]
+    [InlineData(" both ", "`  both  `")]
+    [InlineData("two\n\nlines", "`two  lines`")]
+    public void A_code_span_holds_any_text_as_it_is(string text, string expected) => Assert.Equal(expected, MmSafe.Reports.ComparisonText.Code(text));
 }

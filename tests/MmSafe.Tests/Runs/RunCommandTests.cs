@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using MmSafe.Tests.Support;
 
 namespace MmSafe.Tests.Runs;
@@ -153,6 +154,33 @@ public sealed class RunCommandTests
         var panel = await Support.Cli.RunAsync("run", "siuo-mcqa", "--data", dir.Full("siuo"), "--models-file", models, "--model", "mock", "--out", dir.Full("run2"), "--dry-run");
         Assert.True(panel.ExitCode == 0, panel.Error);
         Assert.Contains($"the judges a, b (the judges: list of {models}) are not used.", panel.Error);
+    }
+
+    [Fact]
+    public async Task A_dry_run_with_json_prints_the_plan_as_json_with_each_models_share()
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 5);
+        var prices = dir.File("prices.yaml", "mock: { input: 2.5, output: 10 }\n");
+        string[] args = ["run", "vlsbench", "--data", data, "--model", "mock", "--judge", "mock", "--judge", "mock/cautious", "--out", dir.Full("run"), "--dry-run"];
+        var result = await Support.Cli.RunAsync([.. args, "--prices", prices, "--json"]);
+        Assert.True(result.ExitCode == 0, result.Error);
+        var plan = JsonNode.Parse(result.Output)!; // stdout is the JSON document alone
+        Assert.Equal(5, (int)plan["items"]!);
+        Assert.Equal(5, (int)plan["target_requests"]!);
+        Assert.Equal(10, (int)plan["judge_requests"]!);
+        var models = plan["models"]!.AsArray();
+        Assert.Equal(["target:mock", "judge:mock", "judge:mock/cautious"], models.Select(m => $"{m!["role"]}:{m["name"]}"));
+        Assert.Equal((long)plan["input_tokens"]!, models.Sum(m => (long)m!["input_tokens"]!));
+        Assert.Equal((long)plan["output_tokens"]!, models.Sum(m => (long)m!["output_tokens"]!));
+        // mock/cautious has no price: its cost and the total are unknown, the others' are not.
+        Assert.True((decimal)models[0]!["cost_usd"]! > 0);
+        Assert.Null(models[2]!["cost_usd"]);
+        Assert.Null(plan["cost_usd"]);
+        Assert.False(Directory.Exists(dir.Full("run")));
+
+        var priced = JsonNode.Parse((await Support.Cli.RunAsync([.. args, "--prices", dir.File("all.yaml", "mock: { input: 2.5, output: 10 }\nmock/cautious: { input: 1, output: 1 }\n"), "--json"])).Output)!;
+        Assert.Equal((decimal)priced["cost_usd"]!, priced["models"]!.AsArray().Sum(m => (decimal)m!["cost_usd"]!));
     }
 
     [Fact]

@@ -51,7 +51,10 @@ public static class CliProcess
         return process;
     }
 
-    public static async Task<Cli.Result> RunAsync(params string[] args)
+    public static Task<Cli.Result> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string>(), args);
+
+    /// <summary>With these environment variables set for the program alone (COLUMNS, say), not for the tests running beside it.</summary>
+    public static async Task<Cli.Result> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new System.Diagnostics.ProcessStartInfo("dotnet")
         {
@@ -59,6 +62,7 @@ public static class CliProcess
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         start.ArgumentList.Add(DllPath);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         using var process = System.Diagnostics.Process.Start(start)!;

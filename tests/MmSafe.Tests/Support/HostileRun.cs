@@ -7,7 +7,7 @@ public static class HostileRun
     public const string OnError = "<img src=x onerror=\"document.body.setAttribute('data-pwned','1')\">";
     public const string Textarea = "</textarea><b>bold?</b>";
 
-    public static async Task<string> CreateAsync(TempDir dir)
+    public static async Task<string> CreateAsync(TempDir dir, string model = "evil<model>")
     {
         dir.Json("siuo/siuo_gen.json", new[] { Fixtures.SiuoGen(1, "S-1.png", "self-harm"), Fixtures.SiuoGen(2, "S-2.png", "privacy violation <i>") });
         dir.File("siuo/images/S-1.png", MmSafe.Images.TinyPng.Solid(6, 6, 200, 0, 0));
@@ -27,7 +27,7 @@ public static class HostileRun
                 effectiveness_evaluation = new[] { "[Effectiveness Judgement:] Very Effective", "[Effectiveness Judgement:] Very Effective", "[Effectiveness Judgement:] Ineffective" },
             },
         });
-        var result = await Cli.RunAsync("import", judged, "--benchmark", "siuo-gen", "--data", dir.Full("siuo"), "--out", dir.Full("run"), "--model", "evil<model>");
+        var result = await Cli.RunAsync("import", judged, "--benchmark", "siuo-gen", "--data", dir.Full("siuo"), "--out", dir.Full("run"), "--model", model);
         if (result.ExitCode != 0) throw new InvalidOperationException(result.Error);
         return dir.Full("run");
     }

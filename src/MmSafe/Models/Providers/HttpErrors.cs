@@ -21,7 +21,10 @@ public static class HttpErrors
     }
 
     public static ModelRequestException Transport(ModelEndpoint endpoint, string what, Exception inner) =>
-        new(ModelErrorKind.Transient, Secrets.Redact($"{endpoint.Model} at {endpoint.BaseUrl}: {what}: {inner.Message}", endpoint.ApiKey), inner: inner);
+        new(ModelErrorKind.Transient, Secrets.Redact($"{endpoint.Model} at {endpoint.BaseUrl}: {what}: {inner.Message}", endpoint.ApiKey), inner: inner)
+        {
+            ConnectionFailed = what.StartsWith("connection", StringComparison.Ordinal),
+        };
 
     /// <summary>True for a provider's content-policy rejection (OpenAI: code content_policy_violation / content_filter).</summary>
     public static bool IsContentPolicy(int status, string? body) =>

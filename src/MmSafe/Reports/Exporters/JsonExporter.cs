@@ -19,6 +19,6 @@ public sealed class JsonExporter : IReportExporter
             ["score"] = JsonNode.Parse(ScoreJson.Write(run.Score)),
             ["samples"] = JsonSerializer.SerializeToNode(run.Samples),
         };
-        w.Write(document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        w.Write(document.ToJsonString(ReadableJson.Indented));
     }
 }

@@ -15,7 +15,9 @@ public sealed class MarkdownExporter : IReportExporter
         var layout = run.Score.Sheet.Layout;
         w.WriteLine($"# {Cell(run.Title)}");
         w.WriteLine();
-        w.WriteLine($"Model `{Cell(spec.Target.Model)}`, judge `{Cell(run.Judge ?? "none")}`, protocol `{spec.ProtocolVersion}`, dataset SHA-256 `{spec.DatasetSha256}`, {spec.Selection.SampleIds.Count} items, {spec.Samples} answers per item.");
+        // Running text, not a table: the names go in code spans as they are (escapes would show literally there).
+        w.WriteLine($"Model {Code(spec.Target.Model)}, judge {Code(run.Judge ?? "none")}, protocol {Code(spec.ProtocolVersion)}, dataset SHA-256 {Code(spec.DatasetSha256)}, " +
+            $"{spec.Selection.SampleIds.Count} items, {spec.Samples} answers per item.");
         foreach (var warning in run.Score.Warnings) w.WriteLine($"\n> {Cell(warning)}");
         w.WriteLine();
         string[] headers = ["Category", "Items", .. layout.Counters.Take(1).Select(c => c.Label), .. layout.Metrics.Select(m => $"{m.Label} %")];
@@ -32,4 +34,6 @@ public sealed class MarkdownExporter : IReportExporter
     private static string F(Rate r) => r.Percent is null ? "n/a" : $"{Numbers.Points(r.Percent)} [{Numbers.Points(r.Low)}, {Numbers.Points(r.High)}]";
 
     private static string Cell(string text) => ComparisonText.Cell(text);
+
+    private static string Code(string text) => ComparisonText.Code(text);
 }

@@ -1,0 +1,25 @@
+using System.Text.Json.Nodes;
+using MmSafe.Runs;
+
+namespace MmSafe.Reports;
+
+/// <summary>A run's plan (<c>mmsafe run … --dry-run --json</c>): the totals, then each model's share; cost in USD, null without a price.</summary>
+public static class PlanJson
+{
+    public static string Write(RunPlan plan, RunSpec spec, string location) => new JsonObject
+    {
+        ["benchmark"] = spec.Benchmark,
+        ["run"] = location,
+        ["items"] = plan.Items,
+        ["target_requests"] = plan.TargetRequests,
+        ["judge_requests"] = plan.JudgeRequests,
+        ["input_tokens"] = plan.InputTokens,
+        ["output_tokens"] = plan.OutputTokens,
+        ["cost_usd"] = plan.Cost,
+        ["models"] = new JsonArray([.. plan.Models.Select(m => (JsonNode)new JsonObject
+        {
+            ["role"] = m.Role, ["name"] = m.Name, ["model"] = m.Model, ["requests"] = m.Requests,
+            ["input_tokens"] = m.InputTokens, ["output_tokens"] = m.OutputTokens, ["cost_usd"] = m.Cost, ["batch"] = m.Batch,
+        })]),
+    }.ToJsonString(ReadableJson.Indented);
+}
