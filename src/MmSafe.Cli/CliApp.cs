@@ -37,6 +37,21 @@ public static class CliApp
             _ => "as the expected kind of value",
         });
 
+    /// <summary>The first option or argument given an empty (or blank) value, by name; null when there is none.</summary>
+    internal static string? EmptyValue(ParseResult parse)
+    {
+        for (System.CommandLine.Parsing.SymbolResult? command = parse.CommandResult; command is not null; command = command.Parent)
+            foreach (var child in command is System.CommandLine.Parsing.CommandResult c ? c.Children : [])
+                if (child.Tokens.Any(t => string.IsNullOrWhiteSpace(t.Value)))
+                    return child switch
+                    {
+                        System.CommandLine.Parsing.OptionResult o => o.Option.Name,
+                        System.CommandLine.Parsing.ArgumentResult a => a.Argument.Name,
+                        _ => "a value",
+                    };
+        return null;
+    }
+
     private const int MaxListed = 20;
 
     /// <summary>Every problem once, so that one pass over the file fixes them all; past <paramref name="max"/>, where to see the rest.</summary>
@@ -64,6 +79,12 @@ public static class CliApp
         {
             foreach (var parseError in parseResult.Errors) console.Error($"error: {Friendly(parseError.Message)}");
             console.Error("Run 'mmsafe --help' for usage.");
+            return ExitCodes.InputError;
+        }
+        if (EmptyValue(parseResult) is { } empty)
+        {
+            // No flag or argument of mmsafe takes an empty value: "" is a path, a name or a number left out by mistake.
+            console.Error($"error: {empty} is empty; give it a value (or leave it out).");
             return ExitCodes.InputError;
         }
         try

@@ -164,7 +164,7 @@ public static class RunCommand
     private static GenerationParameters Parameters(ParseResult parse, Option<double?> temperature, Option<int?> maxTokens)
     {
         if (parse.GetValue(maxTokens) is < 1 and var m) throw new InputException($"{maxTokens.Name} must be at least 1, not {m}.");
-        if (parse.GetValue(temperature) is (< 0 or > 2) and var t)
+        if (parse.GetValue(temperature) is { } t && !(t is >= 0 and <= 2)) // NaN too
             throw new InputException(FormattableString.Invariant($"{temperature.Name} must be from 0 to 2, not {t}."));
         return new GenerationParameters(Temperature: parse.GetValue(temperature), MaxTokens: parse.GetValue(maxTokens));
     }

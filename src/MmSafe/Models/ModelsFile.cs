@@ -70,8 +70,9 @@ public static class ModelsFile
         if (replicas.Count > 0 && baseUrl is null) (baseUrl, replicas) = (replicas[0], replicas.Skip(1).ToList());
         if (e.RequestsPerMinute is < 1) throw new InputException($"{where}: requests_per_minute must be at least 1, not {e.RequestsPerMinute}.");
         if (e.Parameters?.MaxTokens is < 1) throw new InputException($"{where}: parameters.max_tokens must be at least 1, not {e.Parameters.MaxTokens}.");
-        if (e.Parameters?.Temperature is < 0 or > 2) throw new InputException(FormattableString.Invariant($"{where}: parameters.temperature must be from 0 to 2, not {e.Parameters.Temperature}."));
-        if (e.Parameters?.TopP is < 0 or > 1) throw new InputException(FormattableString.Invariant($"{where}: parameters.top_p must be from 0 to 1, not {e.Parameters.TopP}."));
+        // NaN fails every comparison: it is out of range too (YAML's .nan), as no server takes it.
+        if (e.Parameters?.Temperature is { } temperature && !(temperature is >= 0 and <= 2)) throw new InputException(FormattableString.Invariant($"{where}: parameters.temperature must be from 0 to 2, not {e.Parameters.Temperature}."));
+        if (e.Parameters?.TopP is { } topP && !(topP is >= 0 and <= 1)) throw new InputException(FormattableString.Invariant($"{where}: parameters.top_p must be from 0 to 1, not {e.Parameters.TopP}."));
         if (e.Retry?.MaxRetries is < 0 or > 20) throw new InputException($"{where}: retry.max_retries must be from 0 to 20, not {e.Retry.MaxRetries}.");
         // Sent as written: a value the API does not know would fail every request, or be ignored without a word.
         var imageDetail = OneOf(e.ImageDetail, where, "image_detail", "low", "high", "auto");
@@ -81,6 +82,7 @@ public static class ModelsFile
         var p = e.Parameters ?? new();
         var r = e.Retry ?? new();
         var defaults = new RetryOptions();
+        if (e.Model is { } id && string.IsNullOrWhiteSpace(id)) throw new InputException($"{where}: 'model' is empty; expected the model id the endpoint serves.");
         return new ModelSpec(name, provider, e.Model ?? throw new InputException($"{where}: 'model' is missing; expected the model id the endpoint serves."))
         {
             BaseUrl = baseUrl,
