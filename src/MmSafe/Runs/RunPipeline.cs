@@ -24,7 +24,6 @@ public sealed class RunPipeline
     private readonly IRunProgress _progress;
     private CancellationToken _stopping;
     private readonly CaptionWriter _captionWriter;
-
     // The judges whose structured-output fallback this run has recorded (a client shared by several runs falls back once, for all).
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _fallbackRecorded = new();
     private readonly BudgetGuard? _budget;
@@ -35,10 +34,7 @@ public sealed class RunPipeline
     public RunPipeline(IRunStore store, RunSpec spec, ModelClient? target, IReadOnlyList<ModelClient> judges, ResponseCache? cache = null, IRunProgress? progress = null,
         ModelClient? captioner = null, BudgetGuard? budget = null)
     {
-        _captionWriter = new CaptionWriter(store, spec, captioner, cache);
-        _budget = budget;
-        _store = store;
-        _spec = spec;
+        (_captionWriter, _budget, _store, _spec) = (new CaptionWriter(store, spec, captioner, cache), budget, store, spec);
         _benchmark = BenchmarkRegistry.Get(spec.Benchmark);
         _target = target;
         _judges = [.. judges.Select(j => (spec.FindJudge(j.Spec.Name) ?? throw new InvalidOperationException($"judge {j.Spec.Name} is not in the run spec"), j))];
@@ -117,8 +113,7 @@ public sealed class RunPipeline
                 }
                 catch (RequestNotStartedException) when (_store.IsUnavailable || !_store.Holds(work.Sample.Id) && MayAsk())
                 {
-                    // The store failed (the save that found it out reports it), or this worker lost the sample's lease
-                    // (starved past it) and the worker that took it over finishes it.
+                    // The store failed (the failed save reports it), or another worker took over the sample's lease.
                 }
                 finally
                 {
@@ -139,6 +134,8 @@ public sealed class RunPipeline
         return Aspects.Count == 0 && !scores.Contains(("", w.Sample.Id));
     }
 
+    private bool AllVerdicts(SampleWork w, string judge) =>
+        Enumerable.Range(0, _spec.Samples).All(k => w.Answer(k) is not { IsAnswer: true } || Aspects.All(a => w.Verdict(judge, k, a) is { NeedsRetry: false }));
     private static bool Redo(StoredVerdict v, PipelineOptions options) => v.NeedsRetry || options.RetryDeclined && v.JudgeDeclined;
 
     private async Task ProcessAsync(SampleWork work, PipelineOptions options, IRunStage? generate, IReadOnlyList<IRunStage> judging, CancellationToken token)
@@ -155,7 +152,8 @@ public sealed class RunPipeline
         if (missing.Count > 0) tasks.Add(GenerateAsync(work, missing, generate!, options, judging, token));
         await Task.WhenAll(tasks).ConfigureAwait(false);
 
-        foreach (var (settings, _) in _judges)
+        // A judge's score waits for all of its verdicts: one not asked (a budget stop) or failed is not "unreadable".
+        foreach (var (settings, _) in _judges.Where(j => AllVerdicts(work, j.Settings.Name)))
             await _store.SaveScoreAsync(settings.Name, _benchmark.Score(work.Sample, work.Judged(settings.Name, _spec.Samples)), token).ConfigureAwait(false);
         if (Aspects.Count == 0)
             await _store.SaveScoreAsync("", _benchmark.Score(work.Sample, work.Judged("", _spec.Samples)), token).ConfigureAwait(false);
