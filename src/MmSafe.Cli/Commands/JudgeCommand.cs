@@ -39,6 +39,8 @@ public static class JudgeCommand
             var requested = judge.Resolve(parse, file, RecordedModels(spec));
             bool blind = parse.GetValue(withoutImage);
             if (blind && requested is null) throw new InputException("--without-image needs --judge NAME: the judge to ask without the image.");
+            if (blind && (spec.FindJudge(requested!.Name) is { SeesImage: false } || requested.Name.EndsWith("-no-image", StringComparison.Ordinal)))
+                throw new InputException($"--without-image: judge '{requested.Name}' already judges without the image; name the judge that sees it.");
             if (blind) requested = requested! with { Name = $"{requested.Name}-no-image" };
             ModelSettings settings;
             ModelSpec model;

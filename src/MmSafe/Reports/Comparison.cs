@@ -21,8 +21,12 @@ public sealed record Comparison(IReadOnlyList<LeaderboardRow> Rows, IReadOnlyLis
 {
     public static Comparison Of(IReadOnlyList<RunReportData> runs)
     {
-        var twice = runs.GroupBy(r => Where(r.Directory)).FirstOrDefault(g => g.Count() > 1);
-        if (twice is not null) throw new InputException($"{twice.First().Directory} is given {twice.Count()} times; a run compared with itself says nothing. Name each run once.");
+        // One run named twice, through another path, a link or a copy: the same spec, down to the moment it was made.
+        var twice = runs.GroupBy(r => (r.Spec.CreatedAt, r.Spec.Benchmark, r.Spec.Target.Name, r.Spec.Condition, string.Join(",", r.Spec.Selection.SampleIds)))
+            .FirstOrDefault(g => g.Count() > 1);
+        if (twice is not null)
+            throw new InputException($"{string.Join(" and ", twice.Select(r => r.Directory).Distinct())} {(twice.Select(r => Where(r.Directory)).Distinct().Count() == 1 ? $"is given {twice.Count()} times" : "hold the same run (a link or a copy)")}; " +
+                "a run compared with itself says nothing. Name each run once.");
         var rows = runs.Select(r => new LeaderboardRow(r.Directory, r.Spec.Benchmark, r.Spec.Target.Name, r.Judge, r.Score.Sheet.Layout.Headline.Key, r.Score.Sheet.HeadlineRate, r.Spec.Condition))
             .OrderBy(r => r.Benchmark, StringComparer.Ordinal).ThenByDescending(r => r.Rate.Percent ?? -1).ToList();
         var flags = new List<string>();

@@ -73,6 +73,10 @@ public sealed class CompareTests
         var self = await Support.Cli.RunAsync("compare", dir.Full("good"), dir.Full("good") + "/");
         Assert.Equal(2, self.ExitCode);
         Assert.Contains("a run compared with itself says nothing", self.Error);
+        File.CreateSymbolicLink(dir.Full("link"), dir.Full("good"));
+        var linked = await Support.Cli.RunAsync("compare", dir.Full("good"), dir.Full("link"));
+        Assert.Equal(2, linked.ExitCode);
+        Assert.Contains("hold the same run (a link or a copy)", linked.Error);
     }
 
     [Fact]

@@ -146,3 +146,20 @@ public sealed class ResumeCacheTests
         Assert.Equal(Path.GetFullPath(own), store.Read().Spec.Cache);
     }
 }
+
+public sealed class BlindJudgeTwiceTests
+{
+    [Fact]
+    public async Task A_judge_that_already_judges_without_the_image_is_not_blinded_again()
+    {
+        using var dir = new TempDir();
+        var run = await Support.Cli.RunAsync("run", "vlsbench", "--data", SampleData.VlsBench, "--model", "mock", "--judge", "mock", "--out", dir.Full("run"), "--cache", "off", "--json");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal(0, (await Support.Cli.RunAsync("judge", dir.Full("run"), "--judge", "mock", "--without-image", "--cache", "off", "--json")).ExitCode);
+        var again = await Support.Cli.RunAsync("judge", dir.Full("run"), "--judge", "mock-no-image", "--without-image", "--cache", "off", "--json");
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("already judges without the image", again.Error);
+        using var store = SqliteRunStore.OpenReadOnly(dir.Full("run"));
+        Assert.Equal(["mock", "mock-no-image"], store.Read().Spec.Judges.Select(j => j.Name));
+    }
+}
