@@ -18,7 +18,7 @@ public sealed record Completeness(int Missing, int FailedAnswers, int FailedVerd
         FailedAnswers > 0 ? $"{FailedAnswers} target requests failed or were malformed" : null,
         FailedVerdicts > 0 ? $"{FailedVerdicts} judge requests failed" : null,
         Unscored > 0 ? $"{Unscored} samples not scored yet" : null,
-        ScoredItems == 0 ? "no item could be scored" : null,
+        ScoredItems == 0 ? "no item could be scored (no readable verdict or answer)" : null,
     }.OfType<string>());
 }
 
@@ -56,7 +56,8 @@ public static class RunScoring
             answers.Count(a => a.NeedsRetry),
             verdicts.Count(v => v.NeedsRetry),
             majority ? spec.Judges.Sum(j => run.Samples.Count - (run.Scores.GetValueOrDefault(j.Name)?.Count ?? 0)) : run.Samples.Count - scores.Count,
-            scores.Count(s => s.Scored));
+            // An item counts as scored when it has a headline verdict: all replies unreadable is "no item could be scored".
+            scores.Count(s => s.Scored && s.Values.GetValueOrDefault(benchmark.Layout.Headline.Key) is not null));
 
         var deviations = Deviations(run);
         var warnings = new List<string>();

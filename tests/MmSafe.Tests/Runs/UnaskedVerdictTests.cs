@@ -24,4 +24,16 @@ public sealed class UnaskedVerdictTests
         Assert.Equal(0, root.GetProperty("invalid_items").GetInt32());
         Assert.Contains("not scored yet", score.Output);
     }
+
+    [Fact]
+    public async Task A_run_whose_every_verdict_is_unreadable_could_score_nothing_and_exits_3()
+    {
+        using var dir = new TempDir();
+        await using var server = await FakeModelServer.StartAsync();
+        server.Default = FakeReply.Ok("I cannot say.");
+        var run = await Support.Cli.RunAsync("run", "vlsbench", "--data", SampleData.VlsBench, "--model", "mock", "--judge", "j", "--judge-base-url", server.BaseUrl.ToString(),
+            "--out", dir.Full("run"), "--cache", "off", "--json");
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains("no item could be scored", run.Error);
+    }
 }
