@@ -93,36 +93,42 @@ public static class DataCommand
     {
         var summaries = new List<Summary>();
         if (File.Exists(Path.Combine(root, SiuoDataset.GenerationFile)))
-            summaries.Add(Summarise("SIUO generation", SiuoDataset.LoadGeneration(root), null, checkImages));
+            summaries.Add(Summarise("SIUO generation", SiuoDataset.LoadGeneration(root), null));
         if (File.Exists(Path.Combine(root, SiuoDataset.MultipleChoiceFile)))
-            summaries.Add(Summarise("SIUO multiple choice", SiuoDataset.LoadMultipleChoice(root), null, checkImages));
+            summaries.Add(Summarise("SIUO multiple choice", SiuoDataset.LoadMultipleChoice(root), null));
         if (File.Exists(Path.Combine(root, VlsBenchDataset.FileName)))
         {
             var dataset = VlsBenchDataset.Load(root);
-            summaries.Add(Summarise("VLSBench", dataset, dataset.Items.Select(i => i.SubCategory).Distinct().Count(), checkImages));
+            summaries.Add(Summarise("VLSBench", dataset, dataset.Items.Select(i => i.SubCategory).Distinct().Count()));
         }
         if (summaries.Count == 0)
             throw new InputException($"{root}: no {SiuoDataset.GenerationFile}, {SiuoDataset.MultipleChoiceFile} or {VlsBenchDataset.FileName} here; expected a SIUO or VLSBench data root.");
 
+        // SIUO's two question files share their images: each image is checked, and each problem told, once.
+        var report = checkImages ? ImageCheckReport.Run(summaries[0].Root, summaries.SelectMany(s => s.Images)) : null;
         var table = TextTable.Create(null, "Dataset", "Items", "Categories", "Sub-categories", "Images", "SHA-256", "Question file");
         foreach (var s in summaries)
-            table.AddTextRow([s.Name, s.Items.ToString(), s.Categories.ToString(), s.SubCategories?.ToString() ?? "-", s.Images, s.Sha256[..12] + "…",
+            table.AddTextRow([s.Name, s.Items.ToString(), s.Categories.ToString(), s.SubCategories?.ToString() ?? "-", ImagesColumn(s, report), s.Sha256[..12] + "…",
                 MmSafe.Datasets.Fetch.DatasetSources.Provenance(s.Sha256)]);
         console.Out.Write(table);
         foreach (var note in summaries.SelectMany(s => s.Notes)) console.Error($"note: {note}");
-        var problems = summaries.SelectMany(s => s.ImageProblems).ToList();
+        var problems = report?.Describe().ToList() ?? [];
         foreach (var problem in problems) console.Error($"error: {problem}");
         return problems.Count == 0 ? ExitCodes.Success : ExitCodes.InputError;
     }
 
-    private sealed record Summary(string Name, int Items, int Categories, int? SubCategories, string Images, string Sha256,
-        IReadOnlyList<string> ImageProblems, IReadOnlyList<DatasetProblem> Notes);
+    private sealed record Summary(string Name, int Items, int Categories, int? SubCategories, string Sha256, string Root,
+        IReadOnlyList<MmSafe.Images.ImageRef> Images, IReadOnlyList<DatasetProblem> Notes);
 
-    private static Summary Summarise<T>(string name, Dataset<T> dataset, int? subCategories, bool checkImages) where T : IDatasetItem
+    private static Summary Summarise<T>(string name, Dataset<T> dataset, int? subCategories) where T : IDatasetItem =>
+        new(name, dataset.Count, dataset.Categories.Count, subCategories, dataset.Sha256, dataset.Root, [.. dataset.Items.Select(i => i.Image)], dataset.Notes);
+
+    private static string ImagesColumn(Summary summary, ImageCheckReport? report)
     {
-        var report = checkImages ? dataset.CheckImages() : null;
-        var images = report is null ? "not checked" : report.Ok ? $"{report.Checked} ok" : $"{report.Checked} checked, problems";
-        return new Summary(name, dataset.Count, dataset.Categories.Count, subCategories, images, dataset.Sha256,
-            report?.Describe().ToList() ?? [], dataset.Notes);
+        if (report is null) return "not checked";
+        var names = summary.Images.Select(i => i.RelativePath).ToHashSet(StringComparer.Ordinal);
+        int count = summary.Images.Select(i => i.FullPath).Distinct(StringComparer.Ordinal).Count();
+        bool bad = report.Missing.Concat(report.OutsideRoot).Concat(report.Unrecognised).Any(names.Contains);
+        return bad ? $"{count} checked, problems" : $"{count} ok";
     }
 }

@@ -169,14 +169,22 @@ public static class RunCommand
         return new GenerationParameters(Temperature: parse.GetValue(temperature), MaxTokens: parse.GetValue(maxTokens));
     }
 
-    /// <summary>Every selected image must exist before anything is sent: a run of images that are not there is a data mistake, not an endpoint failure.</summary>
+    /// <summary>
+    /// Every selected image must exist, stay inside the data root and start as an image before anything is sent: a run of
+    /// images that cannot be sent is a data mistake, not an endpoint failure that resuming could mend.
+    /// </summary>
     internal static void MissingImages(IReadOnlyList<Sample> samples)
     {
-        var missing = samples.SelectMany(s => s.Images).Where(i => !File.Exists(i.FullPath)).ToList();
-        if (missing.Count == 0) return;
-        var root = missing[0].Root;
-        throw new InputException($"{root}: {missing.Count} of the selected items' images are missing (first: {string.Join(", ", missing.Take(5).Select(i => i.RelativePath))}); " +
-            "check --data and that the image archive was unpacked there ('mmsafe data check' lists every problem).");
+        var images = samples.SelectMany(s => s.Images).ToList();
+        var missing = images.Where(i => !File.Exists(i.FullPath)).ToList();
+        if (missing.Count > 0)
+            throw new InputException($"{missing[0].Root}: {missing.Count} of the selected items' images are missing (first: {string.Join(", ", missing.Take(5).Select(i => i.RelativePath))}); " +
+                "check --data and that the image archive was unpacked there ('mmsafe data check' lists every problem).");
+        if (images.Count == 0) return;
+        var report = MmSafe.Datasets.ImageCheckReport.Run(images[0].Root, images, signatureOnly: true);
+        if (!report.Ok)
+            throw new InputException($"{report.Root}: the selected items' images cannot be sent: {string.Join("; ", report.Describe())}; " +
+                $"nothing was sent ('mmsafe data check {report.Root}' lists every problem).");
     }
 
     private static async Task<int> ExecuteAsync(CliConsole console, ParseResult parse, RunDirectory run, ModelSpec target, IReadOnlyList<ModelSpec> judgeSpecs,

@@ -14,7 +14,10 @@ public sealed record ImageCheckReport(string Root, int Checked, IReadOnlyList<st
 
     public bool Ok => Missing.Count == 0 && OutsideRoot.Count == 0 && Unrecognised.Count == 0;
 
-    public static ImageCheckReport Run(string root, IEnumerable<ImageRef> images)
+    /// <param name="root">The data root, for the messages.</param>
+    /// <param name="images">The images; each file is checked once however often it is listed.</param>
+    /// <param name="signatureOnly">Check only each file's first bytes (a run's pre-check), not that its header can be read.</param>
+    public static ImageCheckReport Run(string root, IEnumerable<ImageRef> images, bool signatureOnly = false)
     {
         List<string> missing = [], outside = [], unrecognised = [];
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -24,7 +27,7 @@ public sealed record ImageCheckReport(string Root, int Checked, IReadOnlyList<st
             if (!File.Exists(image.FullPath)) { missing.Add(image.RelativePath); continue; }
             try
             {
-                if (image.ReadFormat() is null) unrecognised.Add(image.RelativePath);
+                if (signatureOnly ? !image.HasImageSignature() : image.ReadFormat() is null) unrecognised.Add(image.RelativePath);
             }
             catch (InputException)
             {

@@ -14,6 +14,19 @@ public static class ImageHeader
 
     private static ReadOnlySpan<byte> PngSignature => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
+    /// <summary>Bytes that <see cref="HasSignature"/> needs.</summary>
+    public const int SignatureLength = 16;
+
+    /// <summary>
+    /// Whether the first bytes are a PNG, JPEG, GIF or WebP signature: enough to tell an image from some other file
+    /// without reading the image (a check over thousands of files reads <see cref="SignatureLength"/> bytes of each).
+    /// </summary>
+    public static bool HasSignature(ReadOnlySpan<byte> data) =>
+        (data.Length >= 8 && data[..8].SequenceEqual(PngSignature))
+        || (data.Length >= 6 && (data[..6].SequenceEqual("GIF87a"u8) || data[..6].SequenceEqual("GIF89a"u8)))
+        || (data.Length >= 12 && data[..4].SequenceEqual("RIFF"u8) && data.Slice(8, 4).SequenceEqual("WEBP"u8))
+        || (data.Length >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF);
+
     public static ImageFormat? TryRead(ReadOnlySpan<byte> data)
     {
         if (data.Length >= 24 && data[..8].SequenceEqual(PngSignature) && data.Slice(12, 4).SequenceEqual("IHDR"u8))

@@ -75,6 +75,15 @@ public sealed record ImageRef(string Root, string RelativePath, string FullPath)
         return format;
     }
 
+    /// <summary>Whether the file starts as a PNG, JPEG, GIF or WebP image does; reads only its first bytes.</summary>
+    public bool HasImageSignature()
+    {
+        EnsureInsideRoot();
+        using var stream = File.OpenRead(FullPath);
+        Span<byte> prefix = stackalloc byte[ImageHeader.SignatureLength];
+        return ImageHeader.HasSignature(prefix[..stream.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false)]);
+    }
+
     /// <summary>Rejects an image reached through a symlink that points outside the data root.</summary>
     public void EnsureInsideRoot()
     {

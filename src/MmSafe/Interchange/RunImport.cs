@@ -22,13 +22,19 @@ public static class RunImport
         var benchmark = BenchmarkRegistry.Get(benchmarkName);
         using var json = JsonRecordFile.Open(file);
         var records = json.Root.ValueKind == JsonValueKind.Object && json.Root.TryGetProperty("logs", out var logs) ? [.. logs.EnumerateArray()] : json.Records();
+        ImportChecks.Records(file, records);
         var ids = records.Select((r, index) => Id(r) ?? throw InputException.ForRecord(file, index, null, "no question_id, instruction_id or id; expected the item's id")).ToList();
+        ImportChecks.Ids(file, ids);
+        ImportChecks.Format(file, benchmark.Name, records);
+        // Every record's answers are read before the run directory exists, so a refused file leaves nothing behind.
+        var answersOf = records.Select((r, index) => Answers(r) ?? [Text(r, "response_mcqa") ?? Text(r, "pred_answer") ?? Text(r, "response")
+            ?? throw InputException.ForRecord(file, index, ids[index], "no answer; expected responses, response_mcqa or pred_answer")]).ToList();
         var dataset = benchmark.Load(data);
         var byId = dataset.Samples.ToDictionary(s => s.Id);
         var unknown = ids.Where(id => !byId.ContainsKey(id)).ToList();
         if (unknown.Count > 0) throw new InputException($"{file}: {unknown.Count} ids are not in {dataset.File} (first: {string.Join(", ", unknown.Take(5))}); expected results of this dataset.");
         var samples = ids.Select(id => byId[id]).ToList();
-        int perItem = records.Max(r => Answers(r)?.Count ?? 1);
+        int perItem = answersOf.Max(a => a.Count);
         ModelSettings Imported(string name, Models.GenerationParameters p) => new(name, Provider, name, null, "", p, null, "", nameof(ChoicesMode.Parallel), "none");
         var spec = new RunSpec(benchmark.Name, benchmark.ProtocolVersion, RunSpec.CurrentToolVersion, dataset.File, dataset.Sha256,
             new RunSelection(null, null, ids, ids, dataset.Samples.Count), perItem, Imported(model, benchmark.Protocol.Target),
@@ -41,8 +47,7 @@ public static class RunImport
         {
             var r = records[index];
             string id = ids[index];
-            var answers = Answers(r) ?? [Text(r, "response_mcqa") ?? Text(r, "pred_answer") ?? Text(r, "response")
-                ?? throw InputException.ForRecord(file, index, id, "no answer; expected responses, response_mcqa or pred_answer")];
+            var answers = answersOf[index];
             var stored = answers.Select((text, k) => new StoredAnswer(id, k, "imported", text is null ? CompletionKind.Empty : CompletionKind.Completed, text,
                 null, null, null, null, null, 0, false, now)).ToList();
             foreach (var a in stored) store.SaveAsync(a).GetAwaiter().GetResult();
