@@ -16,6 +16,7 @@ public static class PlanJson
         ["input_tokens"] = plan.InputTokens,
         ["output_tokens"] = plan.OutputTokens,
         ["cost_usd"] = plan.Cost,
+        ["unpriced_models"] = new JsonArray([.. plan.Unpriced.Select(m => (JsonNode)JsonValue.Create(m))]),
         ["models"] = new JsonArray([.. plan.Models.Select(m => (JsonNode)new JsonObject
         {
             ["role"] = m.Role, ["name"] = m.Name, ["model"] = m.Model, ["requests"] = m.Requests,

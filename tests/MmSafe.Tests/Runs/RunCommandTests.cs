@@ -177,6 +177,7 @@ public sealed class RunCommandTests
         Assert.True((decimal)models[0]!["cost_usd"]! > 0);
         Assert.Null(models[2]!["cost_usd"]);
         Assert.Null(plan["cost_usd"]);
+        Assert.Equal(["mock/cautious"], plan["unpriced_models"]!.AsArray().Select(m => (string)m!)); // which price is missing
         Assert.False(Directory.Exists(dir.Full("run")));
 
         var priced = JsonNode.Parse((await Support.Cli.RunAsync([.. args, "--prices", dir.File("all.yaml", "mock: { input: 2.5, output: 10 }\nmock/cautious: { input: 1, output: 1 }\n"), "--json"])).Output)!;
