@@ -110,13 +110,6 @@ public static class ModelsFile
     // YamlDotNet names our private types; say what the user wrote and what is allowed instead.
     private static string Friendly(string message)
     {
-        var unknown = System.Text.RegularExpressions.Regex.Match(message, @"Property '(?<p>[^']+)' not found on type '[^']*\+(?<t>\w+)'");
-        if (unknown.Success)
-        {
-            var type = unknown.Groups["t"].Value switch { "Entry" => typeof(Entry), "ParametersEntry" => typeof(ParametersEntry), "RetryEntry" => typeof(RetryEntry), _ => typeof(Document) };
-            var fields = YamlFile.Fields(type);
-            return $"unknown field '{unknown.Groups["p"].Value}'; expected one of {string.Join(", ", fields)}";
-        }
         if (message.Contains("Duplicate key", StringComparison.OrdinalIgnoreCase)) return $"{message.TrimEnd('.')}; each key may appear once";
         if (message.Contains("System.", StringComparison.Ordinal) || message.Contains("MmSafe.", StringComparison.Ordinal))
             return "this value has the wrong shape (a list or a single value where a map of fields is expected, or the reverse); see the models-file example in the README";
