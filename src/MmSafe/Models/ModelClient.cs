@@ -80,7 +80,7 @@ public sealed class ModelClient(ModelSpec spec, IChatClient chat, UsageLedger le
         {
             Temperature = (float?)p.Temperature,
             TopP = (float?)p.TopP,
-            MaxOutputTokens = p.MaxTokens,
+            MaxOutputTokens = p.SentMaxTokens,
             Seed = p.Seed is { } seed ? seed + (sample ?? 0) : null,
             ResponseFormat = format,
         };

@@ -21,6 +21,9 @@ public enum ModelErrorKind
     /// <summary>Any other status that retrying cannot fix.</summary>
     Permanent,
 
+    /// <summary>400 naming one parameter the endpoint refuses (<see cref="ModelRequestException.Parameter"/>): every request would fail alike. Stops the run.</summary>
+    RefusedParameter,
+
     /// <summary>The endpoint went away: its circuit breaker opened after connection failures or timeouts with no answer. Stops the run.</summary>
     Unreachable,
 }
@@ -40,6 +43,9 @@ public sealed class ModelRequestException(ModelErrorKind kind, string message, i
     /// <summary>The server's Retry-After / retry-after-ms, when it sent one.</summary>
     public TimeSpan? RetryAfter { get; } = retryAfter;
 
+    /// <summary>For <see cref="ModelErrorKind.RefusedParameter"/>: the parameter refused ("temperature", "max_tokens", "response_format"…).</summary>
+    public string? Parameter { get; init; }
+
     public bool IsTransient => Kind == ModelErrorKind.Transient;
 
     /// <summary>No connection was made, or it broke before a reply: a wrong URL or a server that is not running, as far as anyone can tell from here.</summary>
@@ -54,5 +60,5 @@ public sealed class ModelRequestException(ModelErrorKind kind, string message, i
     public bool IsConfigurationError => Kind is ModelErrorKind.Unauthorized or ModelErrorKind.Forbidden or ModelErrorKind.NotFound;
 
     /// <summary>Errors that end the run instead of one request: a configuration error, or an endpoint that went away.</summary>
-    public bool StopsTheRun => IsConfigurationError || Kind == ModelErrorKind.Unreachable;
+    public bool StopsTheRun => IsConfigurationError || Kind is ModelErrorKind.Unreachable or ModelErrorKind.RefusedParameter;
 }

@@ -19,14 +19,39 @@ public enum ChoicesMode
     Parallel,
 }
 
-/// <summary>Decoding parameters; null means "leave it to the server".</summary>
+/// <summary>
+/// Decoding parameters; null means "leave it to the server" (nothing is sent). As an override layer (a models file's
+/// entry, the flags), null means "keep the value below", and <see cref="Unset"/> names the parameters to leave unset
+/// even though a layer below sets them (a reasoning model refuses temperature 0, say).
+/// </summary>
+/// <param name="ReasoningEffort">OpenAI's <c>reasoning_effort</c> ("minimal", "low", "medium", "high"…); null sends none.</param>
+/// <param name="ReasoningAllowance">Tokens allowed for hidden reasoning on top of <see cref="MaxTokens"/>, the answer's limit:
+/// the token limit sent is their sum (Anthropic: a thinking budget of this size).</param>
+/// <param name="Unset">Parameter names (<see cref="Names"/>) this layer leaves unset; only in override layers, never in effective values.</param>
 public sealed record GenerationParameters(double? Temperature = null, double? TopP = null, int? MaxTokens = null,
-    long? Seed = null, string? SystemPrompt = null)
+    long? Seed = null, string? SystemPrompt = null, string? ReasoningEffort = null, int? ReasoningAllowance = null,
+    IReadOnlyList<string>? Unset = null)
 {
-    /// <summary>This set with every non-null value of <paramref name="overrides"/> on top.</summary>
-    public GenerationParameters With(GenerationParameters? overrides) => overrides is null ? this : new(
-        overrides.Temperature ?? Temperature, overrides.TopP ?? TopP, overrides.MaxTokens ?? MaxTokens,
-        overrides.Seed ?? Seed, overrides.SystemPrompt ?? SystemPrompt);
+    /// <summary>The parameters a layer may leave unset, by the names used in flags, models files and messages.</summary>
+    public static readonly IReadOnlyList<string> Names = ["temperature", "top_p", "max_tokens", "seed", "system_prompt", "reasoning_effort", "reasoning_allowance"];
+
+    /// <summary>This set with every non-null value of <paramref name="overrides"/> on top, and its <see cref="Unset"/> names removed.</summary>
+    public GenerationParameters With(GenerationParameters? overrides)
+    {
+        if (overrides is null) return this;
+        bool Keep(string name) => overrides.Unset?.Contains(name) != true;
+        return new(
+            Keep("temperature") ? overrides.Temperature ?? Temperature : null,
+            Keep("top_p") ? overrides.TopP ?? TopP : null,
+            Keep("max_tokens") ? overrides.MaxTokens ?? MaxTokens : null,
+            Keep("seed") ? overrides.Seed ?? Seed : null,
+            Keep("system_prompt") ? overrides.SystemPrompt ?? SystemPrompt : null,
+            Keep("reasoning_effort") ? overrides.ReasoningEffort ?? ReasoningEffort : null,
+            Keep("reasoning_allowance") ? overrides.ReasoningAllowance ?? ReasoningAllowance : null);
+    }
+
+    /// <summary>The token limit sent: the answer's limit plus the reasoning allowance (null when no limit is set).</summary>
+    public int? SentMaxTokens => MaxTokens is { } answer ? answer + (ReasoningAllowance ?? 0) : null;
 }
 
 /// <summary>Everything needed to reach and drive one model. Holds the key's variable name, never the key.</summary>
@@ -62,6 +87,15 @@ public sealed record ModelSpec(string Name, ProviderKind Provider, string Model)
 
     /// <summary>Send this model's requests through its provider's batch API (OpenAI Batch API, Anthropic Message Batches).</summary>
     public bool Batch { get; init; }
+
+    /// <summary>
+    /// Provider-specific fields added to every request body as written (a JSON object, compact): <c>verbosity</c>,
+    /// vLLM's <c>chat_template_kwargs</c>, Anthropic's <c>thinking</c>… Part of the recorded settings and of the request identity.
+    /// </summary>
+    public string? ExtraBody { get; init; }
+
+    /// <summary>The models file says this model reasons (hidden reasoning tokens count against the token limit); null: not said.</summary>
+    public bool? Reasoning { get; init; }
 
     /// <summary>The flag that names the key's variable for this model's role, for messages ("--api-key-env", "--judge-api-key-env").</summary>
     public string KeyFlag { get; init; } = "--api-key-env";
