@@ -21,6 +21,12 @@ public static class ReasoningModels
             && (f.Length > 2 || id.Length == f.Length || id[f.Length] is '-' or '_' or '.' or ':'));
     }
 
+    /// <summary>The reasoning efforts OpenAI-compatible APIs take (sent as written, so a typo fails when read, not on every request).</summary>
+    public static readonly IReadOnlyList<string> Efforts = ["none", "minimal", "low", "medium", "high", "xhigh"];
+
+    /// <summary>The effort as sent (lower case), or null when it is not one of <see cref="Efforts"/>.</summary>
+    public static string? Effort(string value) => Efforts.FirstOrDefault(e => e.Equals(value.Trim(), StringComparison.OrdinalIgnoreCase));
+
     /// <summary>The models file's word when it says, else the heuristic.</summary>
     public static bool IsKnown(ModelSpec spec) => spec.Reasoning ?? LooksLikeReasoning(spec.Model);
 
