@@ -22,10 +22,12 @@ public static class JudgeCommand
         var batch = new Option<bool>("--batch") { Description = "Judge through the provider's batch API (OpenAI Batch API, Anthropic Message Batches; about half the price)." };
         var batchPoll = new Option<double?>("--batch-poll") { Description = "Seconds between asking whether a batch has ended (default 30)." };
         var judge = ModelOptions.Judge();
+        var parameters = ParameterOptions.Judge();
         var modelsFile = ModelOptions.ModelsFileOption();
         var cache = ModelOptions.CacheOption();
         var command = new Command("judge", "Judge a run's answers (again) without generating again.") { dir, retry, json, withoutImage, modelsFile, cache, batch, batchPoll };
         judge.AddTo(command);
+        parameters.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetRequiredValue(dir);
@@ -45,6 +47,8 @@ public static class JudgeCommand
             ModelSettings settings;
             ModelSpec model;
             RunSpec? added = null; // the spec before this judge was added, restored when the judge answered nothing
+            if (parameters.Given(parse) && requested is null)
+                throw new InputException("--judge-temperature, --judge-unset and the other parameter flags set a new judge's parameters; pass --judge NAME for it.");
             if (requested is null)
             {
                 settings = spec.Judge ?? throw new InputException("no judge; pass --judge NAME.");
@@ -52,10 +56,13 @@ public static class JudgeCommand
             }
             else
             {
-                settings = RunSpecs.Judge(benchmark, requested, null, seesImage: !blind);
+                settings = RunSpecs.Judge(benchmark, requested, parameters.Read(parse), seesImage: !blind);
                 model = requested;
                 if (spec.FindJudge(settings.Name) is { } known && known.Model != settings.Model)
                     throw new InputException($"{path}: a judge named '{settings.Name}' already judged this run with model {known.Model}; name the new judge differently.");
+                // A recorded judge keeps its recorded parameters: flags that would change them would be dropped unseen.
+                if (spec.FindJudge(settings.Name) is { } same && parameters.Given(parse) && same.Parameters != settings.Parameters)
+                    throw new InputException($"{path}: judge '{settings.Name}' is recorded with other parameters; the parameter flags apply to a new judge, so give it another models-file entry name.");
                 if (spec.FindJudge(settings.Name) is null)
                 {
                     run.Store.WriteSpec(spec with

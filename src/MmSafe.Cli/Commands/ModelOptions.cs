@@ -121,7 +121,7 @@ public sealed class ModelOptions
         };
     }
 
-    private static string? Closest(string name, IEnumerable<string> candidates) =>
+    internal static string? Closest(string name, IEnumerable<string> candidates) =>
         candidates.Select(c => (c, d: Distance(name.ToLowerInvariant(), c.ToLowerInvariant()))).Where(x => x.d <= 2).OrderBy(x => x.d).Select(x => x.c).FirstOrDefault();
 
     private static int Distance(string a, string b)

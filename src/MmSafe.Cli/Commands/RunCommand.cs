@@ -19,10 +19,8 @@ public static class RunCommand
         var limit = new Option<int?>("--limit") { Description = "Run only the first N selected items." };
         var categories = new Option<string>("--categories") { Description = "Comma-separated categories to run." };
         var ids = new Option<string>("--ids") { Description = "Comma-separated item ids to run." };
-        var maxTokens = new Option<int?>("--max-tokens") { Description = "Override the protocol's max_tokens for the target." };
-        var temperature = new Option<double?>("--temperature") { Description = "Override the protocol's temperature for the target." };
-        var judgeMaxTokens = new Option<int?>("--judge-max-tokens") { Description = "Override the protocol's max_tokens for the judge." };
-        var judgeTemperature = new Option<double?>("--judge-temperature") { Description = "Override the protocol's temperature for the judge." };
+        var targetParameters = ParameterOptions.Target();
+        var judgeParameters = ParameterOptions.Judge();
         var samples = new Option<int?>("--samples") { Description = "Override the protocol's answers per item (3 for SIUO generation)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (requests, tokens, cost with --prices) and stop." };
         var prices = new Option<string>("--prices") { Description = "YAML: model id -> {input, output} USD per million tokens: the cost in the plan, the summary and the report, and --budget in dollars." };
@@ -51,9 +49,11 @@ public static class RunCommand
         var cache = ModelOptions.CacheOption();
         var command = new Command("run", "Run a benchmark end to end: generate, judge, score.")
         {
-            benchmark, data, output, resume, limit, categories, ids, maxTokens, temperature, judgeMaxTokens, judgeTemperature, samples,
+            benchmark, data, output, resume, limit, categories, ids, samples,
             dryRun, prices, budget, json, modelsFile, cache, condition, shard, otel, batch, batchPoll,
         };
+        targetParameters.AddTo(command);
+        judgeParameters.AddTo(command);
         target.AddTo(command);
         judge.AddTo(command);
         captioner.AddTo(command);
@@ -63,8 +63,8 @@ public static class RunCommand
             if (parse.GetValue(resume) is { } dir)
             {
                 // Everything that shapes the results comes from the record; only how hard to drive the models may change.
-                var changing = new Option[] { data, output, condition, captioner.Name, shard, limit, categories, ids, maxTokens, temperature, judgeMaxTokens, judgeTemperature, samples, target.Name, judge.Name, target.BaseUrl, judge.BaseUrl }
-                    .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+                var changing = new Option[] { data, output, condition, captioner.Name, shard, limit, categories, ids, samples, target.Name, judge.Name, target.BaseUrl, judge.BaseUrl }
+                    .Concat(targetParameters.All).Concat(judgeParameters.All).Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
                 if (changing.Count > 0 || parse.GetValue(benchmark) is not null)
                     throw new InputException($"--resume restores the run's recorded settings; {string.Join(", ", changing.DefaultIfEmpty("BENCHMARK"))} cannot be given with it. Start a new run with --out to change them.");
                 using var resumed = RunDirectory.Open(dir);
@@ -110,7 +110,8 @@ public static class RunCommand
             if (captionerSpec is not null && shown != Conditions.Caption) throw new InputException($"--captioner writes image descriptions for --condition caption, not {shown}.");
             if (Conditions.Check(bench, selected, shown, captionerSpec is not null) is { } notHere) throw new InputException($"--condition {shown}: {notHere}.");
             var requested = RunSpecs.Create(bench, dataset, selection, perItem,
-                targetSpec, Parameters(parse, temperature, maxTokens), judgeSpecs, Parameters(parse, judgeTemperature, judgeMaxTokens), shown, captionerSpec);
+                targetSpec, targetParameters.Read(parse), judgeSpecs, judgeParameters.Read(parse), shown, captionerSpec);
+            var warnings = PlanWarnings.Reasoning(requested, targetSpec, judgeSpecs);
             // Everything a user can get wrong is checked before the run directory is made: a refused command leaves nothing behind.
             var givenPrices = parse.GetValue(prices);
             var table = givenPrices is null ? null : PriceTable.LoadPrices(givenPrices);
@@ -122,10 +123,12 @@ public static class RunCommand
             if (parse.GetValue(dryRun))
             {
                 var plan = RunPlan.Estimate(requested, givenPrices is null ? null : PriceTable.Load(givenPrices));
-                if (parse.GetValue(json)) console.WriteRaw(MmSafe.Reports.PlanJson.Write(plan, requested, outDir));
+                if (parse.GetValue(json)) console.WriteRaw(MmSafe.Reports.PlanJson.Write(plan, requested, outDir, warnings));
                 else ShowPlan(console, plan, requested, outDir, givenPrices);
+                foreach (var warning in warnings) console.Error($"warning: {warning}");
                 return ExitCodes.Success;
             }
+            foreach (var warning in warnings) console.Error($"warning: {warning}");
             // A key that is missing is found before the run directory is made, not at the first request.
             foreach (var model in (bench.Protocol.Aspects.Count == 0 ? [] : judgeSpecs).Prepend(targetSpec).Concat(captionerSpec is null ? [] : [captionerSpec])) ModelClientFactory.CheckKey(model);
             using var newCache = recordedRun ? null : ModelOptions.OpenCache(parse, cache);
@@ -158,15 +161,6 @@ public static class RunCommand
         if (batch is not { } on) return model;
         if (on && model.Provider == ProviderKind.Mock) throw new InputException($"--batch: {model.Name} is the offline mock model, which has no batch API.");
         return model with { Batch = on };
-    }
-
-    /// <summary>The parameter flags, checked: a value no server accepts is a mistake to report now, not a request to send.</summary>
-    private static GenerationParameters Parameters(ParseResult parse, Option<double?> temperature, Option<int?> maxTokens)
-    {
-        if (parse.GetValue(maxTokens) is < 1 and var m) throw new InputException($"{maxTokens.Name} must be at least 1, not {m}.");
-        if (parse.GetValue(temperature) is { } t && !(t is >= 0 and <= 2)) // NaN too
-            throw new InputException(FormattableString.Invariant($"{temperature.Name} must be from 0 to 2, not {t}."));
-        return new GenerationParameters(Temperature: parse.GetValue(temperature), MaxTokens: parse.GetValue(maxTokens));
     }
 
     /// <summary>

@@ -84,7 +84,9 @@ public sealed class ModelClient(ModelSpec spec, IChatClient chat, UsageLedger le
             Seed = p.Seed is { } seed ? seed + (sample ?? 0) : null,
             ResponseFormat = format,
         };
-        if (n > 1) options.AdditionalProperties = new() { [OpenAIRequest.ChoicesKey] = n };
+        if (n > 1) (options.AdditionalProperties ??= [])[OpenAIRequest.ChoicesKey] = n;
+        if (p.ReasoningEffort is { } effort) (options.AdditionalProperties ??= [])[ReasoningKeys.Effort] = effort;
+        if (p.ReasoningAllowance is { } allowance) (options.AdditionalProperties ??= [])[ReasoningKeys.Allowance] = allowance;
         return options;
     }
 }

@@ -10,6 +10,9 @@ public sealed record ModelEndpoint(string Model, Uri BaseUrl, string ApiKeyEnv, 
     /// <summary>Sent with every image part when set: "low", "high" or "auto".</summary>
     public string? ImageDetail { get; init; }
 
+    /// <summary>Provider-specific fields added to every request body as written (<see cref="ModelSpec.ExtraBody"/>), or null.</summary>
+    public string? ExtraBody { get; init; }
+
     /// <summary>The flag a user passes to name the key's variable ("--api-key-env" or "--judge-api-key-env").</summary>
     public string KeyFlag { get; init; } = "--api-key-env";
 

@@ -20,8 +20,18 @@ namespace MmSafe.Models;
 ///     structured_output: auto     # auto | on | off
 ///     image_detail: high            # low | high | auto
 ///     max_tokens_field: max_tokens  # max_tokens | max_completion_tokens
-///     parameters: { temperature: 0, top_p: 1, max_tokens: 500, seed: 7, system_prompt: "…" }
+///     parameters: { temperature: 0, top_p: 1, max_tokens: 500, seed: 7, system_prompt: "…" }   # unset (or null, ~): send none, even over the protocol
 ///     retry: { max_retries: 5, base_delay_seconds: 1, max_delay_seconds: 30, max_retry_after_seconds: 120, timeout_seconds: 120, give_up_after_seconds: 30 }
+///   gpt5:                           # a reasoning model
+///     model: gpt-5-mini
+///     reasoning: true               # it reasons (hidden reasoning counts against the token limit); false silences the warning
+///     verbosity: low                # OpenAI's verbosity: low | medium | high
+///     parameters: { temperature: unset, top_p: unset, reasoning_effort: low, reasoning_allowance: 4096 }
+///   qwen3:
+///     model: Qwen/Qwen3-VL-8B-Thinking
+///     base_url: http://localhost:8000/v1
+///     enable_thinking: false        # vLLM/SGLang: sent as chat_template_kwargs: { enable_thinking: false }
+///     extra_body: { top_k: 20 }     # any further body fields, as written (not those the tool sends itself)
 /// </code>
 /// </summary>
 public static class ModelsFile
@@ -69,17 +79,13 @@ public static class ModelsFile
                 : throw new InputException($"{where}: base_urls entry '{url}' is not an http(s) URL; expected e.g. http://gpu-2:8000/v1."));
         if (replicas.Count > 0 && baseUrl is null) (baseUrl, replicas) = (replicas[0], replicas.Skip(1).ToList());
         if (e.RequestsPerMinute is < 1) throw new InputException($"{where}: requests_per_minute must be at least 1, not {e.RequestsPerMinute}.");
-        if (e.Parameters?.MaxTokens is < 1) throw new InputException($"{where}: parameters.max_tokens must be at least 1, not {e.Parameters.MaxTokens}.");
-        // NaN fails every comparison: it is out of range too (YAML's .nan), as no server takes it.
-        if (e.Parameters?.Temperature is { } temperature && !(temperature is >= 0 and <= 2)) throw new InputException(FormattableString.Invariant($"{where}: parameters.temperature must be from 0 to 2, not {e.Parameters.Temperature}."));
-        if (e.Parameters?.TopP is { } topP && !(topP is >= 0 and <= 1)) throw new InputException(FormattableString.Invariant($"{where}: parameters.top_p must be from 0 to 1, not {e.Parameters.TopP}."));
+        var parameters = ModelEntryFields.Parameters(e.Parameters, where);
         if (e.Retry?.MaxRetries is < 0 or > 20) throw new InputException($"{where}: retry.max_retries must be from 0 to 20, not {e.Retry.MaxRetries}.");
         // Sent as written: a value the API does not know would fail every request, or be ignored without a word.
         var imageDetail = OneOf(e.ImageDetail, where, "image_detail", "low", "high", "auto");
         var maxTokensField = OneOf(e.MaxTokensField, where, "max_tokens_field", "max_tokens", "max_completion_tokens");
         if (e.ApiKeyEnv is { } keyEnv && string.IsNullOrWhiteSpace(keyEnv))
             throw new InputException($"{where}: api_key_env is empty; expected the name of the environment variable that holds the key (e.g. OPENAI_API_KEY), or leave the field out for the provider's default.");
-        var p = e.Parameters ?? new();
         var r = e.Retry ?? new();
         var defaults = new RetryOptions();
         if (e.Model is { } id && string.IsNullOrWhiteSpace(id)) throw new InputException($"{where}: 'model' is empty; expected the model id the endpoint serves.");
@@ -88,7 +94,9 @@ public static class ModelsFile
             BaseUrl = baseUrl,
             Replicas = replicas,
             ApiKeyEnv = e.ApiKeyEnv ?? (provider == ProviderKind.Anthropic ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY"),
-            Defaults = new GenerationParameters(p.Temperature, p.TopP, p.MaxTokens, p.Seed, p.SystemPrompt),
+            Defaults = parameters,
+            ExtraBody = ModelEntryFields.ExtraBody(e.ExtraBody, e.Verbosity, e.EnableThinking, provider, where),
+            Reasoning = e.Reasoning,
             Concurrency = e.Concurrency is > 0 and var c ? c : e.Concurrency is null ? 8 : throw new InputException($"{where}: concurrency must be at least 1."),
             RequestsPerMinute = e.RequestsPerMinute,
             Choices = Parse<ChoicesMode>(e.Choices, ModelSpec.DefaultChoices(provider, baseUrl), where, "choices", "native or parallel"),
@@ -152,17 +160,13 @@ public static class ModelsFile
         public string? StructuredOutput { get; set; }
         public string? ImageDetail { get; set; }
         public string? MaxTokensField { get; set; }
-        public ParametersEntry? Parameters { get; set; }
+        // A map, not typed fields: a parameter set to null must differ from one left out (ModelEntryFields).
+        public Dictionary<string, object?>? Parameters { get; set; }
         public RetryEntry? Retry { get; set; }
-    }
-
-    private sealed class ParametersEntry
-    {
-        public double? Temperature { get; set; }
-        public double? TopP { get; set; }
-        public int? MaxTokens { get; set; }
-        public long? Seed { get; set; }
-        public string? SystemPrompt { get; set; }
+        public bool? Reasoning { get; set; }
+        public string? Verbosity { get; set; }
+        public bool? EnableThinking { get; set; }
+        public Dictionary<string, object?>? ExtraBody { get; set; }
     }
 
     private sealed class RetryEntry

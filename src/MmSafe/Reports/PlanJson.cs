@@ -6,7 +6,8 @@ namespace MmSafe.Reports;
 /// <summary>A run's plan (<c>mmsafe run … --dry-run --json</c>): the totals, then each model's share; cost in USD, null without a price.</summary>
 public static class PlanJson
 {
-    public static string Write(RunPlan plan, RunSpec spec, string location) => new JsonObject
+    /// <param name="warnings">What to know before sending (a reasoning model with the protocol's budget: <see cref="PlanWarnings"/>).</param>
+    public static string Write(RunPlan plan, RunSpec spec, string location, IReadOnlyList<string>? warnings = null) => new JsonObject
     {
         ["benchmark"] = spec.Benchmark,
         ["run"] = location,
@@ -17,6 +18,7 @@ public static class PlanJson
         ["output_tokens"] = plan.OutputTokens,
         ["cost_usd"] = plan.Cost,
         ["unpriced_models"] = new JsonArray([.. plan.Unpriced.Select(m => (JsonNode)JsonValue.Create(m))]),
+        ["warnings"] = new JsonArray([.. (warnings ?? []).Select(w => (JsonNode)JsonValue.Create(w))]),
         ["models"] = new JsonArray([.. plan.Models.Select(m => (JsonNode)new JsonObject
         {
             ["role"] = m.Role, ["name"] = m.Name, ["model"] = m.Model, ["requests"] = m.Requests,

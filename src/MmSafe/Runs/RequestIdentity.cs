@@ -11,7 +11,7 @@ namespace MmSafe.Runs;
 /// <summary>
 /// The one identity of a request, used by the run store and the response cache alike: provider and endpoint, model,
 /// the messages as sent (images by SHA-256), every parameter sent (with the token field, image detail and response
-/// format), the sample number and the judged aspect. Two samples of one item, or one answer judged on two aspects,
+/// format; reasoning effort, allowance and extra body fields when set), the sample number and the judged aspect. Two samples of one item, or one answer judged on two aspects,
 /// never share an identity; the same request in another run directory does.
 /// </summary>
 public static class RequestIdentity
@@ -42,6 +42,9 @@ public static class RequestIdentity
         }
         var p = model.Parameters;
         Add(FormattableString.Invariant($"T={p.Temperature};P={p.TopP};M={p.MaxTokens};S={p.Seed}"));
+        // Only when set: the identities of requests made before these fields existed stay as they were (caches and runs keep matching).
+        if (p.ReasoningEffort is not null || p.ReasoningAllowance is not null || model.ExtraBody is not null)
+            Add(FormattableString.Invariant($"E={p.ReasoningEffort};A={p.ReasoningAllowance};X={model.ExtraBody}"));
         Add(format is null ? "F:none" : FormatKeys.GetValue(format, f => new StrongBox<string>(f is ChatResponseFormatJson { Schema: { } schema } ? "F:" + JsonSerializer.Serialize(schema) : "F:json")).Value);
         Add(sample.ToString(CultureInfo.InvariantCulture));
         Add(aspect);

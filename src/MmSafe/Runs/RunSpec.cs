@@ -11,8 +11,10 @@ namespace MmSafe.Runs;
 /// and the flags; image detail; token field; n-mode; structured-output mode; for a judge, whether it sees the image) and
 /// where it is. Never the key.
 /// </summary>
+/// <param name="ExtraBody">Provider-specific body fields sent as written (compact JSON object), or null; absent from specs written before it existed.</param>
 public sealed record ModelSettings(string Name, string Provider, string Model, string? BaseUrl, string ApiKeyEnv,
-    GenerationParameters Parameters, string? ImageDetail, string MaxTokensField, string Choices, string StructuredOutput, bool SeesImage = true)
+    GenerationParameters Parameters, string? ImageDetail, string MaxTokensField, string Choices, string StructuredOutput, bool SeesImage = true,
+    string? ExtraBody = null)
 {
     public bool IsMock => Provider == nameof(ProviderKind.Mock);
 }
@@ -109,25 +111,15 @@ public sealed record RunSpec(
         if (Samples != protocol.Samples) list.Add($"{Samples} answers per item (protocol: {protocol.Samples})");
         if (Selection.SampleIds.Count != Selection.DatasetItems)
             list.Add($"{Selection.SampleIds.Count} of {Selection.DatasetItems} items" + (Selection.Shard is { } shard ? $" (shard {shard}; 'mmsafe merge' joins the shards)" : ""));
-        list.AddRange(ParameterDeviations("target", protocol.Target, Target.Parameters));
+        list.AddRange(ModelDeviations.Of("target", protocol.Target, Target));
         if (Target.ImageDetail is { } detail) list.Add($"target image detail '{detail}' (protocol: none sent)");
         foreach (var judge in Judges)
         {
-            list.AddRange(ParameterDeviations($"judge {judge.Name}", protocol.Judge, judge.Parameters));
+            list.AddRange(ModelDeviations.Of($"judge {judge.Name}", protocol.Judge, judge));
             if (!judge.SeesImage) list.Add($"judge {judge.Name} without the image (protocol: the judge sees it)");
             if (protocol.JudgeFormat is not null && judge.StructuredOutput == nameof(StructuredOutputMode.Off))
                 list.Add($"judge {judge.Name} without structured output (protocol: json_schema)");
         }
         return list;
-    }
-
-    private static IEnumerable<string> ParameterDeviations(string who, GenerationParameters protocol, GenerationParameters sent)
-    {
-        string S(object? v) => v is null ? "not sent" : Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)!;
-        if (protocol.Temperature != sent.Temperature) yield return $"{who} temperature {S(sent.Temperature)} (protocol: {S(protocol.Temperature)})";
-        if (protocol.TopP != sent.TopP) yield return $"{who} top_p {S(sent.TopP)} (protocol: {S(protocol.TopP)})";
-        if (protocol.MaxTokens != sent.MaxTokens) yield return $"{who} max_tokens {S(sent.MaxTokens)} (protocol: {S(protocol.MaxTokens)})";
-        if (protocol.Seed != sent.Seed) yield return $"{who} seed {S(sent.Seed)} (protocol: {S(protocol.Seed)})";
-        if (protocol.SystemPrompt != sent.SystemPrompt) yield return $"{who} system prompt {(sent.SystemPrompt is null ? "not sent" : $"\"{sent.SystemPrompt}\"")} (protocol: {(protocol.SystemPrompt is null ? "none" : $"\"{protocol.SystemPrompt}\"")})";
     }
 }

@@ -37,10 +37,29 @@ public static class RunSpecs
         new(spec.Concurrency, spec.RequestsPerMinute, spec.Retry, spec.Replicas.Count == 0 ? null : [.. spec.Replicas.Select(u => u.ToString())], spec.Batch);
 
     // The record is what the wire carries: Anthropic's API has no seed, so none is recorded as sent.
-    private static ModelSettings Settings(ModelSpec s, GenerationParameters parameters, string structured) => new(
-        s.Name, s.Provider.ToString(), s.Model, s.Provider == ProviderKind.Mock ? null : s.EffectiveBaseUrl.ToString(), s.ApiKeyEnv,
-        s.Provider == ProviderKind.Anthropic ? parameters with { Seed = null } : parameters, s.ImageDetail,
-        s.Provider == ProviderKind.Anthropic ? "max_tokens" : s.EffectiveMaxTokensField, s.Choices.ToString(), structured);
+    private static ModelSettings Settings(ModelSpec s, GenerationParameters parameters, string structured)
+    {
+        if (s.Provider == ProviderKind.Anthropic) CheckAnthropic(s, parameters);
+        return new(s.Name, s.Provider.ToString(), s.Model, s.Provider == ProviderKind.Mock ? null : s.EffectiveBaseUrl.ToString(), s.ApiKeyEnv,
+            s.Provider == ProviderKind.Anthropic ? parameters with { Seed = null } : parameters, s.ImageDetail,
+            s.Provider == ProviderKind.Anthropic ? "max_tokens" : s.EffectiveMaxTokensField, s.Choices.ToString(), structured, ExtraBody: s.ExtraBody);
+    }
+
+    // What Anthropic refuses is said before anything is sent, with what to change instead: every request would fail alike.
+    private static void CheckAnthropic(ModelSpec s, GenerationParameters p)
+    {
+        const string Allowance = "a reasoning allowance (--reasoning-allowance N, --judge-reasoning-allowance N, or parameters: { reasoning_allowance: N } in the models file)";
+        if (p.ReasoningEffort is not null)
+            throw new InputException($"{s.Name}: Anthropic's Messages API takes no reasoning_effort ('{p.ReasoningEffort}'); give a thinking budget with {Allowance} instead.");
+        if (p.ReasoningAllowance is not { } budget) return;
+        if (budget < 1024)
+            throw new InputException($"{s.Name}: a reasoning allowance of {budget} tokens is below the 1024 that Anthropic's thinking budget needs; give at least 1024.");
+        if (p.Temperature is { } t && t != 1)
+            throw new InputException($"{s.Name}: Anthropic takes no temperature {t.ToString(System.Globalization.CultureInfo.InvariantCulture)} with thinking on; leave it unset with --unset temperature " +
+                "(--judge-unset temperature for a judge; temperature: unset under parameters: in the models file).");
+        if (s.ExtraBody is { } extra && System.Text.Json.Nodes.JsonNode.Parse(extra)?["thinking"] is not null)
+            throw new InputException($"{s.Name}: thinking is set both by extra_body and by {Allowance}; keep one.");
+    }
 
     /// <summary>The model a recorded setting describes, driven as recorded (or as <paramref name="operations"/> say).</summary>
     public static ModelSpec Model(ModelSettings m, ModelOperations? operations) => new(m.Name, Enum.Parse<ProviderKind>(m.Provider), m.Model)
@@ -57,5 +76,6 @@ public static class RunSpecs
         Retry = operations?.Retry ?? new RetryOptions(),
         Replicas = [.. (operations?.Replicas ?? []).Select(u => new Uri(u))],
         Batch = operations?.Batch ?? false,
+        ExtraBody = m.ExtraBody,
     };
 }

@@ -65,6 +65,12 @@ public sealed partial class ReadmeCommandsTests
         new("mmsafe models check --model gpt-4o", null, "asks api.openai.com: Cli/ModelsCheckCommandTests checks a loopback server"),
         new("mmsafe models check --model Qwen/Qwen2-VL-7B-Instruct --base-url http://localhost:8000/v1", null, "asks a local server: Cli/ModelsCheckCommandTests checks a loopback server"),
         new("mmsafe models check --model judge-4o --models-file models.yaml --judge mock", "models check --model judge-4o --models-file {T}/models.yaml --judge mock"),
+        new("mmsafe run vlsbench --data D --model gpt-5-mini --judge J --unset temperature,top_p --reasoning-allowance 4096 --out runs/gpt5",
+            "run vlsbench --data {VLS} --model mock --judge mock --unset temperature,top_p --reasoning-allowance 4096 --out {T}/runs/gpt5 --cache off"),
+        new("mmsafe run vlsbench --data D --model M --judge gpt-5 --judge-unset temperature --judge-reasoning-effort low --out runs/m-gpt5-judge",
+            "run vlsbench --data {VLS} --model mock --judge mock --judge-unset temperature --judge-reasoning-effort low --out {T}/runs/m-gpt5-judge --cache off"),
+        new("mmsafe run vlsbench --data D --model claude --models-file models.yaml --judge J --unset temperature,top_p --reasoning-allowance 2048 --out runs/claude",
+            null, "asks Anthropic: Models/ReasoningGoldenRequestTests sends it to a loopback Anthropic server with thinking"),
     ];
 
     /// <summary>The commands in README.md's code blocks: continuation lines joined, comments cut, spaces collapsed.</summary>

@@ -42,7 +42,7 @@ public sealed class AnthropicBatchApi(ModelEndpoint endpoint, HttpClient http) :
         w.WriteStartObject();
         w.WriteString("custom_id", r.CustomId);
         w.WriteStartObject("params");
-        Providers.AnthropicMessages.WriteFields(w, Endpoint.Model, r.Messages, r.Options, DefaultMaxTokens);
+        Providers.AnthropicMessages.WriteFields(w, Endpoint.Model, r.Messages, r.Options, DefaultMaxTokens, Endpoint.ExtraBody);
         w.WriteEndObject();
         w.WriteEndObject();
     }

@@ -17,11 +17,25 @@ public static class AnthropicMessages
     /// <summary>The max_tokens Anthropic requires when the protocol sets none.</summary>
     public const int DefaultMaxTokens = 1024;
 
-    /// <summary>Writes the request's fields (<c>model</c>, <c>max_tokens</c>, <c>temperature</c>, <c>top_p</c>, <c>system</c>, <c>messages</c>) into an open object.</summary>
-    public static void WriteFields(Utf8JsonWriter w, string model, IEnumerable<ChatMessage> messages, ChatOptions? options, int defaultMaxTokens = DefaultMaxTokens)
+    /// <summary>
+    /// Writes the request's fields (<c>model</c>, <c>max_tokens</c>, <c>thinking</c>, <c>temperature</c>, <c>top_p</c>,
+    /// <c>system</c>, <c>messages</c>, then the model's extra body fields) into an open object. A reasoning allowance
+    /// (<see cref="ReasoningKeys.Allowance"/>) is sent as <c>thinking: {type: enabled, budget_tokens: allowance}</c>; the
+    /// options' token limit already includes it (when the protocol sets none, the default answer limit plus the allowance).
+    /// </summary>
+    public static void WriteFields(Utf8JsonWriter w, string model, IEnumerable<ChatMessage> messages, ChatOptions? options, int defaultMaxTokens = DefaultMaxTokens,
+        string? extraBody = null)
     {
+        var allowance = ReasoningKeys.AllowanceOf(options);
         w.WriteString("model", model);
-        w.WriteNumber("max_tokens", options?.MaxOutputTokens ?? defaultMaxTokens);
+        w.WriteNumber("max_tokens", options?.MaxOutputTokens ?? defaultMaxTokens + (allowance ?? 0));
+        if (allowance is { } budget)
+        {
+            w.WriteStartObject("thinking");
+            w.WriteString("type", "enabled");
+            w.WriteNumber("budget_tokens", budget);
+            w.WriteEndObject();
+        }
         if (options?.Temperature is { } t) w.WriteNumber("temperature", (double)(decimal)t);
         if (options?.TopP is { } p) w.WriteNumber("top_p", (double)(decimal)p);
         var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
@@ -38,6 +52,7 @@ public static class AnthropicMessages
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        Providers.ExtraBody.Write(w, extraBody);
     }
 
     private static void WriteContent(Utf8JsonWriter w, AIContent content)
@@ -61,13 +76,13 @@ public static class AnthropicMessages
     }
 
     /// <summary>A whole request body for <c>POST /v1/messages</c>.</summary>
-    public static byte[] Body(string model, IEnumerable<ChatMessage> messages, ChatOptions? options)
+    public static byte[] Body(string model, IEnumerable<ChatMessage> messages, ChatOptions? options, int defaultMaxTokens = DefaultMaxTokens, string? extraBody = null)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
-            WriteFields(w, model, messages, options);
+            WriteFields(w, model, messages, options, defaultMaxTokens, extraBody);
             w.WriteEndObject();
         }
         return buffer.ToArray();

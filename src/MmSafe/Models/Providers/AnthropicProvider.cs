@@ -17,7 +17,7 @@ public sealed class AnthropicProvider(ModelEndpoint endpoint, HttpClient http, i
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var body = AnthropicMessages.Body(endpoint.Model, messages, options is { MaxOutputTokens: null } ? WithMaxTokens(options) : options ?? new ChatOptions { MaxOutputTokens = defaultMaxTokens });
+        var body = AnthropicMessages.Body(endpoint.Model, messages, options, defaultMaxTokens, endpoint.ExtraBody);
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.BaseUrl.ToString().TrimEnd('/') + "/v1/messages")
         {
             Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
@@ -57,13 +57,6 @@ public sealed class AnthropicProvider(ModelEndpoint endpoint, HttpClient http, i
                 throw HttpErrors.Transport(endpoint, "malformed response body", e);
             }
         }
-    }
-
-    private ChatOptions WithMaxTokens(ChatOptions options)
-    {
-        var copy = options.Clone();
-        copy.MaxOutputTokens = defaultMaxTokens;
-        return copy;
     }
 
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,

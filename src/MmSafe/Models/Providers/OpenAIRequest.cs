@@ -22,6 +22,8 @@ internal static class OpenAIRequest
             foreach (var message in messages) WriteMessage(w, buffer, message, endpoint.ImageDetail, holes);
             w.WriteEndArray();
             if (options is not null) WriteOptions(w, options, endpoint);
+            if (ReasoningKeys.EffortOf(options) is { } effort) w.WriteString("reasoning_effort", effort);
+            ExtraBody.Write(w, endpoint.ExtraBody);
             w.WriteEndObject();
         }
         return new ChatRequestContent(buffer.WrittenSpan.ToArray(), holes);

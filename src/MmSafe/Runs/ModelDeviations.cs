@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Text.Json;
+using MmSafe.Models;
+
+namespace MmSafe.Runs;
+
+/// <summary>Where one model's recorded settings depart from its role's protocol parameters, in words (part of <see cref="RunSpec.Deviations"/>).</summary>
+public static class ModelDeviations
+{
+    /// <param name="who">"target" or "judge NAME", the start of every line.</param>
+    public static IEnumerable<string> Of(string who, GenerationParameters protocol, ModelSettings model)
+    {
+        var sent = model.Parameters;
+        if (protocol.Temperature != sent.Temperature) yield return $"{who} temperature {S(sent.Temperature)} (protocol: {S(protocol.Temperature)})";
+        if (protocol.TopP != sent.TopP) yield return $"{who} top_p {S(sent.TopP)} (protocol: {S(protocol.TopP)})";
+        if (protocol.MaxTokens != sent.MaxTokens) yield return $"{who} max_tokens {S(sent.MaxTokens)} (protocol: {S(protocol.MaxTokens)})";
+        if (protocol.Seed != sent.Seed) yield return $"{who} seed {S(sent.Seed)} (protocol: {S(protocol.Seed)})";
+        if (protocol.SystemPrompt != sent.SystemPrompt)
+            yield return $"{who} system prompt {(sent.SystemPrompt is null ? "not sent" : $"\"{sent.SystemPrompt}\"")} (protocol: {(protocol.SystemPrompt is null ? "none" : $"\"{protocol.SystemPrompt}\"")})";
+        if (sent.ReasoningAllowance is { } allowance && allowance != protocol.ReasoningAllowance)
+        {
+            bool anthropic = model.Provider == nameof(ProviderKind.Anthropic);
+            // Anthropic's max_tokens is required: with no answer limit, its default one is the base of the sum.
+            int? limit = sent.SentMaxTokens ?? (anthropic ? Models.Providers.AnthropicMessages.DefaultMaxTokens + allowance : null);
+            string answer = sent.MaxTokens is { } m ? $"the answer limit {m}" : anthropic ? $"the default answer limit {Models.Providers.AnthropicMessages.DefaultMaxTokens}" : "no answer limit";
+            yield return anthropic
+                ? $"{who} thinking budget {allowance} tokens on top of {answer} (max_tokens sent: {S(limit)}; protocol: {S(protocol.MaxTokens)})"
+                : $"{who} reasoning allowance {allowance} tokens on top of {answer} (token limit sent: {S(limit)}; protocol: {S(protocol.MaxTokens)})";
+        }
+        if (sent.ReasoningEffort != protocol.ReasoningEffort)
+            yield return $"{who} reasoning_effort {sent.ReasoningEffort ?? "not sent"} (protocol: {protocol.ReasoningEffort ?? "none"})";
+        if (model.ExtraBody is { } extra) yield return $"{who} sends extra body fields: {Fields(extra)}";
+    }
+
+    /// <summary>Extra body fields as "name=value" pairs: strings bare, anything else as compact JSON.</summary>
+    public static string Fields(string extraBody)
+    {
+        using var json = JsonDocument.Parse(extraBody);
+        return string.Join(", ", json.RootElement.EnumerateObject().Select(p =>
+            $"{p.Name}={(p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : p.Value.GetRawText())}"));
+    }
+
+    private static string S(object? v) => v is null ? "not sent" : Convert.ToString(v, CultureInfo.InvariantCulture)!;
+}
