@@ -13,6 +13,10 @@ public sealed record Completeness(int Missing, int FailedAnswers, int FailedVerd
 {
     public bool IsComplete => Missing == 0 && FailedAnswers == 0 && FailedVerdicts == 0 && Unscored == 0 && ScoredItems > 0;
 
+    /// <summary>Resuming would ask or score something; false when everything is stored and nothing could be scored
+    /// (every answer an outcome that is not scored, such as budget spent on reasoning, which asking again would repeat).</summary>
+    public bool Resumable => Missing > 0 || FailedAnswers > 0 || FailedVerdicts > 0 || Unscored > 0;
+
     public string Describe() => IsComplete ? "complete" : string.Join("; ", new[]
     {
         Missing > 0 ? $"{Missing} answers not asked yet" : null,
@@ -66,7 +70,8 @@ public static class RunScoring
         if (deviations.Count > 0) warnings.Add($"Not the official protocol: {string.Join("; ", deviations)}.");
         int spent = answers.Count(a => !a.Failed && a.Kind == CompletionKind.ReasoningOnly);
         if (spent > 0) warnings.Add(ReasoningBudgetSpent(spent));
-        if (!completeness.IsComplete) warnings.Add($"Incomplete run: {completeness.Describe()}; resume with 'mmsafe run --resume {run.Directory}'.");
+        if (!completeness.IsComplete)
+            warnings.Add($"Incomplete run: {completeness.Describe()}" + (completeness.Resumable ? $"; resume with 'mmsafe run --resume {run.Directory}'." : "."));
         if (sheet.Headline.Undecided > 0)
             warnings.Add($"{sheet.Headline.Undecided} items have no {benchmark.Layout.Headline.Label.ToLowerInvariant()} verdict ({sheet.Overall.Unscored} with no real answer: filtered, empty, budget spent on reasoning or failed; the others with a failed or unreadable verdict, or not scored yet) and are left out; it would be {sheet.Headline.Best.Percent:F2}% if they all counted as successes, {sheet.Headline.Worst.Percent:F2}% if none did.");
         return new RunScore(run, judge, sheet, outcomes, unscored, deviations, warnings, completeness);
