@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MmSafe.Runs;
+using CompletionKindName = MmSafe.Models.CompletionKind;
 using MmSafe.Tests.Support;
 using static MmSafe.Tests.Support.ReasoningServers;
 
@@ -90,6 +91,32 @@ public sealed class ReasoningRunTests
             Assert.Equal("/v1/messages", target.Received.First().Path);
             AssertReasoningKeptApart(dir, judge);
             Assert.All(Stored(dir).Answers, a => Assert.Null(a.ReasoningTokens)); // Anthropic reports none apart
+        }
+    }
+
+    [Fact]
+    public async Task A_thinking_judges_verdict_is_its_visible_reply_alone_and_one_the_budget_emptied_is_read_as_such()
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, Items);
+        var thinking = VllmThinking(inContent: true, AnswerText);
+        var (target, judge) = await ServersAsync(body => RunFixture.Answer(body));
+        // Item 3's verdict runs out of tokens while the judge is still thinking.
+        judge.Responder = body => body!.ToJsonString().Contains("Answer 3", StringComparison.Ordinal)
+            ? new FakeReply.Raw(200, "application/json", $$"""{"id":"x","object":"chat.completion","model":"j","choices":[{"index":0,"message":{"role":"assistant","content":"<think>so {{ReasoningMarker}}"},"finish_reason":"length"}]}""", [])
+            : thinking(body);
+        await using (target)
+        await using (judge)
+        {
+            var run = await RunAsync(dir, data, target, judge);
+            Assert.True(run.ExitCode == 0, run.Error);
+            Assert.Equal(1, JsonDocument.Parse(run.Output).RootElement.GetProperty("invalid").GetInt32()); // the verdict with no reply
+            var stored = Stored(dir);
+            Assert.All(stored.Verdicts, v => Assert.DoesNotContain(ReasoningMarker, v.Raw ?? "", StringComparison.Ordinal));
+            Assert.Equal(CompletionKindName.ReasoningOnly, stored.Verdicts.Single(v => v.SampleId == "3").Kind);
+            var score = MmSafe.Runs.RunScoring.Score(stored);
+            Assert.Equal("judge's budget spent on reasoning", score.Sheet.Items.Single(i => i.Id == "3").Answers[0].Aspects["label"]);
+            Assert.All(stored.Verdicts.Where(v => v.SampleId != "3"), v => Assert.StartsWith("{\"label\": ", v.Raw, StringComparison.Ordinal));
         }
     }
 
