@@ -86,6 +86,11 @@ public sealed class ReasoningBudgetTests
 
             var md = await Support.Cli.RunAsync("export", dir.Full("run"), "--format", "markdown", "--to", dir.Full("md"));
             Assert.Contains(line, File.ReadAllText(md.Output.Trim()), StringComparison.Ordinal);
+
+            Assert.Equal(0, (await Support.Cli.RunAsync("report", dir.Full("run"), "--out", dir.Full("report.html"))).ExitCode);
+            var html = File.ReadAllText(dir.Full("report.html"));
+            Assert.Contains($"<span class=\"tag\">{Spent}</span>", html, StringComparison.Ordinal);
+            Assert.Contains("Hidden reasoning, 128 tokens (the server returned no text; not judged)", html, StringComparison.Ordinal);
         }
     }
 
