@@ -44,7 +44,7 @@ internal static class RunSession
         }
         if (score.Completeness.IsComplete) return ExitCodes.Success;
         console.Error($"error: the scores are incomplete: {score.Completeness.Describe()} (the answers not scored are listed with their reasons). " +
-            $"What was received is stored; {again} asks again for the rest.");
+            (score.Completeness.Resumable ? $"What was received is stored; {again} asks again for the rest." : "Everything was asked and is stored; asking again would not change it."));
         return ExitCodes.ModelUnavailable;
     }
 

@@ -1,4 +1,5 @@
 using MmSafe.Judging;
+using MmSafe.Models;
 using MmSafe.Runs;
 using MmSafe.Scoring;
 
@@ -7,7 +8,7 @@ namespace MmSafe.Benchmarks;
 /// <summary>What every benchmark's scorer shares: only real answers are scored; the others are counted and shown.</summary>
 public static class Outcomes
 {
-    /// <summary>The counter of answers that were not real answers (filtered, empty, malformed, failed).</summary>
+    /// <summary>The counter of answers that were not real answers (filtered, empty, budget spent on reasoning, malformed, failed).</summary>
     public const string UnscoredAnswers = "unscored_answers";
 
     /// <summary>The real answers, and a reading for each of the others.</summary>
@@ -20,6 +21,8 @@ public static class Outcomes
     public static ParseOutcome<T> Parse<T>(StoredVerdict? verdict, Func<string?, ParseOutcome<T>> parse) where T : struct =>
         verdict is null ? ParseOutcome<T>.Unparseable("not judged yet")
         : verdict.Failed ? ParseOutcome<T>.Unparseable($"judge request failed: {verdict.Error}")
+        : verdict.Kind == CompletionKind.ReasoningOnly ? ParseOutcome<T>.Unparseable(
+            "the judge's token limit was spent on hidden reasoning before it replied; give it room with --judge-reasoning-allowance N")
         : verdict.JudgeDeclined ? ParseOutcome<T>.Unparseable($"the judge declined ({verdict.Kind})")
         : parse(verdict.Raw);
 
@@ -29,5 +32,6 @@ public static class Outcomes
 
     /// <summary>The reading of a verdict that could not be used: why.</summary>
     public static string Unusable(StoredVerdict? verdict) =>
-        verdict is null ? "not judged" : verdict.Failed ? "judge error" : verdict.JudgeDeclined ? "judge declined" : "unreadable";
+        verdict is null ? "not judged" : verdict.Failed ? "judge error" : verdict.JudgeDeclined ? "judge declined"
+        : verdict.Kind == CompletionKind.ReasoningOnly ? "judge's budget spent on reasoning" : "unreadable";
 }

@@ -26,7 +26,7 @@ public static class RunExport
         return written;
     }
 
-    /// <summary>One JSON line per answer: item, sample, outcome, text or error, and every judge's raw replies.</summary>
+    /// <summary>One JSON line per answer: item, sample, outcome, text or error, the reasoning apart, and every judge's raw replies.</summary>
     public static string Jsonl(RunContents run, string path)
     {
         var samples = run.Samples.ToDictionary(s => s.Id);
@@ -46,6 +46,7 @@ public static class RunExport
             {
                 ["benchmark"] = run.Spec.Benchmark, ["item_id"] = a.SampleId, ["category"] = sample?.Category, ["sub_category"] = sample?.SubCategory,
                 ["sample"] = a.Sample, ["outcome"] = a.Outcome, ["kind"] = a.Kind?.ToString(), ["response"] = a.ScoredText, ["error"] = a.Error,
+                ["reasoning"] = a.Reasoning, ["reasoning_tokens"] = a.ReasoningTokens,
                 ["cut_from_chars"] = received.TryGetValue((a.SampleId, a.Sample), out var length) ? length : null,
                 ["latency_ms"] = a.LatencyMs, ["input_tokens"] = a.InputTokens, ["output_tokens"] = a.OutputTokens, ["cached"] = a.Cached, ["verdicts"] = judged,
             }.ToJsonString(ReadableJson.Compact));

@@ -11,6 +11,12 @@ public sealed record ReportSample(string ItemId, string Category, string? SubCat
 {
     /// <summary>The whole answer's length in characters when <see cref="Response"/> shows only its start; null when it is whole.</summary>
     public int? FullLength { get; init; }
+
+    /// <summary>The reasoning the server returned beside the answer (cut for display like the answer), never judged; null when there was none.</summary>
+    public string? Reasoning { get; init; }
+
+    /// <summary>The hidden reasoning tokens the server reported for the answer; null when it reported none.</summary>
+    public long? ReasoningTokens { get; init; }
 }
 
 /// <summary>One judge reply, raw, with what it was read as.</summary>
@@ -45,7 +51,10 @@ public sealed record RunReportData(string Directory, RunSpec Spec, string? Judge
                 reading?.Aspects.GetValueOrDefault(v.Aspect) ?? "not scored yet")).ToList();
             var (response, fullLength) = AnswerCap.Shown(a.ScoredText, received.TryGetValue((a.SampleId, a.Sample), out var length) ? length : null);
             return new ReportSample(a.SampleId, sample.Category, sample.SubCategory, a.Sample, benchmark.Question(sample), response, a.Outcome, a.Error,
-                replies, a.Failed ? "error" : reading?.Headline ?? (a.IsAnswer ? "not judged" : a.Outcome)) { FullLength = fullLength };
+                replies, a.Failed ? "error" : reading?.Headline ?? (a.IsAnswer ? "not judged" : a.Outcome))
+            {
+                FullLength = fullLength, Reasoning = a.Reasoning is null ? null : AnswerCap.Shown(a.Reasoning).Text, ReasoningTokens = a.ReasoningTokens,
+            };
         }).ToList();
         var images = run.Samples.Where(s => s.Images.Count > 0).ToDictionary(s => s.Id, s => s.Images[0]);
         return new RunReportData(run.Directory, run.Spec, score.Judge, score, list, images);

@@ -25,6 +25,9 @@ public static partial class AnswerCap
     /// <summary>The answer as it is stored, and the event that records a cut (null when nothing was cut).</summary>
     public static (StoredAnswer Answer, RunEvent? Cut) Apply(StoredAnswer answer, string model)
     {
+        // Reasoning is never judged, so its cut is marked in the text itself rather than recorded as an answer's cut.
+        if (answer.Reasoning is { Length: > StoredChars } reasoning)
+            answer = answer with { Reasoning = string.Create(CultureInfo.InvariantCulture, $"{Head(reasoning, StoredChars)}\n[… cut by mmsafe: the first {StoredChars:N0} of {reasoning.Length:N0} characters of reasoning are stored]") };
         int received = Math.Max(answer.Text?.Length ?? 0, answer.Refusal?.Length ?? 0);
         if (received <= StoredChars) return (answer, null);
         var cut = answer with { Text = Head(answer.Text, StoredChars), Refusal = Head(answer.Refusal, StoredChars) };

@@ -196,7 +196,7 @@ internal sealed class BatchPhase(IRunStore store, RunSpec spec, ResponseCache? c
             var (answer, cut) = AnswerCap.Apply(c is null
                 ? new StoredAnswer(e.SampleId, e.Sample, e.Identity, null, null, null, null, error, null, null, 0, false, now)
                 : new StoredAnswer(e.SampleId, e.Sample, e.Identity, c.Kind, c.Kind.IsAnswer() || c.Kind == CompletionKind.ContentFiltered ? _benchmark.Normalise(c.Text) : c.Text,
-                    c.Refusal, c.FinishReason, null, c.InputTokens, c.OutputTokens, 0, cached, now), spec.Target.Model);
+                    c.Refusal, c.FinishReason, null, c.InputTokens, c.OutputTokens, 0, cached, now, c.Reasoning, c.ReasoningTokens), spec.Target.Model);
             if (cut is not null) await store.SaveAsync(cut, cancellationToken).ConfigureAwait(false);
             await store.SaveAsync(answer, cancellationToken).ConfigureAwait(false);
         }

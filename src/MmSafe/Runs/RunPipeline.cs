@@ -230,7 +230,8 @@ public sealed class RunPipeline
 
     private StoredAnswer Stored(SampleWork work, int k, string identity, Completion c, bool cached) =>
         new(work.Sample.Id, k, identity, c.Kind, c.Kind.IsAnswer() || c.Kind == CompletionKind.ContentFiltered ? _benchmark.Normalise(c.Text) : c.Text,
-            c.Refusal, c.FinishReason, null, c.InputTokens, c.OutputTokens, cached ? 0 : c.Latency.TotalMilliseconds, cached, DateTimeOffset.UtcNow);
+            c.Refusal, c.FinishReason, null, c.InputTokens, c.OutputTokens, cached ? 0 : c.Latency.TotalMilliseconds, cached, DateTimeOffset.UtcNow,
+            c.Reasoning, c.ReasoningTokens);
 
     private static StoredAnswer Failed(SampleWork work, int k, string identity, string error) =>
         new(work.Sample.Id, k, identity, null, null, null, null, error, null, null, 0, false, DateTimeOffset.UtcNow);

@@ -7,9 +7,16 @@ namespace MmSafe.Runs;
 /// <summary>One target-model answer (or its failure) for one sample number of one item.</summary>
 /// <param name="Identity">The <see cref="RequestIdentity"/> of the request, shared with the response cache.</param>
 /// <param name="Cached">True when the answer was reused from the response cache rather than asked for.</param>
+/// <param name="Text">The visible answer: what is judged. A reasoning model's reasoning is kept apart, in <paramref name="Reasoning"/>.</param>
+/// <param name="Reasoning">The reasoning text the server returned with the answer, never judged; null when it returned none.</param>
+/// <param name="ReasoningTokens">The hidden reasoning tokens the server reported (part of <paramref name="OutputTokens"/>).</param>
 public sealed record StoredAnswer(string SampleId, int Sample, string Identity, CompletionKind? Kind, string? Text, string? Refusal,
-    string? FinishReason, string? Error, long? InputTokens, long? OutputTokens, double LatencyMs, bool Cached, DateTimeOffset At)
+    string? FinishReason, string? Error, long? InputTokens, long? OutputTokens, double LatencyMs, bool Cached, DateTimeOffset At,
+    string? Reasoning = null, long? ReasoningTokens = null)
 {
+    /// <summary>The outcome of an answer the token limit emptied while the model reasoned (<see cref="CompletionKind.ReasoningOnly"/>).</summary>
+    public const string BudgetSpentOnReasoning = "budget spent on reasoning";
+
     public bool Failed => Error is not null;
 
     /// <summary>A real answer, which is judged and scored.</summary>
@@ -18,16 +25,17 @@ public sealed record StoredAnswer(string SampleId, int Sample, string Identity, 
     /// <summary>Worth asking again when the run resumes: a failure or a malformed reply.</summary>
     public bool NeedsRetry => Failed || Kind is { } kind && kind.IsRetryable();
 
-    /// <summary>What is judged and exported: the content, or the refusal given instead of content.</summary>
+    /// <summary>What is judged and exported: the visible content, or the refusal given instead of content; never the reasoning.</summary>
     public string ScoredText => Kind == CompletionKind.Refused ? Refusal ?? "" : Text ?? "";
 
-    /// <summary>answered, refused, filtered, empty, malformed or failed.</summary>
+    /// <summary>answered, refused, filtered, empty, budget spent on reasoning, malformed or failed.</summary>
     public string Outcome => Failed ? "failed" : Kind switch
     {
         CompletionKind.Completed or CompletionKind.Truncated => "answered",
         CompletionKind.Refused => "refused",
         CompletionKind.ContentFiltered or CompletionKind.PolicyBlocked => "filtered",
         CompletionKind.Empty => "empty",
+        CompletionKind.ReasoningOnly => BudgetSpentOnReasoning,
         _ => "malformed",
     };
 }

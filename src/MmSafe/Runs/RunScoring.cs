@@ -1,4 +1,5 @@
 using MmSafe.Benchmarks;
+using MmSafe.Models;
 using MmSafe.Scoring;
 
 namespace MmSafe.Runs;
@@ -11,6 +12,10 @@ namespace MmSafe.Runs;
 public sealed record Completeness(int Missing, int FailedAnswers, int FailedVerdicts, int Unscored, int ScoredItems)
 {
     public bool IsComplete => Missing == 0 && FailedAnswers == 0 && FailedVerdicts == 0 && Unscored == 0 && ScoredItems > 0;
+
+    /// <summary>Resuming would ask or score something; false when everything is stored and nothing could be scored
+    /// (every answer an outcome that is not scored, such as budget spent on reasoning, which asking again would repeat).</summary>
+    public bool Resumable => Missing > 0 || FailedAnswers > 0 || FailedVerdicts > 0 || Unscored > 0;
 
     public string Describe() => IsComplete ? "complete" : string.Join("; ", new[]
     {
@@ -63,11 +68,19 @@ public static class RunScoring
         var warnings = new List<string>();
         if (spec.IsMock) warnings.Add("MOCK run: the target or the judge is the offline mock model; these numbers are not a real evaluation.");
         if (deviations.Count > 0) warnings.Add($"Not the official protocol: {string.Join("; ", deviations)}.");
-        if (!completeness.IsComplete) warnings.Add($"Incomplete run: {completeness.Describe()}; resume with 'mmsafe run --resume {run.Directory}'.");
+        int spent = answers.Count(a => !a.Failed && a.Kind == CompletionKind.ReasoningOnly);
+        if (spent > 0) warnings.Add(ReasoningBudgetSpent(spent));
+        if (!completeness.IsComplete)
+            warnings.Add($"Incomplete run: {completeness.Describe()}" + (completeness.Resumable ? $"; resume with 'mmsafe run --resume {run.Directory}'." : "."));
         if (sheet.Headline.Undecided > 0)
-            warnings.Add($"{sheet.Headline.Undecided} items have no {benchmark.Layout.Headline.Label.ToLowerInvariant()} verdict ({sheet.Overall.Unscored} with no real answer: filtered, empty or failed; the others with a failed or unreadable verdict, or not scored yet) and are left out; it would be {sheet.Headline.Best.Percent:F2}% if they all counted as successes, {sheet.Headline.Worst.Percent:F2}% if none did.");
+            warnings.Add($"{sheet.Headline.Undecided} items have no {benchmark.Layout.Headline.Label.ToLowerInvariant()} verdict ({sheet.Overall.Unscored} with no real answer: filtered, empty, budget spent on reasoning or failed; the others with a failed or unreadable verdict, or not scored yet) and are left out; it would be {sheet.Headline.Best.Percent:F2}% if they all counted as successes, {sheet.Headline.Worst.Percent:F2}% if none did.");
         return new RunScore(run, judge, sheet, outcomes, unscored, deviations, warnings, completeness);
     }
+
+    /// <summary>What to say of answers emptied by hidden reasoning: how many, why, and how to give the model room.</summary>
+    public static string ReasoningBudgetSpent(int answers) =>
+        $"{answers} {(answers == 1 ? "answer was" : "answers were")} emptied by the token budget spent on hidden reasoning (finish_reason length); " +
+        "give the model room with --reasoning-allowance N (or reasoning_effort: low in the models file); the allowance is recorded as a deviation.";
 
     /// <summary>Tokens the run's stored answers and verdicts used, and their cost when the run has prices for every model.</summary>
     public static (long Tokens, decimal? Usd) Spend(RunContents run)

@@ -12,10 +12,9 @@ namespace MmSafe.Runs;
 /// The embedded run store: <c>run.db</c> (SQLite, WAL) in the run directory. One committed statement per result,
 /// so a run killed at any moment loses only the requests that were in flight. Writes are serialised.
 /// </summary>
-public sealed class SqliteRunStore : IRunStore
+public sealed partial class SqliteRunStore : IRunStore
 {
     public const string FileName = "run.db";
-    private const int SchemaVersion = 2;
 
     private readonly SqliteConnection _db;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -70,7 +69,7 @@ public sealed class SqliteRunStore : IRunStore
                 db.Open();
             }
             var schema = Scalar(db, "SELECT value FROM meta WHERE key = 'schema'") as string;
-            if (schema != SchemaVersion.ToString(CultureInfo.InvariantCulture))
+            if (!Readable(schema))
                 throw new InputException($"{directory}: the run store has schema {schema ?? "none"}; this mmsafe reads schema {SchemaVersion}. Use the mmsafe version that made it, or start a new run.");
             var store = new SqliteRunStore(db, directory);
             if (store.ReadSpec() is null) throw new InputException($"{directory}: the run has no spec; start it again with mmsafe run --out.");
@@ -98,29 +97,7 @@ public sealed class SqliteRunStore : IRunStore
             Directory.CreateDirectory(directory);
             db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(directory, FileName), Pooling = false }.ToString());
             db.Open();
-            Execute(db, $"""
-                PRAGMA journal_mode = WAL;
-                PRAGMA synchronous = NORMAL;
-                PRAGMA busy_timeout = 5000;
-                CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-                INSERT OR IGNORE INTO meta VALUES ('schema', '{SchemaVersion}');
-                CREATE TABLE IF NOT EXISTS samples (id TEXT PRIMARY KEY, ord INTEGER NOT NULL, category TEXT NOT NULL, sub_category TEXT,
-                    images TEXT NOT NULL, fields TEXT NOT NULL);
-                CREATE TABLE IF NOT EXISTS answers (
-                    sample_id TEXT NOT NULL, sample INTEGER NOT NULL, identity TEXT NOT NULL, kind TEXT, text TEXT, refusal TEXT,
-                    finish_reason TEXT, error TEXT, input_tokens INTEGER, output_tokens INTEGER, latency_ms REAL NOT NULL, cached INTEGER NOT NULL, at TEXT NOT NULL,
-                    PRIMARY KEY (sample_id, sample));
-                CREATE TABLE IF NOT EXISTS verdicts (
-                    judge TEXT NOT NULL, sample_id TEXT NOT NULL, sample INTEGER NOT NULL, aspect TEXT NOT NULL, identity TEXT NOT NULL,
-                    kind TEXT, raw TEXT, error TEXT, input_tokens INTEGER, output_tokens INTEGER, latency_ms REAL NOT NULL, cached INTEGER NOT NULL, at TEXT NOT NULL,
-                    PRIMARY KEY (judge, sample_id, sample, aspect));
-                CREATE TABLE IF NOT EXISTS scores (judge TEXT NOT NULL, sample_id TEXT NOT NULL, score TEXT NOT NULL, PRIMARY KEY (judge, sample_id));
-                CREATE TABLE IF NOT EXISTS events (at TEXT NOT NULL, kind TEXT NOT NULL, model TEXT NOT NULL, detail TEXT NOT NULL);
-                CREATE TABLE IF NOT EXISTS captions (sample_id TEXT PRIMARY KEY, identity TEXT NOT NULL, caption TEXT NOT NULL);
-                CREATE TABLE IF NOT EXISTS batches (id TEXT PRIMARY KEY, ord INTEGER NOT NULL, body TEXT NOT NULL);
-                """);
-            if (Scalar(db, "SELECT value FROM meta WHERE key = 'schema'") is string v && v != SchemaVersion.ToString(CultureInfo.InvariantCulture))
-                throw new InputException($"{directory}: the run store has schema {v}; this mmsafe reads schema {SchemaVersion}. Use the mmsafe version that made it, or start a new run.");
+            CreateOrMigrate(db, directory);
             return new SqliteRunStore(db, directory);
         }
         catch (SqliteException e) when (e.SqliteErrorCode is 26 or 11) // SQLITE_NOTADB, SQLITE_CORRUPT
@@ -166,10 +143,10 @@ public sealed class SqliteRunStore : IRunStore
             JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(4))!));
 
     public Task SaveAsync(StoredAnswer a, CancellationToken cancellationToken = default) => WriteAsync(
-        "INSERT OR REPLACE INTO answers VALUES ($id, $sample, $key, $kind, $text, $refusal, $finish, $error, $in, $out, $latency, $cached, $at)",
+        "INSERT OR REPLACE INTO answers VALUES ($id, $sample, $key, $kind, $text, $refusal, $finish, $error, $in, $out, $latency, $cached, $at, $reasoning, $rtokens)",
         cancellationToken, ("$id", a.SampleId), ("$sample", a.Sample), ("$key", a.Identity), ("$kind", a.Kind?.ToString()), ("$text", a.Text),
         ("$refusal", a.Refusal), ("$finish", a.FinishReason), ("$error", a.Error), ("$in", a.InputTokens), ("$out", a.OutputTokens),
-        ("$latency", a.LatencyMs), ("$cached", a.Cached ? 1 : 0), ("$at", a.At.ToString("O")));
+        ("$latency", a.LatencyMs), ("$cached", a.Cached ? 1 : 0), ("$at", a.At.ToString("O")), ("$reasoning", a.Reasoning), ("$rtokens", a.ReasoningTokens));
 
     public Task SaveAsync(StoredVerdict v, CancellationToken cancellationToken = default) => WriteAsync(
         "INSERT OR REPLACE INTO verdicts VALUES ($judge, $id, $sample, $aspect, $key, $kind, $raw, $error, $in, $out, $latency, $cached, $at)",
@@ -183,9 +160,11 @@ public sealed class SqliteRunStore : IRunStore
     public Task SaveAsync(RunEvent e, CancellationToken cancellationToken = default) => WriteAsync(
         "INSERT INTO events VALUES ($at, $kind, $model, $detail)", cancellationToken, ("$at", e.At.ToString("O")), ("$kind", e.Kind), ("$model", e.Model), ("$detail", e.Detail));
 
+    // A schema-2 store opened read-only has no reasoning columns: its answers have none.
     public IReadOnlyList<StoredAnswer> Answers() => Query("SELECT * FROM answers ORDER BY sample_id, sample", r =>
         new StoredAnswer(r.GetString(0), r.GetInt32(1), r.GetString(2), Kind(r, 3), Str(r, 4), Str(r, 5), Str(r, 6), Str(r, 7),
-            Long(r, 8), Long(r, 9), r.GetDouble(10), r.GetInt32(11) != 0, Date(r, 12)));
+            Long(r, 8), Long(r, 9), r.GetDouble(10), r.GetInt32(11) != 0, Date(r, 12),
+            r.FieldCount > 13 ? Str(r, 13) : null, r.FieldCount > 14 ? Long(r, 14) : null));
 
     public IReadOnlyList<StoredVerdict> Verdicts(string? judge = null) => Query(
         judge is null ? "SELECT * FROM verdicts ORDER BY judge, sample_id, sample, aspect" : "SELECT * FROM verdicts WHERE judge = $j ORDER BY sample_id, sample, aspect",

@@ -88,15 +88,28 @@ public static class AnthropicMessages
         return buffer.ToArray();
     }
 
-    /// <summary>A message object (<c>content</c>, <c>stop_reason</c>, <c>usage</c>) as a chat response; a refusal stop is a content filter.</summary>
+    /// <summary>
+    /// A message object (<c>content</c>, <c>stop_reason</c>, <c>usage</c>) as a chat response; a refusal stop is a content filter.
+    /// <c>thinking</c> blocks are <see cref="TextReasoningContent"/>, a <c>redacted_thinking</c> block one with no text (its
+    /// encrypted data as <see cref="TextReasoningContent.ProtectedData"/>), so the message's text is the visible answer alone.
+    /// Anthropic reports no separate count of thinking tokens: they are in <c>output_tokens</c>.
+    /// </summary>
     public static ChatResponse Read(JsonElement message)
     {
-        var text = string.Concat(message.GetProperty("content").EnumerateArray()
-            .Where(c => c.TryGetProperty("type", out var type) && type.GetString() == "text").Select(c => c.GetProperty("text").GetString()));
+        var blocks = message.GetProperty("content").EnumerateArray().ToList();
+        string? Field(JsonElement block, string name) => block.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        var text = string.Concat(blocks.Where(c => Field(c, "type") == "text").Select(c => c.GetProperty("text").GetString()));
+        var contents = new List<AIContent>();
+        foreach (var block in blocks)
+        {
+            if (Field(block, "type") == "thinking" && Field(block, "thinking") is { } thinking) contents.Add(new TextReasoningContent(thinking));
+            else if (Field(block, "type") == "redacted_thinking") contents.Add(new TextReasoningContent("") { ProtectedData = Field(block, "data") ?? "" });
+        }
+        contents.Add(new TextContent(text));
         var stop = message.TryGetProperty("stop_reason", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
         var reason = stop switch { "max_tokens" => "length", "refusal" => "content_filter", null => null, _ => "stop" };
         long? Tokens(string name) => message.TryGetProperty("usage", out var u) && u.TryGetProperty(name, out var v) && v.TryGetInt64(out var n) ? n : null;
-        return new ChatResponse(new ChatMessage(ChatRole.Assistant, text) { AdditionalProperties = new() { [Completion.FinishReasonKey] = reason } })
+        return new ChatResponse(new ChatMessage(ChatRole.Assistant, contents) { AdditionalProperties = new() { [Completion.FinishReasonKey] = reason } })
         {
             Usage = new UsageDetails { InputTokenCount = Tokens("input_tokens"), OutputTokenCount = Tokens("output_tokens") },
             ModelId = message.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null,

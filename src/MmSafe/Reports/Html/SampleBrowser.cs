@@ -33,9 +33,20 @@ internal static class SampleBrowser
         {
             html.Append($"<p><b>Answer {s.Sample + 1}</b> <span class=\"tag\">{E(s.Outcome)}</span> <span class=\"tag\">{E(s.Verdict)}</span></p>");
             html.Append(s.Error is null ? $"<pre>{E(s.Response)}</pre>" : $"<pre>ERROR: {E(s.Error)}</pre>");
+            html.Append(Reasoning(s));
             foreach (var v in s.Verdicts) html.Append($"<details><summary>{E(v.Aspect)}: {E(v.Reading)}</summary><pre>{E(v.Raw)}</pre></details>");
         }
         return html.Append("</article>").ToString();
+    }
+
+    // Collapsed and labelled apart from the answer: the judge never saw it, and it can be long.
+    private static string Reasoning(ReportSample s)
+    {
+        if (s.Reasoning is null && s.ReasoningTokens is null) return "";
+        var tokens = s.ReasoningTokens is { } n ? $", {n:N0} tokens" : "";
+        return s.Reasoning is null
+            ? $"<p class=\"note\">Hidden reasoning{E(tokens)} (the server returned no text; not judged)</p>"
+            : $"<details class=\"reasoning\"><summary>Reasoning{E(tokens)} (not judged)</summary><pre>{E(s.Reasoning)}</pre></details>";
     }
 
     private static string Image(RunReportData run, string itemId, Thumbnails thumbnails)
