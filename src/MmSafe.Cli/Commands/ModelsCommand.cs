@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace MmSafe.Cli.Commands;
 
-/// <summary><c>mmsafe models check</c>: one tiny image + text request to each configured model.</summary>
+/// <summary><c>mmsafe models check</c>: tiny requests to each configured model, asking what a run will ask of it.</summary>
 public static class ModelsCommand
 {
     public static Command Build(CliConsole console)
@@ -13,7 +13,9 @@ public static class ModelsCommand
         var target = ModelOptions.Target();
         var judge = ModelOptions.Judge();
         var modelsFile = ModelOptions.ModelsFileOption();
-        var check = new Command("check", "Send one tiny image + text request and report latency, image support, n and structured output.");
+        var json = new Option<bool>("--json") { Description = "Print the findings and the proposed models-file entries as JSON." };
+        var check = new Command("check", "Ask each model, with tiny requests, what a run will ask: image input, the token field, temperature 0, top_p, seed, n, " +
+            "a JSON-schema response format; whether it reasons; and print a models-file entry that works.") { json };
         target.AddTo(check);
         judge.AddTo(check);
         check.Options.Add(modelsFile);
@@ -25,8 +27,9 @@ public static class ModelsCommand
             // A retry is a plain line on stderr (no logger's "info: MmSafe.Models[…]" prefix), so stdout stays the table.
             var factory = new ModelClientFactory(notices: new RetryNotices((model, detail) => console.Error($"{model}: {detail}")));
             var results = new List<ModelCheckResult>();
-            foreach (var spec in specs) results.Add(await ModelCheck.RunAsync(factory.Create(spec), cancellationToken));
-            Show(console, results);
+            foreach (var spec in specs) results.Add(await ModelCheck.RunAsync(spec, factory.Create, cancellationToken));
+            if (parse.GetValue(json)) console.WriteRaw(Json(results));
+            else Show(console, results);
             return ExitCodes.Success;
         });
         var command = new Command("models", "Configure and check model endpoints.");
@@ -36,14 +39,36 @@ public static class ModelsCommand
 
     private static void Show(CliConsole console, IEnumerable<ModelCheckResult> results)
     {
-        var table = TextTable.Create("Model check", "Model", "Endpoint", "Latency", "Image", "n", "Structured output");
         foreach (var r in results)
-            table.AddRow(new Text(CliConsole.Plain(r.Name)), new Text(CliConsole.Plain(r.Endpoint)), new Text($"{r.Latency.TotalMilliseconds:F0} ms"),
-                new Text(CliConsole.Plain($"{(r.ImageAccepted ? "accepted" : "REJECTED")}: {r.ImageNote}")),
-                new Text(CliConsole.Plain($"{YesNo(r.ChoicesHonoured)}: {r.ChoicesNote}")),
-                new Text(CliConsole.Plain($"{YesNo(r.StructuredOutput)}: {r.StructuredNote}")));
-        console.Out.Write(table);
+        {
+            var table = TextTable.Create($"Model check: {CliConsole.Plain(r.Name)} at {CliConsole.Plain(r.Endpoint)} ({r.Latency.TotalMilliseconds:F0} ms)", "Check", "Result", "Note");
+            foreach (var f in r.Findings)
+                table.AddRow(new Text(f.Check), new Text(Result(f)), new Text(CliConsole.Plain(f.Note)));
+            console.Out.Write(table);
+            console.Out.WriteLine("A models-file entry that works with this endpoint:");
+            foreach (var line in r.Entry.TrimEnd('\n').Split('\n')) console.Out.WriteLine(CliConsole.Plain(line));
+        }
     }
 
-    private static string YesNo(bool? value) => value switch { true => "yes", false => "no", null => "-" };
+    private static string Result(ModelCheckFinding f) => f.Check == ModelCheck.Reasoning
+        ? f.Accepted == true ? "yes" : "no"
+        : f.Accepted switch { true => "accepted", false => "REFUSED", null => "-" };
+
+    private static string Json(IEnumerable<ModelCheckResult> results) => new System.Text.Json.Nodes.JsonObject
+    {
+        ["models"] = new System.Text.Json.Nodes.JsonArray([.. results.Select(r => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
+        {
+            ["name"] = r.Name,
+            ["provider"] = r.Provider.ToString().ToLowerInvariant(),
+            ["endpoint"] = r.Endpoint,
+            ["latency_ms"] = Math.Round(r.Latency.TotalMilliseconds, 1),
+            ["checks"] = new System.Text.Json.Nodes.JsonArray([.. r.Findings.Select(f => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
+            {
+                ["check"] = f.Check, ["accepted"] = f.Accepted, ["note"] = f.Note,
+            })]),
+            ["reasons"] = r.Reasons,
+            ["reasoning_tokens"] = r.ReasoningTokens,
+            ["models_file_entry"] = r.Entry,
+        })]),
+    }.ToJsonString(ReadableJson.Indented);
 }

@@ -74,6 +74,7 @@ public sealed partial class FormatMatrixTests(FormatMatrixFixture runs) : IClass
         ["data check siuo"] = new(_ => ["data", "check", SampleData.Siuo], false, _ => [], null, "SIUO"),
         ["data check vlsbench"] = new(_ => ["data", "check", SampleData.VlsBench], false, _ => [], null, "VLSBench"),
         ["models check mock"] = new(_ => ["models", "check", "--model", "mock", "--judge", "mock"], false, _ => [], null, "mock"),
+        ["models check --json"] = new(_ => ["models", "check", "--model", "mock", "--judge", "mock", "--json"], true, _ => [], null, "\"models_file_entry\"", "\"reasons\""),
     };
 
     public static TheoryData<string> CaseNames => [.. Cases.Keys];

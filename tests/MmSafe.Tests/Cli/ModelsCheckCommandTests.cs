@@ -5,17 +5,77 @@ namespace MmSafe.Tests.Cli;
 public sealed class ModelsCheckCommandTests
 {
     [Fact]
-    public async Task Reports_latency_image_n_and_structured_output_of_a_live_endpoint()
+    public async Task Reports_every_parameter_a_run_sends_for_a_plain_endpoint_and_an_entry_that_asks_for_nothing_special()
     {
         await using var server = await FakeModelServer.StartAsync();
         var result = await Support.Cli.RunAsync("models", "check", "--model", "test-model", "--base-url", server.BaseUrl.ToString(), "--api-key-env", "MMSAFE_NO_SUCH_VAR");
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("accepted", result.Output);
-        Assert.Contains("yes: 2 choices returned", result.Output);
+        foreach (var check in new[] { "image input", "temperature 0", "top_p 1", "seed", "n (choices)", "response_format json_schema" })
+            Assert.Matches($@"{System.Text.RegularExpressions.Regex.Escape(check)}\s+\S*\s*accepted", result.Output);
+        Assert.Contains("2 choices returned", result.Output);
+        Assert.DoesNotContain("REFUSED", result.Output);
+        Assert.Contains("choices: native", result.Output);
+        Assert.DoesNotContain("unset", result.Output);
+        Assert.DoesNotContain("reasoning: true", result.Output);
         var first = server.Received.First().Body!;
         Assert.StartsWith("data:image/png;base64,", first["messages"]![0]!["content"]![1]!["image_url"]!["url"]!.GetValue<string>());
         Assert.Contains(server.Received, r => r.Body!["n"]?.GetValue<int>() == 2);
         Assert.Contains(server.Received, r => r.Body!["response_format"] is not null);
+        Assert.Contains(server.Received, r => r.Body!["temperature"]?.GetValue<double>() == 0);
+        Assert.Contains(server.Received, r => r.Body!["seed"] is not null);
+        // The image probe sends no sampling parameter, so a model that refuses one still shows whether it sees images.
+        Assert.Null(first["temperature"]);
+    }
+
+    [Fact]
+    public async Task An_openai_reasoning_model_shows_each_refused_parameter_the_token_field_it_wants_and_that_it_reasons()
+    {
+        await using var server = await FakeModelServer.StartAsync();
+        server.Responder = ReasoningServers.OpenAIReasoning(reasoningTokens: 200);
+        var result = await Support.Cli.RunAsync("models", "check", "--model", "gpt-5-mini", "--base-url", server.BaseUrl.ToString(), "--api-key-env", "MMSAFE_NO_SUCH_VAR");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Matches(@"temperature 0\s+\S*\s*REFUSED", result.Output);
+        Assert.Contains("Unsupported value: 'temperature' does not support 0", result.Output);
+        Assert.Matches(@"top_p 1\s+\S*\s*REFUSED", result.Output);
+        Assert.Contains("max_tokens refused", result.Output);
+        Assert.Contains("max_completion_tokens accepted", result.Output);
+        Assert.Contains("200 reasoning tokens reported", result.Output);
+        Assert.Contains("max_tokens_field: max_completion_tokens", result.Output);
+        Assert.Contains("reasoning: true", result.Output);
+        Assert.Contains("parameters: { temperature: unset, top_p: unset, reasoning_allowance: 4096 }", result.Output);
+        Assert.DoesNotContain("seed: unset", result.Output);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_open_thinking_model_behind_vllm_is_seen_to_reason_and_accepts_every_parameter(bool thinkInContent)
+    {
+        await using var server = await FakeModelServer.StartAsync();
+        server.Responder = ReasoningServers.VllmThinking(inContent: thinkInContent);
+        var result = await Support.Cli.RunAsync("models", "check", "--model", "Qwen/Qwen3-VL-8B-Thinking", "--base-url", server.BaseUrl.ToString(), "--json");
+        Assert.Equal(0, result.ExitCode);
+        var model = System.Text.Json.Nodes.JsonNode.Parse(result.Output)!["models"]![0]!;
+        Assert.True(model["reasons"]!.GetValue<bool>());
+        var checks = model["checks"]!.AsArray();
+        Assert.All(checks.Where(c => c!["check"]!.GetValue<string>() != "reasoning"), c => Assert.NotEqual(false, c!["accepted"]?.GetValue<bool>()));
+        Assert.Contains("reasoning text", checks.Single(c => c!["check"]!.GetValue<string>() == "reasoning")!["note"]!.GetValue<string>());
+        var entry = model["models_file_entry"]!.GetValue<string>();
+        Assert.Contains("reasoning: true", entry);
+        Assert.DoesNotContain(ReasoningServers.ReasoningMarker, result.Output);
+    }
+
+    [Fact]
+    public async Task The_json_output_carries_every_check_and_the_entry()
+    {
+        await using var server = await FakeModelServer.StartAsync();
+        var result = await Support.Cli.RunAsync("models", "check", "--model", "test-model", "--base-url", server.BaseUrl.ToString(), "--json");
+        Assert.Equal(0, result.ExitCode);
+        var model = System.Text.Json.Nodes.JsonNode.Parse(result.Output)!["models"]![0]!;
+        Assert.Equal("test-model", model["name"]!.GetValue<string>());
+        Assert.Equal(8, model["checks"]!.AsArray().Count);
+        Assert.False(model["reasons"]!.GetValue<bool>());
+        Assert.StartsWith("models:\n  \"test-model\":\n    provider: openai\n", model["models_file_entry"]!.GetValue<string>());
     }
 
     [Fact]
