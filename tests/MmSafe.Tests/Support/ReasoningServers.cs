@@ -85,7 +85,9 @@ public static class ReasoningServers
         return Json(new JsonObject
         {
             ["id"] = "chatcmpl-vllm", ["object"] = "chat.completion", ["created"] = 0, ["model"] = Model(body),
-            ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["message"] = message, ["finish_reason"] = "stop", ["stop_reason"] = null }),
+            // vLLM honours n: one choice each, all alike here.
+            ["choices"] = new JsonArray([.. Enumerable.Range(0, body?["n"] is JsonValue nv ? nv.GetValue<int>() : 1).Select(i =>
+                (JsonNode)new JsonObject { ["index"] = i, ["message"] = message.DeepClone(), ["finish_reason"] = "stop", ["stop_reason"] = null })]),
             ["usage"] = new JsonObject { ["prompt_tokens"] = 90, ["completion_tokens"] = 40, ["total_tokens"] = 130 },
         });
     };
