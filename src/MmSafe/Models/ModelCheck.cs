@@ -34,7 +34,7 @@ public static class ModelCheck
             imageAccepted = true;
             imageNote = $"answered \"{Shorten(answer.Text)}\"";
         }
-        catch (ModelRequestException e) when (e.Kind == ModelErrorKind.BadRequest)
+        catch (ModelRequestException e) when (e.Kind is ModelErrorKind.BadRequest or ModelErrorKind.RefusedParameter)
         {
             imageAccepted = false;
             imageNote = $"rejected: {e.Message}";
@@ -58,7 +58,7 @@ public static class ModelCheck
                 ? (true, "2 choices returned for n=2; 'choices: native' is safe")
                 : (false, $"{count} choice returned for n=2; use 'choices: parallel' (the default)");
         }
-        catch (ModelRequestException e) when (e.Kind == ModelErrorKind.BadRequest)
+        catch (ModelRequestException e) when (e.Kind is ModelErrorKind.BadRequest or ModelErrorKind.RefusedParameter)
         {
             return (false, $"n=2 rejected; use 'choices: parallel' ({e.Message})");
         }
@@ -77,7 +77,7 @@ public static class ModelCheck
                 ? (true, "json_schema response_format honoured")
                 : (false, $"accepted but the answer is not the requested JSON (\"{Shorten(response.Text)}\"); judges parse the text");
         }
-        catch (ModelRequestException e) when (e.Kind == ModelErrorKind.BadRequest)
+        catch (ModelRequestException e) when (e.Kind is ModelErrorKind.BadRequest or ModelErrorKind.RefusedParameter)
         {
             return (false, $"rejected: {e.Message}");
         }

@@ -34,8 +34,10 @@ public sealed class ModelClient(ModelSpec spec, IChatClient chat, UsageLedger le
     /// set, so that they are not all the same answer. Results come back in the order of <paramref name="samples"/>.
     /// </summary>
     /// <param name="mayStart">Asked when a request's turn for a slot comes; false: it is not sent (<see cref="RequestNotStartedException"/>).</param>
+    /// <param name="stopping">Told of an error that stops the run (<see cref="ModelRequestException.StopsTheRun"/>) before the request's slot is released.</param>
     public async Task<IReadOnlyList<Completion>> SampleAsync(IReadOnlyList<ChatMessage> messages, IReadOnlyList<int> samples,
-        GenerationParameters parameters, ChatResponseFormat? format = null, CancellationToken cancellationToken = default, Func<bool>? mayStart = null)
+        GenerationParameters parameters, ChatResponseFormat? format = null, CancellationToken cancellationToken = default, Func<bool>? mayStart = null,
+        Action<ModelRequestException>? stopping = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(samples.Count);
         var request = WithSystemPrompt(messages, parameters);
@@ -43,6 +45,7 @@ public sealed class ModelClient(ModelSpec spec, IChatClient chat, UsageLedger le
         ChatOptions Checked(ChatOptions options)
         {
             if (mayStart is not null) (options.AdditionalProperties ??= [])[ConcurrencyLimitingChatClient.MayStartKey] = mayStart;
+            if (stopping is not null) (options.AdditionalProperties ??= [])[ConcurrencyLimitingChatClient.StoppingKey] = stopping;
             return options;
         }
         if (samples.Count > 1 && spec.Choices == ChoicesMode.Native)

@@ -42,6 +42,7 @@ public sealed class ModelClientFactory(HttpClient? httpClient = null, ILoggerFac
             ImageDetail = spec.ImageDetail,
             MaxTokensField = spec.EffectiveMaxTokensField,
             KeyFlag = spec.KeyFlag,
+            Origin = spec.Origin,
         };
         // Each endpoint (each replica) has its own requests-per-minute bucket and its own Retry-After pause.
         // And its own circuit breaker, shared with every model on the same endpoint.
