@@ -70,7 +70,17 @@ public sealed class ModelClient(ModelSpec spec, IChatClient chat, UsageLedger le
     private async Task<IReadOnlyList<Completion>> OneAsync(IReadOnlyList<ChatMessage> messages, ChatOptions options, CancellationToken cancellationToken)
     {
         var start = System.Diagnostics.Stopwatch.GetTimestamp();
-        var response = await chat.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        ChatResponse response;
+        try
+        {
+            response = await chat.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ModelRequestException e) when (e.ModelName is null)
+        {
+            // Which model refused: a run where target and judge share a model id still knows whose setting to change.
+            e.ModelName = spec.Name;
+            throw;
+        }
         // The latency the accounting wrapper measured inside the concurrency limit: the request's own, not its queueing.
         var latency = response.AdditionalProperties?.TryGetValue(AccountingChatClient.LatencyKey, out var l) == true && l is TimeSpan own
             ? own : System.Diagnostics.Stopwatch.GetElapsedTime(start);
