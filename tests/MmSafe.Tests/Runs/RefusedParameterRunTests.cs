@@ -66,6 +66,29 @@ public sealed class RefusedParameterRunTests
     }
 
     [Fact]
+    public async Task Judging_a_stored_run_again_with_a_judge_that_refuses_temperature_stops_alike()
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 40);
+        await using var target = await FakeModelServer.StartAsync();
+        target.Responder = body => RunFixture.Answer(body);
+        await using var judge = await FakeModelServer.StartAsync();
+        judge.Responder = body => RunFixture.Answer(body);
+        Assert.Equal(0, (await Support.Cli.RunAsync(RunArgs(data, target, judge, dir.Full("run")))).ExitCode);
+        await using var reasoning = await FakeModelServer.StartAsync();
+        reasoning.Responder = ReasoningServers.OpenAIReasoning();
+
+        var result = await Support.Cli.RunAsync("judge", dir.Full("run"), "--judge", "gpt-5-mini", "--judge-base-url", reasoning.BaseUrl.ToString(),
+            "--judge-concurrency", $"{Concurrency}");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.InRange(reasoning.Count, 1, Concurrency);
+        Assert.Contains("judge gpt-5-mini", result.Error);
+        Assert.Contains("pass --judge-unset temperature", result.Error);
+        Assert.Contains("after the fix, the same 'mmsafe judge", result.Error);
+    }
+
+    [Fact]
     public async Task A_models_file_target_is_told_the_line_of_its_entry()
     {
         using var dir = new TempDir();
