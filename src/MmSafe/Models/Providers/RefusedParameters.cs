@@ -66,7 +66,7 @@ public static partial class RefusedParameters
     {
         string? unset = endpoint.KeyFlag switch { "--api-key-env" => "--unset", "--judge-api-key-env" => "--judge-unset", _ => null };
         string? maxTokens = endpoint.KeyFlag switch { "--api-key-env" => "--max-tokens N", "--judge-api-key-env" => "--judge-max-tokens N", _ => null };
-        string entry = endpoint.Origin is { } origin ? $"in {origin}" : "in the model's models-file entry (--models-file)";
+        string entry = endpoint.Origin is { } origin ? $"in {origin}" : "in the model's models-file entry";
         // A model named on the command line is fixed by a flag first; a models-file entry by its own line first.
         string Either(string? flag, string line) =>
             flag is null ? $"set {line} {entry}"
