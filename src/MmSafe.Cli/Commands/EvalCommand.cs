@@ -18,7 +18,7 @@ public static class EvalCommand
 {
     public static Command Build(CliConsole console)
     {
-        var file = new Argument<string>("EVAL_FILE") { Description = "The evaluation file (YAML): out, models_file, models, benchmarks, data, judges, conditions, captioner, limit, parallel, prices, budget." };
+        var file = new Argument<string>("EVAL_FILE") { Description = "The evaluation file (YAML): out, models_file, models, benchmarks, data, judges, conditions, captioner, limit, parallel, prices, budget, drop_refused_parameters." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print each cell's plan (requests, tokens, cost with prices) and stop." };
         var models = new Option<string[]>("--models") { Description = "Only these of the file's models (like VLMEvalKit --model A B).", AllowMultipleArgumentsPerToken = true };
         var benchmarks = new Option<string[]>("--benchmarks") { Description = "Only these of the file's benchmarks (like lmms-eval --tasks).", AllowMultipleArgumentsPerToken = true };
@@ -27,7 +27,9 @@ public static class EvalCommand
         {
             var eval = EvalFile.Load(parse.GetRequiredValue(file)).Only(parse.GetValue(models), parse.GetValue(benchmarks));
             var cells = eval.Cells();
-            var specs = Specs(eval, cells);
+            // Drops an earlier session recorded apply to every cell of their model again, so the file runs on as it was left.
+            var drops = eval.DropRefusedParameters ? new ParameterDrops(RecordedSpecs(cells)) : null;
+            var specs = Specs(eval, cells).Select(s => (drops?.Apply(s.Spec) ?? s.Spec, s.Samples)).ToList();
             // Everything the file can get wrong is checked before a cell's directory is made, in a dry run too.
             var prices = eval.Prices is { } p ? PriceTable.LoadPrices(p) : null;
             var limit = Budget(eval, prices);
@@ -44,7 +46,7 @@ public static class EvalCommand
                 foreach (var (cell, (spec, samples)) in cells.Zip(specs))
                     runs.Add(RunDirectory.Start(cell.Directory, spec with { Prices = prices }, samples,
                         $"Restore {eval.Path} as it was, or give it a new out: directory to evaluate with the new settings."));
-                return await ExecuteAsync(console, eval, cells, runs, prices, limit, cache, cancellationToken);
+                return await ExecuteAsync(console, eval, cells, runs, prices, limit, cache, drops, cancellationToken);
             }
             finally
             {
@@ -52,6 +54,26 @@ public static class EvalCommand
             }
         });
         return command;
+    }
+
+    // The specs of the cells already made, read before any cell is started.
+    private static IEnumerable<RunSpec> RecordedSpecs(IReadOnlyList<EvalCell> cells)
+    {
+        foreach (var cell in cells)
+        {
+            if (!RunStores.IsServer(cell.Directory) && !SqliteRunStore.Exists(cell.Directory)) continue;
+            RunSpec? spec;
+            try
+            {
+                using var run = RunDirectory.Open(cell.Directory);
+                spec = run.Store.ReadSpec();
+            }
+            catch (InputException) when (RunStores.IsServer(cell.Directory))
+            {
+                continue; // a cell not made yet in the database
+            }
+            if (spec is not null) yield return spec;
+        }
     }
 
     private static List<(RunSpec Spec, IReadOnlyList<Sample> Samples)> Specs(EvalFile eval, IReadOnlyList<EvalCell> cells)
@@ -93,7 +115,7 @@ public static class EvalCommand
             .Concat(eval.Captioner is { } c && eval.Conditions.Contains(Conditions.Caption) ? [c] : []).Select(m => m.Model);
 
     private static async Task<int> ExecuteAsync(CliConsole console, EvalFile eval, IReadOnlyList<EvalCell> cells, IReadOnlyList<RunDirectory> runs,
-        IReadOnlyDictionary<string, Price>? prices, BudgetLimit? limit, Models.Middleware.ResponseCache? cache, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, Price>? prices, BudgetLimit? limit, Models.Middleware.ResponseCache? cache, ParameterDrops? drops, CancellationToken cancellationToken)
     {
         if (prices is not null && PriceFile.Unpriced(prices, Priced(eval)) is { Count: > 0 } unpriced)
             console.Error($"note: {PriceFile.NoPrice(eval.Prices!, unpriced)}; this session's spend is counted in tokens only.");
@@ -118,8 +140,26 @@ public static class EvalCommand
                     string outcome;
                     try
                     {
-                        stopped[i] = await RunSchedule.RunAsync(runs[i].Store, spec, clients[cells[i].Model.Name], [.. spec.Judges.Select(j => clients[j.Name])], cache, cellProgress,
-                            spec.Captioner is { } captioner ? clients[captioner.Name] : null, guard, options, cancellationToken).ConfigureAwait(false);
+                        while (true)
+                        {
+                            // A drop another cell of the same model found this session applies here before anything is sent.
+                            if (drops is not null) spec = drops.Adopt(runs[i].Store, spec);
+                            try
+                            {
+                                stopped[i] = await RunSchedule.RunAsync(runs[i].Store, spec, clients[cells[i].Model.Name], [.. spec.Judges.Select(j => clients[j.Name])], cache, cellProgress,
+                                    spec.Captioner is { } captioner ? clients[captioner.Name] : null, guard, options, cancellationToken).ConfigureAwait(false);
+                                break;
+                            }
+                            catch (ModelRequestException e) when (drops is not null && ParameterDrops.Droppable(e))
+                            {
+                                if (drops.TryAdd(e))
+                                    console.Error($"note: {e.ModelName} refused {e.Parameter} ({cells[i].Name}); it is left unset in every cell of {e.ModelName} " +
+                                        "(drop_refused_parameters), recorded as a deviation.");
+                                // The cell's spec cannot take the drop (it holds results made with the parameter): the refusal stands.
+                                if (ReferenceEquals(drops.Adopt(runs[i].Store, spec), spec)) throw;
+                                spec = runs[i].Spec;
+                            }
+                        }
                         var stored = runs[i].Store.Read();
                         var completeness = RunScoring.Score(stored, null).Completeness;
                         cellProgress.Finish(completeness.IsComplete);
@@ -128,7 +168,8 @@ public static class EvalCommand
                     catch (Exception e) when (e is ModelRequestException { StopsTheRun: true } or InputException)
                     {
                         // A wrong key, URL or model stops its own cells, not the evaluation: the others go on, and the end says what to fix.
-                        failures[i] = e.Message;
+                        failures[i] = e.Message + (e is ModelRequestException refusal && drops is null && ParameterDrops.Droppable(refusal)
+                            ? $" Or add 'drop_refused_parameters: true' to {eval.Path} to leave it unset in every cell of {refusal.ModelName} (recorded as a deviation)." : "");
                         cellProgress.Finish(false, "failed");
                         outcome = $"failed: {e.Message}";
                     }

@@ -96,10 +96,11 @@ public static class JudgeCommand
                 if (added is not null && !run.Store.Verdicts(settings.Name).Any(v => !v.NeedsRetry))
                 {
                     run.Store.WriteSpec(added);
-                    console.Error($"note: judge '{settings.Name}' answered none of its requests, so it is not recorded in {path}: fix its endpoint, key or model id before judging again.");
+                    console.Error($"note: judge '{settings.Name}' answered none of its requests, so it is not recorded in {path}: fix its endpoint, key, model id or parameters before judging again.");
                 }
             }
-            if (added is not null && run.Store.ReadSpec()?.FindJudge(settings.Name) is null) return ExitCodes.ModelUnavailable;
+            // A refused parameter is the user's to fix (exit 2, said by the session); anything else that left the judge unrecorded is an endpoint that failed.
+            if (added is not null && run.Store.ReadSpec()?.FindJudge(settings.Name) is null) return exit == ExitCodes.InputError ? exit : ExitCodes.ModelUnavailable;
             // Drift guard: how far this judge moves the headline on the same answers as the run's own judge.
             var first = spec.Judge?.Name;
             if (first is not null && first != settings.Name

@@ -136,8 +136,9 @@ public static class RunCommand
             using var recordedCache = recordedRun ? ModelOptions.OpenCache(parse, cache, run.Store.IsShared ? null : run.Spec.Cache) : null;
             var responses = newCache ?? recordedCache;
             var recorded = run.Spec;
-            return await ExecuteAsync(console, parse, run, Recorded(recorded, recorded.Target, null, target),
-                [.. recorded.Judges.Select(j => Recorded(recorded, j, null, judge))],
+            // Where each model was configured stays known, so that a refused parameter names the line to change.
+            return await ExecuteAsync(console, parse, run, Recorded(recorded, recorded.Target, null, target) with { Origin = targetSpec.Origin },
+                [.. recorded.Judges.Select(j => Recorded(recorded, j, null, judge) with { Origin = judgeSpecs.FirstOrDefault(s => s.Name == j.Name)?.Origin })],
                 recorded.Captioner is { } rc ? Recorded(recorded, rc, null, captioner) : null, responses, budgetLimit, givenPrices ?? "the run's recorded prices", json, otel, poll,
                 cancellationToken);
         });

@@ -14,6 +14,10 @@ internal static class RunSession
         BudgetGuard? budget = null, string? again = null)
     {
         // What continues the work: for a run, --resume; for a judge command, the same command again.
+        // A run's parameters are part of its record: one left out is a new run, with a new --out.
+        string afterRefusal = again is null
+            ? $"leaving a parameter out changes the run's settings, so give the fix to a new run with a new --out directory ({run.Store.Location} keeps the settings it was made with)"
+            : $"after the fix, {again} continues";
         again ??= $"'mmsafe run --resume {run.Store.Location}'";
         var spec = run.Spec;
         var started = DateTimeOffset.UtcNow;
@@ -30,6 +34,11 @@ internal static class RunSession
             console.Error($"error: {e.Message}{e.Advice}. Every answer and verdict received is stored; {again} " +
                 "asks for the rest once the endpoint answers again.");
             return ExitCodes.ModelUnavailable;
+        }
+        catch (ModelRequestException e) when (e.Kind == ModelErrorKind.RefusedParameter)
+        {
+            console.Error($"error: {e.Message} The run stopped at the first refusal: no request was started after it, and every answer and verdict received is stored; {afterRefusal}.");
+            return ExitCodes.InputError;
         }
         var contents = run.Store.Read();
         var score = RunScoring.Score(contents, judge);

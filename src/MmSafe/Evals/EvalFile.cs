@@ -23,6 +23,7 @@ namespace MmSafe.Evals;
 /// cache: off                       # or a directory; default the user cache
 /// batch: judge                     # judge, target or all: through the providers' batch APIs (half price)
 /// batch_poll: 30                   # seconds between asking whether a batch has ended
+/// drop_refused_parameters: true    # a model whose endpoint refuses temperature, top_p or seed: leave it unset in that model's cells (a recorded deviation)
 /// </code>
 /// </summary>
 public sealed record EvalFile(string Path, string Out, IReadOnlyList<ModelSpec> Models, IReadOnlyList<IBenchmark> Benchmarks,
@@ -34,6 +35,12 @@ public sealed record EvalFile(string Path, string Out, IReadOnlyList<ModelSpec> 
 
     /// <summary>The captioning model of the caption condition (the file's <c>captioner:</c>), when it has one.</summary>
     public ModelSpec? Captioner { get; init; }
+
+    /// <summary>
+    /// <c>drop_refused_parameters</c>: when a model's endpoint refuses a sampling parameter (temperature, top_p, seed), leave it
+    /// unset in every cell of that model and record the drop, instead of failing those cells.
+    /// </summary>
+    public bool DropRefusedParameters { get; init; }
 
     /// <summary>Where the leaderboard files are written.</summary>
     public string Results { get; init; } = Out;
@@ -105,7 +112,7 @@ public sealed record EvalFile(string Path, string Out, IReadOnlyList<ModelSpec> 
             : server ? throw new InputException($"{path}: out: is a PostgreSQL location, so the leaderboard files need a directory; add 'results: DIR'.") : Resolve(outText);
         return new EvalFile(path, server ? outText.TrimEnd('/') : Resolve(outText), models, benchmarks, data, judges,
             conditions, document.Limit, document.Parallel ?? 2, document.Prices is { } p ? Resolve(p) : null, document.Budget,
-            document.Cache is null or "off" or "none" ? document.Cache : Resolve(document.Cache)) { Results = results, BatchPoll = document.BatchPoll, Captioner = captioner };
+            document.Cache is null or "off" or "none" ? document.Cache : Resolve(document.Cache)) { Results = results, BatchPoll = document.BatchPoll, Captioner = captioner, DropRefusedParameters = document.DropRefusedParameters ?? false };
     }
 
     /// <summary>The evaluation narrowed to some of its models and benchmarks (like lmms-eval's --tasks); null keeps all.</summary>
@@ -176,6 +183,7 @@ public sealed record EvalFile(string Path, string Out, IReadOnlyList<ModelSpec> 
         public string? Cache { get; set; }
         public string? Batch { get; set; }
         public double? BatchPoll { get; set; }
+        public bool? DropRefusedParameters { get; set; }
     }
 }
 

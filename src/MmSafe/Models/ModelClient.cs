@@ -34,8 +34,10 @@ public sealed class ModelClient(ModelSpec spec, IChatClient chat, UsageLedger le
     /// set, so that they are not all the same answer. Results come back in the order of <paramref name="samples"/>.
     /// </summary>
     /// <param name="mayStart">Asked when a request's turn for a slot comes; false: it is not sent (<see cref="RequestNotStartedException"/>).</param>
+    /// <param name="stopping">Told of an error that stops the run (<see cref="ModelRequestException.StopsTheRun"/>) before the request's slot is released.</param>
     public async Task<IReadOnlyList<Completion>> SampleAsync(IReadOnlyList<ChatMessage> messages, IReadOnlyList<int> samples,
-        GenerationParameters parameters, ChatResponseFormat? format = null, CancellationToken cancellationToken = default, Func<bool>? mayStart = null)
+        GenerationParameters parameters, ChatResponseFormat? format = null, CancellationToken cancellationToken = default, Func<bool>? mayStart = null,
+        Action<ModelRequestException>? stopping = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(samples.Count);
         var request = WithSystemPrompt(messages, parameters);
@@ -43,6 +45,7 @@ public sealed class ModelClient(ModelSpec spec, IChatClient chat, UsageLedger le
         ChatOptions Checked(ChatOptions options)
         {
             if (mayStart is not null) (options.AdditionalProperties ??= [])[ConcurrencyLimitingChatClient.MayStartKey] = mayStart;
+            if (stopping is not null) (options.AdditionalProperties ??= [])[ConcurrencyLimitingChatClient.StoppingKey] = stopping;
             return options;
         }
         if (samples.Count > 1 && spec.Choices == ChoicesMode.Native)
@@ -67,7 +70,17 @@ public sealed class ModelClient(ModelSpec spec, IChatClient chat, UsageLedger le
     private async Task<IReadOnlyList<Completion>> OneAsync(IReadOnlyList<ChatMessage> messages, ChatOptions options, CancellationToken cancellationToken)
     {
         var start = System.Diagnostics.Stopwatch.GetTimestamp();
-        var response = await chat.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        ChatResponse response;
+        try
+        {
+            response = await chat.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ModelRequestException e) when (e.ModelName is null)
+        {
+            // Which model refused: a run where target and judge share a model id still knows whose setting to change.
+            e.ModelName = spec.Name;
+            throw;
+        }
         // The latency the accounting wrapper measured inside the concurrency limit: the request's own, not its queueing.
         var latency = response.AdditionalProperties?.TryGetValue(AccountingChatClient.LatencyKey, out var l) == true && l is TimeSpan own
             ? own : System.Diagnostics.Stopwatch.GetElapsedTime(start);

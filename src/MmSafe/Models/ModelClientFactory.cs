@@ -43,6 +43,7 @@ public sealed class ModelClientFactory(HttpClient? httpClient = null, ILoggerFac
             MaxTokensField = spec.EffectiveMaxTokensField,
             KeyFlag = spec.KeyFlag,
             ExtraBody = spec.ExtraBody,
+            Origin = spec.Origin,
         };
         // Each endpoint (each replica) has its own requests-per-minute bucket and its own Retry-After pause.
         // And its own circuit breaker, shared with every model on the same endpoint.

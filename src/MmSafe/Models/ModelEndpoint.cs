@@ -16,6 +16,9 @@ public sealed record ModelEndpoint(string Model, Uri BaseUrl, string ApiKeyEnv, 
     /// <summary>The flag a user passes to name the key's variable ("--api-key-env" or "--judge-api-key-env").</summary>
     public string KeyFlag { get; init; } = "--api-key-env";
 
+    /// <summary>Where the model was configured, for messages ("models file models.yaml, entry 'gpt5'"); null: on the command line.</summary>
+    public string? Origin { get; init; }
+
     /// <summary>The chat-completions URL requests go to, for messages about a wrong URL.</summary>
     public string CompletionsUrl => BaseUrl.ToString().TrimEnd('/') + "/chat/completions";
 }

@@ -46,6 +46,9 @@ public sealed class ModelRequestException(ModelErrorKind kind, string message, i
     /// <summary>For <see cref="ModelErrorKind.RefusedParameter"/>: the parameter refused ("temperature", "max_tokens", "response_format"…).</summary>
     public string? Parameter { get; init; }
 
+    /// <summary>The name of the model whose request failed (its models-file entry or id), set by <see cref="ModelClient"/>; null when not known.</summary>
+    public string? ModelName { get; internal set; }
+
     public bool IsTransient => Kind == ModelErrorKind.Transient;
 
     /// <summary>No connection was made, or it broke before a reply: a wrong URL or a server that is not running, as far as anyone can tell from here.</summary>

@@ -100,6 +100,9 @@ public sealed record ModelSpec(string Name, ProviderKind Provider, string Model)
     /// <summary>The flag that names the key's variable for this model's role, for messages ("--api-key-env", "--judge-api-key-env").</summary>
     public string KeyFlag { get; init; } = "--api-key-env";
 
+    /// <summary>Where the model was configured, for messages that say which line to change ("models file models.yaml, entry 'gpt5'"); null: on the command line.</summary>
+    public string? Origin { get; init; }
+
     /// <summary>The token-limit field actually sent.</summary>
     public string EffectiveMaxTokensField => MaxTokensField ?? (EffectiveBaseUrl.Host == "api.openai.com" ? "max_completion_tokens" : "max_tokens");
 

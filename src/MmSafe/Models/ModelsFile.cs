@@ -103,6 +103,7 @@ public static class ModelsFile
             StructuredOutput = Parse<StructuredOutputMode>(e.StructuredOutput, StructuredOutputMode.Auto, where, "structured_output", "auto, on or off"),
             ImageDetail = imageDetail,
             MaxTokensField = maxTokensField,
+            Origin = $"models file {path}, entry '{name}'",
             Retry = new RetryOptions
             {
                 MaxRetries = r.MaxRetries ?? defaults.MaxRetries,

@@ -28,6 +28,7 @@ public sealed class RunPipeline
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _fallbackRecorded = new();
     private readonly BudgetGuard? _budget;
     private readonly CancellationTokenSource _budgetStop = new();
+    private readonly RunStop _stop = new();
 
     /// <param name="captioner">Writes the image descriptions of the caption condition where the dataset has none.</param>
     /// <param name="budget">A hard stop: when it is used up no new request starts; those in flight finish and are stored.</param>
@@ -52,7 +53,7 @@ public sealed class RunPipeline
     // Whether a new request may start: not after Ctrl+C, not once the budget is spent, not once the store has failed.
     private bool MayAsk()
     {
-        if (_stopping.IsCancellationRequested || _budgetStop.IsCancellationRequested || _store.IsUnavailable) return false;
+        if (_stopping.IsCancellationRequested || _budgetStop.IsCancellationRequested || _store.IsUnavailable || _stop.Stopped) return false;
         if (_budget?.Exceeded != true) return true;
         _budgetStop.Cancel();
         _store.SaveAsync(new RunEvent(DateTimeOffset.UtcNow, RunEvents.BudgetReached, "", _budget.Describe())).GetAwaiter().GetResult();
@@ -89,12 +90,16 @@ public sealed class RunPipeline
         _stopping = cancellationToken;
         using var abort = new CancellationTokenSource();
         using var registration = cancellationToken.Register(() => abort.CancelAfter(options.GracePeriod ?? PipelineOptions.DefaultGracePeriod));
-        using var noMoreSamples = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _budgetStop.Token);
+        using var noMoreSamples = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _budgetStop.Token, _stop.Token);
         try
         {
             // Claimed a few at a time (a sixteenth of the samples in flight), so that workers sharing a store share them evenly.
             var feed = new SampleFeed(_store, todo, (w, scored) => NeedsWork(w, options, scored), Math.Max(1, degree / 16));
             await ForEachSampleAsync(feed, degree, options, generate, judging, abort.Token, noMoreSamples.Token).ConfigureAwait(false);
+        }
+        catch (Exception) when (_stop.Error is not null)
+        {
+            _stop.Rethrow(); // the error that stopped the run, not a request that was not sent because of it
         }
         catch (OperationCanceledException) when (BudgetReached && !cancellationToken.IsCancellationRequested)
         {
@@ -111,7 +116,12 @@ public sealed class RunPipeline
                 {
                     await ProcessAsync(work, options, generate, judging, requests).ConfigureAwait(false);
                 }
-                catch (RequestNotStartedException) when (_store.IsUnavailable || !_store.Holds(work.Sample.Id) && MayAsk())
+                catch (ModelRequestException e) when (e.StopsTheRun)
+                {
+                    _stop.Stop(e); // raised outside a concurrency slot (a captioner, a mock): the first such error still ends the run
+                    throw;
+                }
+                catch (RequestNotStartedException) when (_store.IsUnavailable || _stop.Stopped || !_store.Holds(work.Sample.Id) && MayAsk())
                 {
                     // The store failed (the failed save reports it), or another worker took over the sample's lease.
                 }
@@ -145,7 +155,7 @@ public sealed class RunPipeline
             : [];
         var existing = Enumerable.Range(0, _spec.Samples).Where(k => !missing.Contains(k) && work.Answer(k) is not null).ToList();
         bool needsImages = missing.Count > 0 || existing.Any(k => work.Answer(k)!.IsAnswer && _judges.Any(j => Aspects.Any(a => work.Verdict(j.Settings.Name, k, a) is not { } v || Redo(v, options))));
-        if (needsImages) await ReadImagesAsync(work, token).ConfigureAwait(false);
+        if (needsImages) await work.ReadImagesAsync(token).ConfigureAwait(false);
 
         var tasks = new List<Task>();
         foreach (var k in existing) tasks.Add(JudgeAnswerAsync(work, k, options, judging, token));
@@ -157,19 +167,6 @@ public sealed class RunPipeline
             await _store.SaveScoreAsync(settings.Name, _benchmark.Score(work.Sample, work.Judged(settings.Name, _spec.Samples)), token).ConfigureAwait(false);
         if (Aspects.Count == 0)
             await _store.SaveScoreAsync("", _benchmark.Score(work.Sample, work.Judged("", _spec.Samples)), token).ConfigureAwait(false);
-    }
-
-    private static async Task ReadImagesAsync(SampleWork work, CancellationToken token)
-    {
-        try
-        {
-            foreach (var image in work.Sample.Images) work.Hold(await image.ReadPooledAsync(token).ConfigureAwait(false));
-            work.ImagesRead();
-        }
-        catch (InputException e)
-        {
-            work.ImageError = e.Message;
-        }
     }
 
     private async Task GenerateAsync(SampleWork work, List<int> missing, IRunStage stage, PipelineOptions options, IReadOnlyList<IRunStage> judging, CancellationToken token)
@@ -211,7 +208,7 @@ public sealed class RunPipeline
         {
             try
             {
-                var completions = await _target.SampleAsync(messages, batch, _spec.Target.Parameters, null, token, () => MayAsk(work)).ConfigureAwait(false);
+                var completions = await _target.SampleAsync(messages, batch, _spec.Target.Parameters, null, token, () => MayAsk(work), _stop.Stop).ConfigureAwait(false);
                 var saves = new List<Task>();
                 for (int i = 0; i < batch.Count; i++)
                 {
@@ -279,7 +276,7 @@ public sealed class RunPipeline
                 try
                 {
                     var hit = _cache is null ? null : await _cache.GetAsync(identity, token).ConfigureAwait(false);
-                    var c = hit ?? (await judge.SampleAsync(request.Messages!, [answer.Sample], settings.Parameters, format, token, () => MayAsk(work)).ConfigureAwait(false))[0];
+                    var c = hit ?? (await judge.SampleAsync(request.Messages!, [answer.Sample], settings.Parameters, format, token, () => MayAsk(work), _stop.Stop).ConfigureAwait(false))[0];
                     if (hit is null && _cache is not null) await _cache.PutAsync(identity, c, token).ConfigureAwait(false);
                     verdict = Verdict(identity, c.Kind, c.Kind.IsAnswer() ? c.ScoredText : c.Refusal ?? c.Text, null, c, cached: hit is not null);
                 }

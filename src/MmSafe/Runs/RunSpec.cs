@@ -9,12 +9,13 @@ namespace MmSafe.Runs;
 /// <summary>
 /// A model as a run drives it: every value actually sent (parameters after merging the protocol, the models file
 /// and the flags; image detail; token field; n-mode; structured-output mode; for a judge, whether it sees the image) and
-/// where it is. Never the key.
+/// where it is. Never the key. <paramref name="Dropped"/>: sampling parameters left unset because the endpoint refused
+/// them (an evaluation file's <c>drop_refused_parameters</c>), in order; null when none was.
 /// </summary>
 /// <param name="ExtraBody">Provider-specific body fields sent as written (compact JSON object), or null; absent from specs written before it existed.</param>
 public sealed record ModelSettings(string Name, string Provider, string Model, string? BaseUrl, string ApiKeyEnv,
     GenerationParameters Parameters, string? ImageDetail, string MaxTokensField, string Choices, string StructuredOutput, bool SeesImage = true,
-    string? ExtraBody = null)
+    string? ExtraBody = null, IReadOnlyList<string>? Dropped = null)
 {
     public bool IsMock => Provider == nameof(ProviderKind.Mock);
 }
@@ -112,14 +113,19 @@ public sealed record RunSpec(
         if (Selection.SampleIds.Count != Selection.DatasetItems)
             list.Add($"{Selection.SampleIds.Count} of {Selection.DatasetItems} items" + (Selection.Shard is { } shard ? $" (shard {shard}; 'mmsafe merge' joins the shards)" : ""));
         list.AddRange(ModelDeviations.Of("target", protocol.Target, Target));
+        list.AddRange(DroppedDeviations("target", Target));
         if (Target.ImageDetail is { } detail) list.Add($"target image detail '{detail}' (protocol: none sent)");
         foreach (var judge in Judges)
         {
             list.AddRange(ModelDeviations.Of($"judge {judge.Name}", protocol.Judge, judge));
+            list.AddRange(DroppedDeviations($"judge {judge.Name}", judge));
             if (!judge.SeesImage) list.Add($"judge {judge.Name} without the image (protocol: the judge sees it)");
             if (protocol.JudgeFormat is not null && judge.StructuredOutput == nameof(StructuredOutputMode.Off))
                 list.Add($"judge {judge.Name} without structured output (protocol: json_schema)");
         }
         return list;
     }
+
+    private static IEnumerable<string> DroppedDeviations(string who, ModelSettings model) =>
+        (model.Dropped ?? []).Select(p => $"{who} {p} dropped because the endpoint refused it (drop_refused_parameters)");
 }

@@ -25,6 +25,20 @@ internal sealed class SampleWork(Sample sample, IEnumerable<StoredAnswer> answer
     /// <summary>Every image is read (a sample may have none).</summary>
     public void ImagesRead() => Images = [.. _leases.Select(l => l.Image)];
 
+    /// <summary>Reads every image of the sample once; an image that cannot be read is its <see cref="ImageError"/>.</summary>
+    public async Task ReadImagesAsync(CancellationToken token)
+    {
+        try
+        {
+            foreach (var image in sample.Images) Hold(await image.ReadPooledAsync(token).ConfigureAwait(false));
+            ImagesRead();
+        }
+        catch (InputException e)
+        {
+            ImageError = e.Message;
+        }
+    }
+
     /// <summary>Gives the image buffers back; called once every request of the sample has finished.</summary>
     public void ReleaseImages()
     {

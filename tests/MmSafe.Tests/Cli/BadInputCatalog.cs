@@ -158,6 +158,9 @@ public static class BadInputCatalog
         new("run: the target rejects the key (401)", 2, "401 Unauthorized: the API key in $OPENAI_API_KEY was rejected", s => s.VlsRunWith("needs-key", "j")),
         new("run: the judge rejects the key (401)", 2, "pass --judge-api-key-env", s => s.VlsRunWith("t", "needs-key")),
         new("run: a wrong base URL or model (404)", 2, "404 Not Found", s => s.VlsRunWith("no-such-model", "j")),
+        new("run: the target refuses a parameter (a reasoning model and temperature 0)", 2, "refuses the parameter 'temperature'; to leave it unset, pass --unset temperature",
+            s => s.VlsRunWith("gpt-5-reasoning", "j")),
+        new("run: the judge refuses a parameter", 2, "pass --judge-unset temperature", s => s.VlsRunWith("t", "gpt-5-reasoning")),
         new("run: an endpoint that fails every request", 3, "no item could be scored", s => s.VlsRunWith("broken", "j")),
         // Models files
         new("--models-file: missing", 2, "models file not found", s => ["models", "check", "--models-file", s.Dir.Full("none.yaml"), "--model", "local"]),

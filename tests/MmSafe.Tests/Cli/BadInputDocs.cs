@@ -75,6 +75,7 @@ public static partial class BadInputDocs
         "needs-key" => FakeReply.Status(401, """{"error":{"message":"Incorrect API key provided"}}"""),
         "no-such-model" => FakeReply.Status(404, """{"error":{"message":"model not found"}}"""),
         "broken" => FakeReply.Status(400, """{"error":{"message":"broken"}}"""),
+        "gpt-5-reasoning" => ReasoningServers.OpenAIReasoning()(body),
         _ => RunFixture.Answer(body),
     };
 

@@ -65,13 +65,15 @@ public sealed class AnthropicBatchApi(ModelEndpoint endpoint, HttpClient http) :
     }
 
     // {"custom_id": …, "result": {"type": "succeeded", "message": {content, stop_reason, usage}} | {"type": "errored", "error": …} | canceled | expired}
-    private static BatchOutcome ReadLine(string line)
+    private BatchOutcome ReadLine(string line)
     {
         using var json = JsonDocument.Parse(line);
         var root = json.RootElement;
         var id = root.GetProperty("custom_id").GetString()!;
         var result = root.GetProperty("result");
         var type = result.GetProperty("type").GetString();
+        if (type == "errored" && result.TryGetProperty("error", out var refusal) && Providers.HttpErrors.FromStatus(400, refusal.GetRawText(), null, Endpoint) is { Kind: ModelErrorKind.RefusedParameter } refused)
+            return new BatchOutcome(id, null, $"the batch request errored: {refused.Message}");
         if (type != "succeeded")
             return new BatchOutcome(id, null, $"the batch request {type}{(result.TryGetProperty("error", out var e) ? ": " + Providers.HttpErrors.ErrorMessage(e.GetRawText()) : "")}");
         var response = Providers.AnthropicMessages.Read(result.GetProperty("message"));

@@ -125,6 +125,8 @@ public sealed class OpenAIBatchApi(ModelEndpoint endpoint, HttpClient http) : Ba
                 var raw = body.GetRawText();
                 if (HttpErrors.IsContentPolicy(status, raw))
                     return new BatchOutcome(id, new Completion(CompletionKind.PolicyBlocked, "", HttpErrors.ErrorMessage(raw), "content_filter", null, null, TimeSpan.Zero), null);
+                // A refused parameter is said as the one-at-a-time path says it: which parameter, and the line that leaves it out.
+                if (HttpErrors.FromStatus(status, raw, null, Endpoint) is { Kind: ModelErrorKind.RefusedParameter } refused) return new BatchOutcome(id, null, $"the batch answered: {refused.Message}");
                 return new BatchOutcome(id, null, $"the batch answered HTTP {status}: {HttpErrors.ErrorMessage(raw)}");
             }
             return new BatchOutcome(id, null, $"the batch gave no response: {(root.TryGetProperty("error", out var e) ? HttpErrors.ErrorMessage(e.GetRawText()) : "no error given")}");

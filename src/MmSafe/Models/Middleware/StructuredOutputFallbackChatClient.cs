@@ -42,13 +42,17 @@ public sealed class StructuredOutputFallbackChatClient(IChatClient inner, Struct
         {
             return await base.GetResponseAsync(list, options, cancellationToken).ConfigureAwait(false);
         }
-        catch (ModelRequestException e) when (mode == StructuredOutputMode.Auto && e.Kind == ModelErrorKind.BadRequest && IsAboutResponseFormat(e.Message))
+        catch (ModelRequestException e) when (mode == StructuredOutputMode.Auto && IsResponseFormatRefusal(e))
         {
             Reason ??= e.Message;
             _unsupported = true;
             return await base.GetResponseAsync(list, WithoutFormat(options), cancellationToken).ConfigureAwait(false);
         }
     }
+
+    // A refusal that names response_format is one; a plain 400 is one when its words are about the format.
+    private static bool IsResponseFormatRefusal(ModelRequestException e) =>
+        e.Kind == ModelErrorKind.RefusedParameter ? e.Parameter == "response_format" : e.Kind == ModelErrorKind.BadRequest && IsAboutResponseFormat(e.Message);
 
     /// <summary>Whether a 400's message names the response format (the words servers use when they lack it).</summary>
     public static bool IsAboutResponseFormat(string message) =>

@@ -14,11 +14,23 @@ public static class HttpErrors
             401 => new(ModelErrorKind.Unauthorized, $"{who}: 401 Unauthorized: the API key in ${endpoint.ApiKeyEnv} was rejected{(endpoint.ApiKey is null ? " (the variable is not set)" : "")}. Set {endpoint.ApiKeyEnv} to a valid key, or pass {endpoint.KeyFlag} with the variable that holds it.{detail}", status, inner: inner),
             403 => new(ModelErrorKind.Forbidden, $"{who}: 403 Forbidden: the key in ${endpoint.ApiKeyEnv} may not use model '{endpoint.Model}'. Check the key's project and model access.{detail}", status, inner: inner),
             404 => new(ModelErrorKind.NotFound, $"{who}: 404 Not Found for {endpoint.CompletionsUrl}: check --base-url (it should end in /v1 for OpenAI-compatible servers) and the model name '{endpoint.Model}'.{detail}", status, inner: inner),
+            400 when RefusedParameters.Find(body) is { } parameter => new(ModelErrorKind.RefusedParameter,
+                $"{Role(endpoint)}{who}{(endpoint.Origin is { } origin ? $" ({origin})" : "")}: 400: the endpoint refuses the parameter '{parameter}'; " +
+                $"{RefusedParameters.Advice(parameter, ErrorMessage(body), endpoint)}.{detail}", status, inner: inner) { Parameter = parameter },
             400 => new(ModelErrorKind.BadRequest, $"{who}: 400 Bad Request: the server rejected the request.{detail}", status, inner: inner),
             408 or 409 or 429 or >= 500 => new(ModelErrorKind.Transient, $"{who}: HTTP {status}.{detail}", status, retryAfter, inner),
             _ => new(ModelErrorKind.Permanent, $"{who}: HTTP {status}.{detail}", status, inner: inner),
         };
     }
+
+    // The role, where the key flag tells it: a refused parameter is fixed by the role's own flag.
+    private static string Role(ModelEndpoint endpoint) => endpoint.KeyFlag switch
+    {
+        "--api-key-env" => "target ",
+        "--judge-api-key-env" => "judge ",
+        "--captioner-api-key-env" => "captioner ",
+        _ => "",
+    };
 
     public static ModelRequestException Transport(ModelEndpoint endpoint, string what, Exception inner) =>
         new(ModelErrorKind.Transient, Secrets.Redact($"{endpoint.Model} at {endpoint.BaseUrl}: {what}: {inner.Message}", endpoint.ApiKey), inner: inner)
