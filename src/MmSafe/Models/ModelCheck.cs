@@ -28,7 +28,7 @@ public sealed record ModelCheckResult(string Name, ProviderKind Provider, string
 public static class ModelCheck
 {
     public const string Image = "image input", TokenField = "token limit field", Temperature = "temperature 0", TopP = "top_p 1", Seed = "seed",
-        Choices = "n (choices)", Structured = "response_format json_schema", Reasoning = "reasoning";
+        Choices = "n (choices)", Structured = "response_format json_schema", Reasoning = "reasoning", Thinking = "extended thinking";
 
     /// <summary>The token limit of every probe: room for a reasoning model to think before its one-word answer.</summary>
     public const int ProbeTokens = 1024;
@@ -81,6 +81,7 @@ public static class ModelCheck
             reasoningTokens is { } n ? $"{n} reasoning tokens reported for a one-word answer; they count against the token limit"
             : reasoningText ? "the reply carries reasoning text (stored apart from the answer, never judged)"
             : "no reasoning tokens or reasoning text in the reply"));
+        if (spec.Provider == ProviderKind.Anthropic) findings.Add(await ProbeThinkingAsync(model, cancellationToken).ConfigureAwait(false));
         return new ModelCheckResult(spec.Name, spec.Provider, spec.Provider == ProviderKind.Mock ? "mock (offline, canned answers)" : spec.EffectiveBaseUrl.ToString(),
             latency, findings, reasons, reasoningTokens, ModelCheckEntry.Write(spec, findings, reasons, reasoningTokens));
     }
@@ -117,6 +118,18 @@ public static class ModelCheck
         return count >= 2
             ? new(Choices, true, "2 choices returned for n=2; 'choices: native' is safe")
             : new(Choices, false, $"{count} choice returned for n=2; use 'choices: parallel'");
+    }
+
+    // Claude thinks only when asked: ask with the smallest budget Anthropic takes.
+    private static async Task<ModelCheckFinding> ProbeThinkingAsync(ModelClient model, CancellationToken cancellationToken)
+    {
+        const int budget = 1024;
+        var options = new ChatOptions { MaxOutputTokens = budget + 64, AdditionalProperties = new() { [ReasoningKeys.Allowance] = budget } };
+        var (response, refusal) = await TryAsync(model, [new ChatMessage(ChatRole.User, "Say hi.")], options, cancellationToken).ConfigureAwait(false);
+        if (response is null) return new(Thinking, false, $"thinking refused: {refusal!.Message}");
+        return response.Messages.Any(m => m.Contents.OfType<TextReasoningContent>().Any())
+            ? new(Thinking, true, $"with thinking.budget_tokens {budget} the reply carried a thinking block; off unless the entry sets reasoning_allowance (at least {budget}, with temperature and top_p unset)")
+            : new(Thinking, true, $"accepted thinking.budget_tokens {budget}, but the reply carried no thinking block");
     }
 
     private static async Task<ModelCheckFinding> ProbeStructuredAsync(ModelClient model, CancellationToken cancellationToken)

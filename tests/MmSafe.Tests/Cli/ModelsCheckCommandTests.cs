@@ -66,6 +66,30 @@ public sealed class ModelsCheckCommandTests
     }
 
     [Fact]
+    public async Task Anthropic_shows_what_its_api_has_not_and_that_claude_thinks_when_asked()
+    {
+        using var dir = new TempDir();
+        await using var server = await FakeModelServer.StartAsync();
+        server.Responder = ReasoningServers.AnthropicThinking();
+        var models = dir.File("models.yaml", $"models:\n  claude:\n    provider: anthropic\n    model: claude-sonnet-4-5\n    base_url: {new Uri(server.BaseUrl, "..")}\n    api_key_env: MMSAFE_NO_SUCH_VAR\n");
+        var result = await Support.Cli.RunAsync("models", "check", "--models-file", models, "--model", "claude");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Anthropic's API has no seed", result.Output);
+        Assert.Contains("Anthropic's API has no n", result.Output);
+        Assert.Contains("Anthropic's API takes no response_format", result.Output);
+        Assert.Matches(@"temperature 0\s+\S*\s*accepted", result.Output);
+        Assert.Matches(@"reasoning\s+\S*\s*no\b", result.Output);
+        Assert.Contains("with thinking.budget_tokens 1024 the reply carried a thinking block", result.Output);
+        Assert.DoesNotContain("reasoning: true", result.Output);
+        Assert.DoesNotContain(ReasoningServers.ReasoningMarker, result.Output);
+        var asked = Assert.Single(server.Received, r => r.Body!["thinking"] is not null).Body!;
+        Assert.Equal(1024, asked["thinking"]!["budget_tokens"]!.GetValue<int>());
+        Assert.True(asked["max_tokens"]!.GetValue<int>() > 1024);
+        Assert.Null(asked["temperature"]);
+        Assert.All(server.Received, r => Assert.Equal("/v1/messages", r.Path));
+    }
+
+    [Fact]
     public async Task The_json_output_carries_every_check_and_the_entry()
     {
         await using var server = await FakeModelServer.StartAsync();

@@ -71,24 +71,17 @@ public sealed class ReasoningAnswerTests
     {
         using var dir = new TempDir();
         var data = RunFixture.WriteVlsBench(dir, Items);
-        // Until the models file can ask for thinking (reasoning_allowance), the server thinks whatever it is asked:
-        // the request is read as if it carried thinking (and so no temperature, which thinking refuses).
-        var thinking = AnthropicThinking(AnswerText);
-        var (target, judge) = await ServersAsync(body =>
-        {
-            var asked = body!.DeepClone().AsObject();
-            asked.Remove("temperature");
-            asked.Remove("top_p");
-            asked["thinking"] = new JsonObject { ["type"] = "enabled", ["budget_tokens"] = 1024 };
-            return thinking(asked);
-        });
+        var (target, judge) = await ServersAsync(AnthropicThinking(AnswerText));
         await using (target)
         await using (judge)
         {
-            var models = dir.File("models.yaml", $"models:\n  claude:\n    provider: anthropic\n    model: claude-thinker\n    base_url: {new Uri(target.BaseUrl, "..")}\n");
+            var models = dir.File("models.yaml", $"models:\n  claude:\n    provider: anthropic\n    model: claude-thinker\n    base_url: {new Uri(target.BaseUrl, "..")}\n" +
+                "    parameters: { temperature: unset, top_p: unset, reasoning_allowance: 1024 }\n");
             var run = await RunAsync(dir, data, target, judge, "--models-file", models, "--model", "claude");
             Assert.True(run.ExitCode == 0, run.Error);
             Assert.Equal("/v1/messages", target.Received.First().Path);
+            // The thinking budget is asked for by the models file; the emulation thinks only when asked.
+            Assert.All(target.Received, r => Assert.Equal(1024, r.Body!["thinking"]!["budget_tokens"]!.GetValue<int>()));
             AssertReasoningKeptApart(dir, judge);
             Assert.All(Stored(dir).Answers, a => Assert.Null(a.ReasoningTokens)); // Anthropic reports none apart
         }

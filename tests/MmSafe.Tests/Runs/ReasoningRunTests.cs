@@ -77,6 +77,54 @@ public sealed class ReasoningRunTests
     }
 
     [Fact]
+    public async Task With_the_protocols_budget_every_answer_is_spent_on_reasoning_none_is_judged_and_the_run_says_how_to_give_room()
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 4);
+        var (target, judge, models) = await ServersAsync(dir);
+        await using var _ = target;
+        await using var __ = judge;
+
+        var run = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--models-file", models, "--model", "gpt5", "--judge", "j",
+            "--unset", "temperature,top_p", "--out", dir.Full("run"), "--cache", "off");
+
+        Assert.NotEqual(0, run.ExitCode); // nothing could be scored
+        Assert.Equal(4, target.Received.Count);
+        Assert.All(target.Received, r => Assert.Equal(128, r.Body!["max_completion_tokens"]!.GetValue<int>()));
+        Assert.Empty(judge.Received);
+        var all = run.Output + run.Error;
+        Assert.Contains("4 answers were emptied by the token budget spent on hidden reasoning", all);
+        Assert.Contains("--reasoning-allowance", all);
+        using var stored = RunDirectory.Open(dir.Full("run"));
+        Assert.All(stored.Store.Read().Answers, a => Assert.Equal(("budget spent on reasoning", 128L), (a.Outcome, a.ReasoningTokens ?? 0)));
+    }
+
+    [Fact]
+    public async Task The_entry_models_check_proposes_runs_vlsbench_to_the_end()
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 3);
+        var (target, judge, _) = await ServersAsync(dir);
+        await using var t = target;
+        await using var j = judge;
+
+        var check = await Support.Cli.RunAsync("models", "check", "--model", "gpt-5-mini", "--base-url", target.BaseUrl.ToString(), "--json");
+        Assert.True(check.ExitCode == 0, check.Error);
+        var entry = JsonNode.Parse(check.Output)!["models"]![0]!["models_file_entry"]!.GetValue<string>();
+        var models = dir.File("proposed.yaml", entry + $"  j:\n    model: judge-vlm\n    base_url: {judge.BaseUrl}\n");
+        int probes = target.Received.Count;
+
+        var run = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--models-file", models, "--model", "gpt-5-mini", "--judge", "j",
+            "--out", dir.Full("run"), "--cache", "off", "--json");
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal(3, target.Received.Count - probes); // no request refused
+        Assert.Equal(3, judge.Received.Count);
+        using var stored = RunDirectory.Open(dir.Full("run"));
+        Assert.All(stored.Store.Read().Answers, a => Assert.StartsWith("Answer ", a.Text));
+    }
+
+    [Fact]
     public async Task A_resumed_run_refuses_a_different_parameter_flag()
     {
         using var dir = new TempDir();
