@@ -277,6 +277,10 @@ public sealed class RunPipeline
                 {
                     var hit = _cache is null ? null : await _cache.GetAsync(identity, token).ConfigureAwait(false);
                     var c = hit ?? (await judge.SampleAsync(request.Messages!, [answer.Sample], settings.Parameters, format, token, () => MayAsk(work), _stop.Stop).ConfigureAwait(false))[0];
+                    // An endpoint that refuses response_format answers nothing sent with it: once the fallback has switched it off,
+                    // this answer was made without the format, and is recorded (and cached) under that request's identity.
+                    if (hit is null && format is not null && judge.StructuredOutputUnsupported)
+                        identity = RequestIdentity.Compute(settings, request.Messages!, null, answer.Sample, aspect);
                     if (hit is null && _cache is not null) await _cache.PutAsync(identity, c, token).ConfigureAwait(false);
                     verdict = Verdict(identity, c.Kind, c.Kind.IsAnswer() ? c.ScoredText : c.Refusal ?? c.Text, null, c, cached: hit is not null);
                 }

@@ -133,13 +133,14 @@ public sealed class RefusedParameterRunTests
             """);
 
         var auto = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "target-model", "--base-url", target.BaseUrl.ToString(),
-            "--models-file", Models("auto"), "--judge", "strict", "--out", dir.Full("auto"));
+            "--models-file", Models("auto"), "--judge", "strict", "--out", dir.Full("auto"), "--cache", dir.Full("cache.db"));
         Assert.Equal(0, auto.ExitCode); // every verdict came from the requests without the format
         Assert.Contains(judge.Received, r => r.Body?["response_format"] is not null);
         Assert.Contains(judge.Received, r => r.Body?["response_format"] is null);
 
         var on = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "target-model", "--base-url", target.BaseUrl.ToString(),
-            "--models-file", Models("on"), "--judge", "strict", "--out", dir.Full("on"), "--cache", "off");
+            "--models-file", Models("on"), "--judge", "strict", "--out", dir.Full("on"), "--cache", dir.Full("cache.db"));
+        // The verdicts made without the format are cached under an identity without it, so "on" asks again (and is refused).
         Assert.Equal(2, on.ExitCode);
         Assert.Contains("refuses the parameter 'response_format'", on.Error);
         Assert.Contains("'structured_output: off'", on.Error);
