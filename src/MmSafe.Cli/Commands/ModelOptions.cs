@@ -23,6 +23,11 @@ public sealed class ModelOptions
         BaseUrl = new Option<string>($"--{prefix}base-url") { Description = $"The {who}'s OpenAI-compatible base URL (default {ModelSpec.OpenAIBaseUrl})." };
         ApiKeyEnv = new Option<string>($"--{prefix}api-key-env") { Description = $"The environment variable holding the {who}'s API key (default OPENAI_API_KEY)." };
         Concurrency = new Option<int?>($"--{prefix}concurrency") { Description = $"Requests in flight at once to the {who}'s endpoint." };
+        MaxTokensField = new Option<string>($"--{prefix}max-tokens-field")
+        {
+            Description = $"The name the {who}'s token limit is sent under: max_tokens or max_completion_tokens (OpenAI's reasoning models want the latter; default: max_completion_tokens for api.openai.com only).",
+        };
+        MaxTokensField.AcceptOnlyFromAmong("max_tokens", "max_completion_tokens");
     }
 
     public Option<string[]> Name { get; }
@@ -32,6 +37,8 @@ public sealed class ModelOptions
     public Option<string> ApiKeyEnv { get; }
 
     public Option<int?> Concurrency { get; }
+
+    public Option<string> MaxTokensField { get; }
 
     public static ModelOptions Target() => new(null);
 
@@ -65,6 +72,7 @@ public sealed class ModelOptions
         command.Options.Add(BaseUrl);
         command.Options.Add(ApiKeyEnv);
         command.Options.Add(Concurrency);
+        command.Options.Add(MaxTokensField);
     }
 
     /// <summary>The spec the flags describe, or null when the model flag was not given; one model only.</summary>
@@ -117,6 +125,7 @@ public sealed class ModelOptions
             BaseUrl = baseUrl ?? spec.BaseUrl,
             ApiKeyEnv = keyEnv ?? spec.ApiKeyEnv,
             Concurrency = parse.GetValue(Concurrency) ?? spec.Concurrency,
+            MaxTokensField = parse.GetValue(MaxTokensField) ?? spec.MaxTokensField,
             KeyFlag = ApiKeyEnv.Name,
         };
     }

@@ -63,7 +63,7 @@ public static class RunCommand
             if (parse.GetValue(resume) is { } dir)
             {
                 // Everything that shapes the results comes from the record; only how hard to drive the models may change.
-                var changing = new Option[] { data, output, condition, captioner.Name, shard, limit, categories, ids, samples, target.Name, judge.Name, target.BaseUrl, judge.BaseUrl }
+                var changing = new Option[] { data, output, condition, captioner.Name, shard, limit, categories, ids, samples, target.Name, judge.Name, target.BaseUrl, judge.BaseUrl, target.MaxTokensField, judge.MaxTokensField }
                     .Concat(targetParameters.All).Concat(judgeParameters.All).Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
                 if (changing.Count > 0 || parse.GetValue(benchmark) is not null)
                     throw new InputException($"--resume restores the run's recorded settings; {string.Join(", ", changing.DefaultIfEmpty("BENCHMARK"))} cannot be given with it. Start a new run with --out to change them.");

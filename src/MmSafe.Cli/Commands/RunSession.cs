@@ -14,10 +14,12 @@ internal static class RunSession
         BudgetGuard? budget = null, string? again = null)
     {
         // What continues the work: for a run, --resume; for a judge command, the same command again.
-        // A run's parameters are part of its record: one left out is a new run, with a new --out.
-        string afterRefusal = again is null
-            ? $"leaving a parameter out changes the run's settings, so give the fix to a new run with a new --out directory ({run.Store.Location} keeps the settings it was made with)"
-            : $"after the fix, {again} continues";
+        // A run's parameters are part of its record: one left out is a new run, in the same directory only while it holds nothing.
+        string? sameCommand = again;
+        string AfterRefusal() => sameCommand is not null ? $"after the fix, {sameCommand} continues"
+            : RunDirectory.HoldsResults(run.Store)
+                ? $"leaving a parameter out changes the run's settings, so give the fix to a new run with a new --out directory ({run.Store.Location} keeps the results made with the settings it records)"
+                : $"nothing was stored, so the same command with the fix may use the same --out ({run.Store.Location} takes the new settings)";
         again ??= $"'mmsafe run --resume {run.Store.Location}'";
         var spec = run.Spec;
         var started = DateTimeOffset.UtcNow;
@@ -37,7 +39,7 @@ internal static class RunSession
         }
         catch (ModelRequestException e) when (e.Kind == ModelErrorKind.RefusedParameter)
         {
-            console.Error($"error: {e.Message} The run stopped at the first refusal: no request was started after it, and every answer and verdict received is stored; {afterRefusal}.");
+            console.Error($"error: {e.Message} The run stopped at the first refusal: no request was started after it, and every answer and verdict received is stored; {AfterRefusal()}.");
             return ExitCodes.InputError;
         }
         var contents = run.Store.Read();

@@ -20,5 +20,8 @@ public static class RunEvents
     /// <summary>An answer longer than <see cref="AnswerCap.StoredChars"/> was cut before it was stored and judged.</summary>
     public const string AnswerCut = "answer-cut";
 
+    /// <summary>The run's settings were replaced before it stored any result (a command with other flags on an empty run directory).</summary>
+    public const string SettingsChanged = "settings-changed";
+
     public const string BatchSubmitted = "batch-submitted", BatchEnded = "batch-ended", BatchLost = "batch-lost";
 }

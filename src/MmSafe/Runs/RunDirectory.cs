@@ -4,7 +4,8 @@ namespace MmSafe.Runs;
 
 /// <summary>
 /// A run directory held by this process: its lock and its store. A new run writes its spec and samples; an existing
-/// one is continued only by a command that would produce the same results, or refused with the differences.
+/// one is continued only by a command that would produce the same results, or refused with the differences (unless it
+/// holds no result yet: then it takes the new settings, recorded as an event).
 /// </summary>
 public sealed class RunDirectory : IDisposable
 {
@@ -35,6 +36,15 @@ public sealed class RunDirectory : IDisposable
                 return run;
             }
             var differences = existing.Differences(requested);
+            if (differences.Count > 0 && !HoldsResults(run.Store) && existing.Selection.SampleIds.SequenceEqual(requested.Selection.SampleIds))
+            {
+                // Nothing was computed under the old settings (a run stopped by its first request, say by a refused
+                // parameter): the directory takes the new ones, and says so.
+                run.Store.WriteSpec(requested);
+                run.Store.SaveAsync(new RunEvent(DateTimeOffset.UtcNow, RunEvents.SettingsChanged, "",
+                    $"settings changed before any result was stored: {string.Join("; ", differences)}")).GetAwaiter().GetResult();
+                return run;
+            }
             if (differences.Count > 0)
                 throw new InputException($"{directory}: this run directory holds a run made with other settings ({string.Join("; ", differences)}). " +
                     (remedy ?? $"Use a new --out directory, or 'mmsafe run --resume {directory}' to continue that run as it was recorded."));
@@ -48,6 +58,10 @@ public sealed class RunDirectory : IDisposable
             throw;
         }
     }
+
+    /// <summary>Whether the store holds anything computed under its settings: an answer, a verdict, a caption or a batch.</summary>
+    public static bool HoldsResults(IRunStore store) =>
+        store.Answers().Count > 0 || store.Verdicts().Count > 0 || store.Captions().Count > 0 || store.Batches().Count > 0;
 
     /// <summary>Holds an existing run (for resume and judge).</summary>
     public static RunDirectory Open(string directory) => Hold(directory, mustExist: true);

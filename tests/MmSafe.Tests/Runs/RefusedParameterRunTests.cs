@@ -1,3 +1,4 @@
+using MmSafe.Runs;
 using MmSafe.Tests.Support;
 
 namespace MmSafe.Tests.Runs;
@@ -34,7 +35,7 @@ public sealed class RefusedParameterRunTests
         Assert.Contains("pass --unset temperature", error);
         Assert.Contains("Server said: Unsupported value: 'temperature' does not support 0 with this model.", error);
         Assert.Contains("no request was started after it", error);
-        Assert.Contains("new --out directory", error);
+        Assert.Contains("nothing was stored, so the same command with the fix may use the same --out", error);
         Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal); // no stack trace
         Assert.Equal("", result.Output); // --json or not, no score of a run that stopped: stdout stays empty, the error is on stderr
 
@@ -44,6 +45,20 @@ public sealed class RefusedParameterRunTests
         Assert.Equal(2, resumed.ExitCode);
         Assert.InRange(target.Count - before, 1, Concurrency);
         Assert.Contains("refuses the parameter 'temperature'", resumed.Error);
+        if (json) return;
+
+        // The same command with the fix, in the same directory (it holds no result): it takes the new settings and runs to the end.
+        target.Responder = ReasoningServers.OpenAIReasoning(answer: b => ((FakeReply.Answer)RunFixture.Answer(b)).Content);
+        before = target.Count;
+        var fixedRun = await Support.Cli.RunAsync([.. RunArgs(data, target, judge, dir.Full("run")),
+            "--unset", "temperature,top_p", "--max-tokens-field", "max_completion_tokens", "--reasoning-allowance", "1024", "--cache", "off"]);
+        Assert.True(fixedRun.ExitCode == 0, fixedRun.Error);
+        Assert.Equal(200, target.Count - before);
+        Assert.Equal(200, judge.Count);
+        using var stored = RunDirectory.Open(dir.Full("run"));
+        Assert.Null(stored.Spec.Target.Parameters.Temperature);
+        Assert.Equal("max_completion_tokens", stored.Spec.Target.MaxTokensField);
+        Assert.Contains(stored.Store.Events(), e => e.Kind == RunEvents.SettingsChanged && e.Detail.Contains("Temperature: recorded 0, now none", StringComparison.Ordinal));
     }
 
     [Fact]

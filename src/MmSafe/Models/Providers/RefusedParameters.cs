@@ -66,6 +66,7 @@ public static partial class RefusedParameters
     {
         string? unset = endpoint.KeyFlag switch { "--api-key-env" => "--unset", "--judge-api-key-env" => "--judge-unset", _ => null };
         string? maxTokens = endpoint.KeyFlag switch { "--api-key-env" => "--max-tokens N", "--judge-api-key-env" => "--judge-max-tokens N", _ => null };
+        string? field = endpoint.KeyFlag.EndsWith("api-key-env", StringComparison.Ordinal) ? endpoint.KeyFlag.Replace("api-key-env", "max-tokens-field", StringComparison.Ordinal) : null;
         string entry = endpoint.Origin is { } origin ? $"in {origin}" : "in the model's models-file entry";
         // A model named on the command line is fixed by a flag first; a models-file entry by its own line first.
         string Either(string? flag, string line) =>
@@ -77,9 +78,9 @@ public static partial class RefusedParameters
             "temperature" or "top_p" or "seed" or "reasoning_effort" =>
                 $"to leave it unset, {Either(unset is null ? null : $"{unset} {parameter}", $"'{parameter}: unset' under parameters:")}",
             "max_tokens" when serverMessage?.Contains("max_completion_tokens", StringComparison.Ordinal) == true =>
-                $"to send the limit as max_completion_tokens, set 'max_tokens_field: max_completion_tokens' {entry}",
+                $"to send the limit as max_completion_tokens, {Either(field is null ? null : $"{field} max_completion_tokens", "'max_tokens_field: max_completion_tokens'")}",
             "max_tokens" => $"to send a smaller limit, {Either(maxTokens, "'max_tokens: N' under parameters:")}",
-            "max_completion_tokens" => $"to send the limit as max_tokens, set 'max_tokens_field: max_tokens' {entry}",
+            "max_completion_tokens" => $"to send the limit as max_tokens, {Either(field is null ? null : $"{field} max_tokens", "'max_tokens_field: max_tokens'")}",
             "n" => $"to ask for each answer in its own request, set 'choices: parallel' {entry}",
             "response_format" => $"to judge with the prompt alone, set 'structured_output: off' (or auto, which then falls back by itself) {entry}",
             "thinking" => "the thinking budget is the reasoning allowance (Anthropic: at least 1024 tokens, below the token limit); " +
