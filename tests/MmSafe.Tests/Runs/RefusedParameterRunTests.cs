@@ -8,6 +8,9 @@ public sealed class RefusedParameterRunTests
 {
     private const int Concurrency = 4;
 
+    // As many items as VLSBench has.
+    private const int Items = 2241;
+
     private static string[] RunArgs(string data, FakeModelServer target, FakeModelServer judge, string outDir) =>
         ["run", "vlsbench", "--data", data, "--model", "gpt-5-mini", "--base-url", target.BaseUrl.ToString(), "--concurrency", $"{Concurrency}",
          "--judge", "judge-model", "--judge-base-url", judge.BaseUrl.ToString(), "--judge-concurrency", $"{Concurrency}", "--out", outDir];
@@ -18,7 +21,7 @@ public sealed class RefusedParameterRunTests
     public async Task A_full_run_against_a_reasoning_model_stops_after_the_requests_in_flight_naming_temperature_and_the_flag(bool json)
     {
         using var dir = new TempDir();
-        var data = RunFixture.WriteVlsBench(dir, 200);
+        var data = RunFixture.WriteVlsBench(dir, Items);
         await using var target = await FakeModelServer.StartAsync();
         target.Responder = ReasoningServers.OpenAIReasoning();
         await using var judge = await FakeModelServer.StartAsync();
@@ -53,8 +56,8 @@ public sealed class RefusedParameterRunTests
         var fixedRun = await Support.Cli.RunAsync([.. RunArgs(data, target, judge, dir.Full("run")),
             "--unset", "temperature,top_p", "--max-tokens-field", "max_completion_tokens", "--reasoning-allowance", "1024", "--cache", "off"]);
         Assert.True(fixedRun.ExitCode == 0, fixedRun.Error);
-        Assert.Equal(200, target.Count - before);
-        Assert.Equal(200, judge.Count);
+        Assert.Equal(Items, target.Count - before);
+        Assert.Equal(Items, judge.Count);
         using var stored = RunDirectory.Open(dir.Full("run"));
         Assert.Null(stored.Spec.Target.Parameters.Temperature);
         Assert.Equal("max_completion_tokens", stored.Spec.Target.MaxTokensField);
