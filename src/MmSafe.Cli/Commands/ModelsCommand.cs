@@ -22,14 +22,18 @@ public static class ModelsCommand
         check.SetAction(async (parse, cancellationToken) =>
         {
             var file = parse.GetValue(modelsFile) is { } path ? ModelsFile.Load(path) : null;
-            var specs = new[] { target.Resolve(parse, file), judge.Resolve(parse, file) }.OfType<ModelSpec>().ToList();
+            var judgeSpec = judge.Resolve(parse, file);
+            var specs = new[] { target.Resolve(parse, file), judgeSpec }.OfType<ModelSpec>().DistinctBy(s => s.Name).ToList();
             if (specs.Count == 0) throw new InputException("no model given; pass --model NAME (and/or --judge NAME).");
             // A retry is a plain line on stderr (no logger's "info: MmSafe.Models[…]" prefix), so stdout stays the table.
             var factory = new ModelClientFactory(notices: new RetryNotices((model, detail) => console.Error($"{model}: {detail}")));
             var results = new List<ModelCheckResult>();
             foreach (var spec in specs) results.Add(await ModelCheck.RunAsync(spec, factory.Create, cancellationToken));
-            if (parse.GetValue(json)) console.WriteRaw(Json(results));
-            else Show(console, results);
+            // One models file for all of them, the judge named as the file's judge: it can be saved and used as it is.
+            IReadOnlyList<string> judges = judgeSpec is null ? [] : [judgeSpec.Name];
+            var document = ModelCheckEntry.Document(results.Select(r => r.Entry), judges);
+            if (parse.GetValue(json)) console.WriteRaw(Json(results, judges, document));
+            else Show(console, results, document);
             return ExitCodes.Success;
         });
         var command = new Command("models", "Configure and check model endpoints.");
@@ -37,7 +41,7 @@ public static class ModelsCommand
         return command;
     }
 
-    private static void Show(CliConsole console, IEnumerable<ModelCheckResult> results)
+    private static void Show(CliConsole console, IReadOnlyList<ModelCheckResult> results, string document)
     {
         foreach (var r in results)
         {
@@ -45,20 +49,21 @@ public static class ModelsCommand
             foreach (var f in r.Findings)
                 table.AddRow(new Text(f.Check), new Text(Result(f)), new Text(CliConsole.Plain(f.Note)));
             console.Out.Write(table);
-            console.Out.WriteLine("A models-file entry that works with this endpoint:");
-            foreach (var line in r.Entry.TrimEnd('\n').Split('\n')) console.Out.WriteLine(CliConsole.Plain(line));
         }
+        console.Out.WriteLine(results.Count == 1 ? "A models file that works with this endpoint:" : "A models file that works with these endpoints:");
+        foreach (var line in document.TrimEnd('\n').Split('\n')) console.Out.WriteLine(CliConsole.Plain(line));
     }
 
     private static string Result(ModelCheckFinding f) => f.Check == ModelCheck.Reasoning
         ? f.Accepted == true ? "yes" : "no"
         : f.Accepted switch { true => "accepted", false => "REFUSED", null => "-" };
 
-    private static string Json(IEnumerable<ModelCheckResult> results) => new System.Text.Json.Nodes.JsonObject
+    private static string Json(IEnumerable<ModelCheckResult> results, IReadOnlyList<string> judges, string document) => new System.Text.Json.Nodes.JsonObject
     {
         ["models"] = new System.Text.Json.Nodes.JsonArray([.. results.Select(r => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
         {
             ["name"] = r.Name,
+            ["role"] = judges.Contains(r.Name) ? "judge" : "target",
             ["provider"] = r.Provider.ToString().ToLowerInvariant(),
             ["endpoint"] = r.Endpoint,
             ["latency_ms"] = Math.Round(r.Latency.TotalMilliseconds, 1),
@@ -70,5 +75,6 @@ public static class ModelsCommand
             ["reasoning_tokens"] = r.ReasoningTokens,
             ["models_file_entry"] = r.Entry,
         })]),
+        ["models_file"] = document,
     }.ToJsonString(ReadableJson.Indented);
 }

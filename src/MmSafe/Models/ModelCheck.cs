@@ -12,7 +12,7 @@ public sealed record ModelCheckFinding(string Check, bool? Accepted, string Note
 
 /// <summary>What <c>mmsafe models check</c> found about an endpoint, and a models-file entry that works with it.</summary>
 /// <param name="ReasoningTokens">The reasoning tokens the endpoint reported for the probe's short answer (null: none reported).</param>
-/// <param name="Entry">A models-file entry (YAML, under <c>models:</c>) with the settings the findings call for.</param>
+/// <param name="Entry">A models-file entry (YAML lines that sit under <c>models:</c>) with the entry's own settings and those the findings call for.</param>
 public sealed record ModelCheckResult(string Name, ProviderKind Provider, string Endpoint, TimeSpan Latency, IReadOnlyList<ModelCheckFinding> Findings,
     bool Reasons, long? ReasoningTokens, string Entry)
 {

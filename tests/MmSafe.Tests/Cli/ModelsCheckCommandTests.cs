@@ -99,7 +99,63 @@ public sealed class ModelsCheckCommandTests
         Assert.Equal("test-model", model["name"]!.GetValue<string>());
         Assert.Equal(8, model["checks"]!.AsArray().Count);
         Assert.False(model["reasons"]!.GetValue<bool>());
-        Assert.StartsWith("models:\n  \"test-model\":\n    provider: openai\n", model["models_file_entry"]!.GetValue<string>());
+        Assert.Equal("target", model["role"]!.GetValue<string>());
+        Assert.StartsWith("  \"test-model\":\n    provider: openai\n", model["models_file_entry"]!.GetValue<string>());
+        Assert.StartsWith("models:\n  \"test-model\":\n", System.Text.Json.Nodes.JsonNode.Parse(result.Output)!["models_file"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_proposed_file_keeps_an_entrys_own_settings_and_names_the_judge_in_one_document()
+    {
+        using var dir = new TempDir();
+        await using var thinker = await FakeModelServer.StartAsync();
+        thinker.Responder = ReasoningServers.VllmThinking();
+        await using var reasoner = await FakeModelServer.StartAsync();
+        reasoner.Responder = ReasoningServers.OpenAIReasoning(reasoningTokens: 200);
+        var models = dir.File("models.yaml", $$"""
+            models:
+              qwen3-nothink:
+                model: Qwen/Qwen3-8B
+                base_url: {{thinker.BaseUrl}}
+                enable_thinking: false
+                reasoning: false
+              gpt5:
+                model: gpt-5-mini
+                base_url: {{reasoner.BaseUrl}}
+                verbosity: low
+                parameters: { top_p: unset, reasoning_effort: low, reasoning_allowance: 2048 }
+            """);
+
+        var result = await Support.Cli.RunAsync("models", "check", "--models-file", models, "--model", "qwen3-nothink", "--judge", "gpt5");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(result.Output, "^models:", System.Text.RegularExpressions.RegexOptions.Multiline));
+        Assert.Contains("judges: [\"gpt5\"]", result.Output);
+        Assert.Contains("reasoning: false", result.Output);
+        Assert.Contains("extra_body: {\"chat_template_kwargs\":{\"enable_thinking\":false}}", result.Output);
+        Assert.Contains("extra_body: {\"verbosity\":\"low\"}", result.Output);
+        Assert.Contains("parameters: { temperature: unset, top_p: unset, reasoning_effort: \"low\", reasoning_allowance: 2048 }", result.Output);
+        // What it proposes is a models file the tool reads back, with the same settings.
+        var document = string.Join('\n', result.Output.Split('\n').SkipWhile(l => !l.StartsWith("models:", StringComparison.Ordinal)));
+        var proposed = MmSafe.Models.ModelsFile.Load(dir.File("proposed.yaml", document));
+        Assert.Equal(false, proposed["qwen3-nothink"].Reasoning);
+        Assert.Equal(2048, proposed["gpt5"].Defaults.ReasoningAllowance);
+        Assert.Equal("max_completion_tokens", proposed["gpt5"].MaxTokensField);
+        Assert.Equal("gpt5", Assert.Single(MmSafe.Models.ModelsFile.Judges(dir.Full("proposed.yaml"))).Name);
+    }
+
+    [Fact]
+    public async Task An_endpoint_that_answers_html_is_described_in_words_with_what_to_check()
+    {
+        await using var server = await FakeModelServer.StartAsync();
+        server.Default = new FakeReply.Raw(200, "text/html", "<html><body>Welcome to nginx!</body></html>", []);
+        var result = await Support.Cli.RunAsync("models", "check", "--model", "m", "--base-url", server.BaseUrl.ToString());
+        Assert.NotEqual(0, result.ExitCode);
+        var error = Assert.Single(result.Error.Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Contains("the reply is not JSON (it begins \"<html><body>Welcome to nginx!", error);
+        Assert.Contains("an HTML page", error);
+        Assert.Contains("check that the base URL is the API's", error);
+        Assert.DoesNotContain("LineNumber", error);
     }
 
     [Fact]

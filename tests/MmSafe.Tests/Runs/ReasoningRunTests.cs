@@ -108,18 +108,18 @@ public sealed class ReasoningRunTests
         await using var t = target;
         await using var j = judge;
 
-        var check = await Support.Cli.RunAsync("models", "check", "--model", "gpt-5-mini", "--base-url", target.BaseUrl.ToString(), "--json");
+        var check = await Support.Cli.RunAsync("models", "check", "--model", "gpt-5-mini", "--base-url", target.BaseUrl.ToString(),
+            "--judge", "judge-vlm", "--judge-base-url", judge.BaseUrl.ToString(), "--json");
         Assert.True(check.ExitCode == 0, check.Error);
-        var entry = JsonNode.Parse(check.Output)!["models"]![0]!["models_file_entry"]!.GetValue<string>();
-        var models = dir.File("proposed.yaml", entry + $"  j:\n    model: judge-vlm\n    base_url: {judge.BaseUrl}\n");
-        int probes = target.Received.Count;
+        var models = dir.File("proposed.yaml", JsonNode.Parse(check.Output)!["models_file"]!.GetValue<string>());
+        int probes = target.Received.Count, judgeProbes = judge.Received.Count;
 
-        var run = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--models-file", models, "--model", "gpt-5-mini", "--judge", "j",
+        var run = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--models-file", models, "--model", "gpt-5-mini", "--judge", "judge-vlm",
             "--out", dir.Full("run"), "--cache", "off", "--json");
 
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Equal(3, target.Received.Count - probes); // no request refused
-        Assert.Equal(3, judge.Received.Count);
+        Assert.Equal(3, judge.Received.Count - judgeProbes);
         using var stored = RunDirectory.Open(dir.Full("run"));
         Assert.All(stored.Store.Read().Answers, a => Assert.StartsWith("Answer ", a.Text));
     }

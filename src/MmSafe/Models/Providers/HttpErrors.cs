@@ -38,6 +38,17 @@ public static class HttpErrors
             ConnectionFailed = what.StartsWith("connection", StringComparison.Ordinal),
         };
 
+    /// <summary>A 200 reply that is not a chat-completions body: said in words (what it begins with), not in the parser's.</summary>
+    public static ModelRequestException Malformed(ModelEndpoint endpoint, string body, Exception inner)
+    {
+        var flat = string.Join(' ', body.Split((char[])['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)).Trim();
+        string start = flat.Length > 60 ? flat[..60] + "…" : flat;
+        string what = inner is JsonException
+            ? $"malformed response body: the reply is not JSON (it begins \"{start}\"{(flat.StartsWith('<') ? ", an HTML page" : "")}); check that the base URL is the API's (OpenAI-compatible servers answer under /v1)"
+            : $"malformed response body: the JSON reply is not a chat completion (no 'choices'; it begins \"{start}\"); check that the base URL is the API's";
+        return new(ModelErrorKind.Transient, Secrets.Redact($"{endpoint.Model} at {endpoint.BaseUrl}: {what}", endpoint.ApiKey), inner: inner);
+    }
+
     /// <summary>True for a provider's content-policy rejection (OpenAI: code content_policy_violation / content_filter).</summary>
     public static bool IsContentPolicy(int status, string? body) =>
         status == 400 && body is not null &&

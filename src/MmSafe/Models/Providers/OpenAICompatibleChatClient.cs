@@ -77,7 +77,7 @@ public sealed class OpenAICompatibleChatClient : IChatClient
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
-            throw HttpErrors.Transport(_endpoint, "malformed response body", e);
+            throw HttpErrors.Malformed(_endpoint, body.ToString(), e);
         }
     }
 
