@@ -18,7 +18,8 @@ public static class InterchangeCommands
         };
         format.AcceptOnlyFromAmong(["official", "jsonl", .. MmSafe.Reports.Exporters.ReportExporters.All.Select(e => e.Name)]);
         var to = new Option<string>("--to") { Description = "Where to write (default: DIR/export)." };
-        var command = new Command("export", "Write a run as the authors' files, JSONL, Markdown, CSV or JSON.") { dir, format, to };
+        var judge = new Option<string>("--judge") { Description = "Whose verdicts the markdown, csv and json exports hold, for runs judged more than once (default: the run's judge)." };
+        var command = new Command("export", "Write a run as the authors' files, JSONL, Markdown, CSV or JSON.") { dir, format, to, judge };
         command.SetAction(parse =>
         {
             var path = parse.GetRequiredValue(dir);
@@ -26,7 +27,7 @@ public static class InterchangeCommands
             if (File.Exists(target)) throw new InputException($"{target}: is a file; --to names the directory to write the exported files into.");
             if (MmSafe.Reports.Exporters.ReportExporters.Find(parse.GetRequiredValue(format)) is { } exporter)
             {
-                var report = MmSafe.Reports.RunReportData.Load(path);
+                var report = MmSafe.Reports.RunReportData.Load(path, parse.GetValue(judge));
                 console.WriteRaw(CliConsole.Plain(Writing(target, () => MmSafe.Reports.Exporters.ReportExporters.Write(exporter, report, target))));
                 return ExitCodes.Success;
             }

@@ -69,6 +69,8 @@ public sealed partial class FormatMatrixTests(FormatMatrixFixture runs) : IClass
         ["export json"] = new(f => ["export", f.Siuo, "--format", "json", "--to", f.Scratch("json")], true, SiuoHeadline, f => Path.Combine(f.Scratch("json"), "report.json")),
         ["export csv"] = new(f => ["export", f.Siuo, "--format", "csv", "--to", f.Scratch("csv")], false, _ => [], f => Path.Combine(f.Scratch("csv"), "report.csv"), "item_id"),
         ["export official"] = new(f => ["export", f.Siuo, "--format", "official", "--to", f.Scratch("official")], false, _ => []),
+        ["export csv --judge (no image)"] = new(f => ["export", f.Panel, "--format", "csv", "--judge", "mock-no-image", "--to", f.Scratch("csv-judge")], false, _ => [],
+            f => Path.Combine(f.Scratch("csv-judge"), "report.csv"), "mock-no-image"),
         ["export jsonl"] = new(f => ["export", f.Panel, "--format", "jsonl", "--to", f.Scratch("jsonl")], false, _ => [], f => Path.Combine(f.Scratch("jsonl"), "samples.jsonl")),
         ["labels export"] = new(f => ["labels", "export", f.Panel, "--count", "3", "--out", f.Scratch("sheet.csv")], false, _ => [], f => f.Scratch("sheet.csv"), "human_label"),
         ["data check siuo"] = new(_ => ["data", "check", SampleData.Siuo], false, _ => [], null, "SIUO"),

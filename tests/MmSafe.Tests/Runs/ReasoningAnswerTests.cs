@@ -148,10 +148,10 @@ public sealed class ReasoningAnswerTests
             });
 
             var csv = File.ReadAllText((await Support.Cli.RunAsync("export", runDir, "--format", "csv", "--to", dir.Full("csv"))).Output.Trim()).ReplaceLineEndings("\n").Split('\n');
-            Assert.EndsWith(",outcome,reasoning,reasoning_tokens", csv[0], StringComparison.Ordinal);
+            Assert.EndsWith(",outcome,reasoning,reasoning_tokens,judge", csv[0], StringComparison.Ordinal);
             var answerRows = csv.Where(l => l.Contains(",answer,", StringComparison.Ordinal)).ToList();
             Assert.Equal(Items, answerRows.Count);
-            Assert.All(answerRows, row => Assert.EndsWith($",answered,{hostile} {ReasoningMarker},57", row, StringComparison.Ordinal));
+            Assert.All(answerRows, row => Assert.EndsWith($",answered,{hostile} {ReasoningMarker},57,", row, StringComparison.Ordinal));
             Assert.All(csv.Where(l => l.Contains(",verdict,", StringComparison.Ordinal)), row => Assert.DoesNotContain(ReasoningMarker, row, StringComparison.Ordinal));
 
             var json = JsonNode.Parse(File.ReadAllText((await Support.Cli.RunAsync("export", runDir, "--format", "json", "--to", dir.Full("json"))).Output.Trim()))!;

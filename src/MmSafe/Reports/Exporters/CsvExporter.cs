@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace MmSafe.Reports.Exporters;
 
-/// <summary>One row per answer and one per judge reply, with cells safe to open in a spreadsheet; an answer's reasoning in its own columns.</summary>
+/// <summary>One row per answer and one per reply of the judge reported (named in each verdict row), with cells safe to open in a spreadsheet; an answer's reasoning in its own columns.</summary>
 public sealed class CsvExporter : IReportExporter
 {
     public string Name => "csv";
@@ -11,7 +11,7 @@ public sealed class CsvExporter : IReportExporter
 
     public void Export(RunReportData run, TextWriter w)
     {
-        w.WriteLine("run,benchmark,item_id,category,sub_category,sample,row,aspect,text,reading,error,outcome,reasoning,reasoning_tokens");
+        w.WriteLine("run,benchmark,item_id,category,sub_category,sample,row,aspect,text,reading,error,outcome,reasoning,reasoning_tokens,judge");
         foreach (var s in run.Samples)
         {
             Row(w, run, s, "answer", "", s.Response, s.Verdict, s.Error);
@@ -21,6 +21,7 @@ public sealed class CsvExporter : IReportExporter
 
     private static void Row(TextWriter w, RunReportData run, ReportSample s, string row, string aspect, string text, string reading, string? error) =>
         w.WriteLine(string.Join(",", new[] { run.Directory, run.Spec.Benchmark, s.ItemId, s.Category, s.SubCategory ?? "", s.Sample.ToString(), row, aspect, text, reading, error ?? "", row == "answer" ? s.Outcome : "",
-            row == "answer" ? s.Reasoning ?? "" : "", row == "answer" ? s.ReasoningTokens?.ToString(CultureInfo.InvariantCulture) ?? "" : "" }
+            row == "answer" ? s.Reasoning ?? "" : "", row == "answer" ? s.ReasoningTokens?.ToString(CultureInfo.InvariantCulture) ?? "" : "",
+            row == "verdict" ? run.Judge ?? "" : "" }
             .Select(ComparisonText.Field)));
 }
