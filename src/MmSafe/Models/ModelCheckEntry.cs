@@ -35,7 +35,9 @@ public static class ModelCheckEntry
         var structured = spec.Provider == ProviderKind.OpenAI && Refused(ModelCheck.Structured) ? Middleware.StructuredOutputMode.Off : spec.StructuredOutput;
         if (structured != Middleware.StructuredOutputMode.Auto) s.Append($"    structured_output: {structured.ToString().ToLowerInvariant()}\n");
         if (spec.ImageDetail is { } detail) s.Append($"    image_detail: {detail}\n");
-        if ((spec.Reasoning ?? reasons) is var reasoning && (reasoning || spec.Reasoning is not null)) s.Append($"    reasoning: {(reasoning ? "true" : "false")}\n");
+        // Said either way when it matters: it reasons, the entry said so, or its id looks like a reasoning model's (a heuristic the check has now answered).
+        bool reasoning = spec.Reasoning ?? reasons;
+        if (reasoning || spec.Reasoning is not null || ReasoningModels.LooksLikeReasoning(spec.Model)) s.Append($"    reasoning: {(reasoning ? "true" : "false")}\n");
         // The extra body as the entry compiled it (verbosity and enable_thinking included): JSON is YAML's flow syntax.
         if (spec.ExtraBody is { } extra) s.Append($"    extra_body: {extra}\n");
         var parameters = Parameters(spec.Defaults, Refused(ModelCheck.Temperature), Refused(ModelCheck.TopP), Refused(ModelCheck.Seed),

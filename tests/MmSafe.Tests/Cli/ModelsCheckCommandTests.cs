@@ -145,6 +145,15 @@ public sealed class ModelsCheckCommandTests
     }
 
     [Fact]
+    public async Task A_model_whose_id_looks_like_a_reasoning_models_but_shows_no_reasoning_is_proposed_with_reasoning_false()
+    {
+        await using var server = await FakeModelServer.StartAsync();
+        var result = await Support.Cli.RunAsync("models", "check", "--model", "qwen3-8b", "--base-url", server.BaseUrl.ToString());
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("    reasoning: false", result.Output);
+    }
+
+    [Fact]
     public async Task An_endpoint_that_answers_html_is_described_in_words_with_what_to_check()
     {
         await using var server = await FakeModelServer.StartAsync();
