@@ -20,16 +20,7 @@ public sealed class JudgeReasoningBudgetTests
         await using var target = await FakeModelServer.StartAsync();
         await using var judge = await FakeModelServer.StartAsync();
         target.Responder = body => RunFixture.Answer(body);
-        judge.Responder = _ => new FakeReply.Raw(200, "application/json", new JsonObject
-        {
-            ["id"] = "chatcmpl-think", ["object"] = "chat.completion", ["created"] = 0, ["model"] = "judge-vlm",
-            ["choices"] = new JsonArray(new JsonObject
-            {
-                ["index"] = 0, ["finish_reason"] = "length",
-                ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = "<think>\nThe answer says this, so maybe the label is" },
-            }),
-            ["usage"] = new JsonObject { ["prompt_tokens"] = 90, ["completion_tokens"] = 128, ["total_tokens"] = 218 },
-        }.ToJsonString(), []);
+        judge.Responder = ReasoningServers.UnclosedThink;
         var models = dir.File("models.yaml", $"""
             models:
               t:
