@@ -28,8 +28,10 @@ public static class EvalCommand
             var eval = EvalFile.Load(parse.GetRequiredValue(file)).Only(parse.GetValue(models), parse.GetValue(benchmarks));
             var cells = eval.Cells();
             // Drops an earlier session recorded apply to every cell of their model again, so the file runs on as it was left.
-            var drops = eval.DropRefusedParameters ? new ParameterDrops(RecordedSpecs(cells)) : null;
-            var specs = Specs(eval, cells).Select(s => (drops?.Apply(s.Spec) ?? s.Spec, s.Samples)).ToList();
+            var recorded = eval.DropRefusedParameters ? RecordedSpecs(cells).ToList() : [];
+            var drops = eval.DropRefusedParameters ? new ParameterDrops(recorded.OfType<RunSpec>()) : null;
+            // A cell made before a drop keeps the settings it was made with: running the file again resumes it, not refuses it.
+            var specs = Specs(eval, cells).Select((s, i) => (drops?.Resume(s.Spec, recorded[i]) ?? s.Spec, s.Samples)).ToList();
             // Everything the file can get wrong is checked before a cell's directory is made, in a dry run too.
             var prices = eval.Prices is { } p ? PriceTable.LoadPrices(p) : null;
             var limit = Budget(eval, prices);
@@ -56,12 +58,16 @@ public static class EvalCommand
         return command;
     }
 
-    // The specs of the cells already made, read before any cell is started.
-    private static IEnumerable<RunSpec> RecordedSpecs(IReadOnlyList<EvalCell> cells)
+    // The spec of each cell already made (null for one not made yet), read before any cell is started.
+    private static IEnumerable<RunSpec?> RecordedSpecs(IReadOnlyList<EvalCell> cells)
     {
         foreach (var cell in cells)
         {
-            if (!RunStores.IsServer(cell.Directory) && !SqliteRunStore.Exists(cell.Directory)) continue;
+            if (!RunStores.IsServer(cell.Directory) && !SqliteRunStore.Exists(cell.Directory))
+            {
+                yield return null;
+                continue;
+            }
             RunSpec? spec;
             try
             {
@@ -70,9 +76,9 @@ public static class EvalCommand
             }
             catch (InputException) when (RunStores.IsServer(cell.Directory))
             {
-                continue; // a cell not made yet in the database
+                spec = null; // a cell not made yet in the database
             }
-            if (spec is not null) yield return spec;
+            yield return spec;
         }
     }
 

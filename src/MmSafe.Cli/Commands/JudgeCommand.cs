@@ -105,7 +105,8 @@ public static class JudgeCommand
             var first = spec.Judge?.Name;
             if (first is not null && first != settings.Name
                 && MmSafe.Reports.JudgePanel.Of(run.Store.Read()).Pairs.FirstOrDefault(p => p.First == first && p.Second == settings.Name) is { } drift)
-                console.Error($"drift: {settings.Name} minus {first} on the same {drift.Items} items: {Numbers.Points(-drift.Drift)} points [{Numbers.Points(-drift.DriftHigh)}, {Numbers.Points(-drift.DriftLow)}], McNemar p {Numbers.PValue(drift.PValue)}, kappa {Numbers.Points(drift.Kappa.Value)}; 'mmsafe agreement {path}' shows the panel.");
+                console.Error(drift.Undefined ? $"drift: {settings.Name} minus {first}: {MmSafe.Reports.JudgePair.NoSharedItem}; 'mmsafe agreement {path}' shows the panel."
+                    : $"drift: {settings.Name} minus {first} on the same {drift.Items} items: {Numbers.Points(-drift.Drift)} points [{Numbers.Points(-drift.DriftHigh)}, {Numbers.Points(-drift.DriftLow)}], McNemar p {Numbers.PValue(drift.PValue)}, kappa {Numbers.Points(drift.Kappa.Value)}; 'mmsafe agreement {path}' shows the panel.");
             return exit;
         });
         return command;

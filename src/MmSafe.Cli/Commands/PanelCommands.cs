@@ -78,7 +78,9 @@ public static class PanelCommands
 
 
 
-    private static IEnumerable<string[]> PairRows(JudgePanel panel) => panel.Pairs.Select(p => new[]
+    private static IEnumerable<string[]> PairRows(JudgePanel panel) => panel.Pairs.Select(p => p.Undefined
+        ? [p.First, p.Second, "0", "n/a", "n/a", JudgePair.NoSharedItem, "n/a", "n/a"]
+        : new[]
     {
         p.First, p.Second, p.Items.ToString(CultureInfo.InvariantCulture), ScoreTables.Format(p.Agreement), Numbers.Kappa(p.Kappa),
         $"{Numbers.Points(p.Drift)} [{Numbers.Points(p.DriftLow)}, {Numbers.Points(p.DriftHigh)}]", Numbers.PValue(p.PValue), Numbers.Points(p.MinimumDetectable),

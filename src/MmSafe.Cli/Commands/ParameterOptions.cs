@@ -17,9 +17,10 @@ public sealed class ParameterOptions
         string who = role ?? "target";
         Temperature = new Option<string>($"{prefix}temperature") { Description = $"Override the protocol's temperature for the {who}: a number from 0 to 2, or 'unset' (also 'default') to send none." };
         MaxTokens = new Option<int?>($"{prefix}max-tokens") { Description = $"Override the protocol's max_tokens (the answer's limit) for the {who}." };
-        Unset = new Option<string>($"{prefix}unset")
+        // Repeatable: '--unset temperature --unset top_p' is the same as '--unset temperature,top_p'.
+        Unset = new Option<string[]>($"{prefix}unset")
         {
-            Description = $"Comma-separated parameters to leave unset for the {who}, even over the protocol ({string.Join(", ", GenerationParameters.Names)}); recorded as a deviation.",
+            Description = $"Comma-separated parameters to leave unset for the {who}, even over the protocol ({string.Join(", ", GenerationParameters.Names)}); may be repeated; recorded as a deviation.",
         };
         ReasoningEffort = new Option<string>($"{prefix}reasoning-effort")
         {
@@ -35,7 +36,7 @@ public sealed class ParameterOptions
 
     public Option<int?> MaxTokens { get; }
 
-    public Option<string> Unset { get; }
+    public Option<string[]> Unset { get; }
 
     public Option<string> ReasoningEffort { get; }
 
@@ -60,7 +61,7 @@ public sealed class ParameterOptions
     public GenerationParameters Read(ParseResult parse)
     {
         var unset = new List<string>();
-        foreach (var name in (parse.GetValue(Unset) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var name in string.Join(',', parse.GetValue(Unset) ?? []).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var known = GenerationParameters.Names.FirstOrDefault(n => n.Equals(name, StringComparison.OrdinalIgnoreCase))
                 ?? throw new InputException($"{Unset.Name}: '{name}' is not a parameter; expected {string.Join(", ", GenerationParameters.Names)}" +

@@ -54,7 +54,7 @@ internal static class RunSession
             return ExitCodes.ModelUnavailable;
         }
         if (score.Completeness.IsComplete) return ExitCodes.Success;
-        console.Error($"error: the scores are incomplete: {score.Completeness.Describe()} (the answers not scored are listed with their reasons). " +
+        console.Error($"error: the scores are incomplete: {score.Completeness.Describe()}{(score.UnscoredAnswers.Count > 0 ? " (the answers not scored are listed with their reasons)" : "")}. " +
             (score.Completeness.Resumable ? $"What was received is stored; {again} asks again for the rest." : "Everything was asked and is stored; asking again would not change it."));
         return ExitCodes.ModelUnavailable;
     }

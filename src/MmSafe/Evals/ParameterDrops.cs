@@ -66,13 +66,40 @@ public sealed class ParameterDrops
         }
     }
 
+    /// <summary>
+    /// The spec a cell is started with when the file is run again: <paramref name="requested"/> with the drops applied,
+    /// except for a model whose <paramref name="recorded"/> settings are those it had before the drop (the cell was made,
+    /// and perhaps finished, before the refusal came): that model keeps its record, which <see cref="Adopt"/> brings
+    /// up to the drops later when the cell holds nothing that model made with the parameter.
+    /// </summary>
+    public RunSpec Resume(RunSpec requested, RunSpec? recorded)
+    {
+        var applied = Apply(requested);
+        if (recorded is null) return applied;
+        ModelSettings Keep(ModelSettings before, ModelSettings after, ModelSettings? record) => record is not null && record == before ? before : after;
+        return applied with
+        {
+            Target = Keep(requested.Target, applied.Target, recorded.Target),
+            Judges = [.. requested.Judges.Zip(applied.Judges, (before, after) => Keep(before, after, recorded.FindJudge(before.Name)))],
+        };
+    }
+
     private ModelSettings Apply(ModelSettings model)
     {
-        var drops = Of(model.Name);
+        // Only a parameter the model would send is dropped: a cell whose protocol never sends it is untouched.
+        var drops = Of(model.Name).Where(p => Sends(model.Parameters, p) || model.Dropped?.Contains(p) == true).ToList();
         if (drops.Count == 0 || model.Dropped is { } recorded && drops.All(recorded.Contains)) return model;
         var all = (model.Dropped ?? []).Union(drops).ToList();
         return model with { Parameters = model.Parameters.With(new GenerationParameters(Unset: all)), Dropped = all };
     }
+
+    private static bool Sends(GenerationParameters parameters, string name) => name switch
+    {
+        "temperature" => parameters.Temperature is not null,
+        "top_p" => parameters.TopP is not null,
+        "seed" => parameters.Seed is not null,
+        _ => false,
+    };
 
     private static IEnumerable<string> Changed(RunSpec before, RunSpec after) =>
         before.Judges.Prepend(before.Target).Zip(after.Judges.Prepend(after.Target)).Where(p => p.First != p.Second).Select(p => p.First.Name);

@@ -11,7 +11,14 @@ public sealed record JudgeRate(string Judge, string Model, bool SeesImage, Rate 
 /// (first minus second, percentage points, paired 95% interval, exact McNemar p) with the minimum detectable difference.
 /// </summary>
 public sealed record JudgePair(string First, string Second, int Items, Rate Agreement, Estimate Kappa, double Drift, double DriftLow, double DriftHigh,
-    double PValue, double MinimumDetectable);
+    double PValue, double MinimumDetectable)
+{
+    /// <summary>What every format shows in place of the figures of a pair with no item both scored (they would read as a real 0).</summary>
+    public const string NoSharedItem = "n/a (no item both judges scored)";
+
+    /// <summary>No item was scored by both raters: agreement, κ, drift, McNemar p and MDD are not defined.</summary>
+    public bool Undefined => Items == 0;
+}
 
 /// <summary>An item the raters did not agree on, with each rater's headline verdict.</summary>
 public sealed record Disagreement(string ItemId, string? Category, IReadOnlyDictionary<string, bool> Verdicts);

@@ -22,9 +22,12 @@ public static class PanelJson
             {
                 ["rater_a"] = p.First, ["rater_b"] = p.Second, ["items"] = p.Items,
                 ["agreement"] = RateNode(p.Agreement),
-                ["kappa"] = EstimateNode(p.Kappa),
-                ["drift_points"] = Numbers.Value(p.Drift), ["drift_ci95"] = new JsonArray(Numbers.Value(p.DriftLow), Numbers.Value(p.DriftHigh)),
-                ["mcnemar_p"] = Numbers.Value(p.PValue), ["mdd_points"] = Numbers.Value(p.MinimumDetectable),
+                ["kappa"] = p.Undefined ? null : EstimateNode(p.Kappa),
+                // Over no shared item the figures are not defined: null, with the reason, never a 0 that reads as a result.
+                ["drift_points"] = p.Undefined ? null : Numbers.Value(p.Drift),
+                ["drift_ci95"] = p.Undefined ? null : new JsonArray(Numbers.Value(p.DriftLow), Numbers.Value(p.DriftHigh)),
+                ["mcnemar_p"] = p.Undefined ? null : Numbers.Value(p.PValue), ["mdd_points"] = p.Undefined ? null : Numbers.Value(p.MinimumDetectable),
+                ["note"] = p.Undefined ? JudgePair.NoSharedItem : null,
             })]),
             ["fleiss_kappa"] = panel.Fleiss is { } f ? EstimateNode(f) : null,
             ["fleiss_items"] = panel.FleissItems,

@@ -11,10 +11,13 @@ public static class ModelDeviations
     public static IEnumerable<string> Of(string who, GenerationParameters protocol, ModelSettings model)
     {
         var sent = model.Parameters;
-        if (protocol.Temperature != sent.Temperature) yield return $"{who} temperature {S(sent.Temperature)} (protocol: {S(protocol.Temperature)})";
-        if (protocol.TopP != sent.TopP) yield return $"{who} top_p {S(sent.TopP)} (protocol: {S(protocol.TopP)})";
+        // A parameter dropped because the endpoint refused it is one line, saying why it was not sent.
+        string Value(string name, object? value) =>
+            value is null && model.Dropped?.Contains(name) == true ? "not sent: dropped because the endpoint refused it" : S(value);
+        if (protocol.Temperature != sent.Temperature) yield return $"{who} temperature {Value("temperature", sent.Temperature)} (protocol: {S(protocol.Temperature)})";
+        if (protocol.TopP != sent.TopP) yield return $"{who} top_p {Value("top_p", sent.TopP)} (protocol: {S(protocol.TopP)})";
         if (protocol.MaxTokens != sent.MaxTokens) yield return $"{who} max_tokens {S(sent.MaxTokens)} (protocol: {S(protocol.MaxTokens)})";
-        if (protocol.Seed != sent.Seed) yield return $"{who} seed {S(sent.Seed)} (protocol: {S(protocol.Seed)})";
+        if (protocol.Seed != sent.Seed) yield return $"{who} seed {Value("seed", sent.Seed)} (protocol: {S(protocol.Seed)})";
         if (protocol.SystemPrompt != sent.SystemPrompt)
             yield return $"{who} system prompt {(sent.SystemPrompt is null ? "not sent" : $"\"{sent.SystemPrompt}\"")} (protocol: {(protocol.SystemPrompt is null ? "none" : $"\"{protocol.SystemPrompt}\"")})";
         if (sent.ReasoningAllowance is { } allowance && allowance != protocol.ReasoningAllowance)
@@ -28,7 +31,7 @@ public static class ModelDeviations
                 : $"{who} reasoning allowance {allowance} tokens on top of {answer} (token limit sent: {S(limit)}; protocol: {S(protocol.MaxTokens)})";
         }
         if (sent.ReasoningEffort != protocol.ReasoningEffort)
-            yield return $"{who} reasoning_effort {sent.ReasoningEffort ?? "not sent"} (protocol: {protocol.ReasoningEffort ?? "none"})";
+            yield return $"{who} reasoning_effort {sent.ReasoningEffort ?? "not sent"} (protocol: {protocol.ReasoningEffort ?? "not sent"})";
         if (model.ExtraBody is { } extra) yield return $"{who} sends extra body fields: {Fields(extra)}";
     }
 

@@ -70,6 +70,9 @@ public static class RunScoring
         if (deviations.Count > 0) warnings.Add($"Not the official protocol: {string.Join("; ", deviations)}.");
         int spent = answers.Count(a => !a.Failed && a.Kind == CompletionKind.ReasoningOnly);
         if (spent > 0) warnings.Add(ReasoningBudgetSpent(spent));
+        // A judge's verdicts emptied the same way are otherwise only "unreadable" in the tables: say why, and the fix.
+        foreach (var emptied in verdicts.Where(v => !v.Failed && v.Kind == CompletionKind.ReasoningOnly).GroupBy(v => v.Judge).OrderBy(g => g.Key, StringComparer.Ordinal))
+            warnings.Add(JudgeReasoningBudgetSpent(emptied.Key, emptied.Count()));
         if (!completeness.IsComplete)
             warnings.Add($"Incomplete run: {completeness.Describe()}" + (completeness.Resumable ? $"; resume with 'mmsafe run --resume {run.Directory}'." : "."));
         if (sheet.Headline.Undecided > 0)
@@ -81,6 +84,12 @@ public static class RunScoring
     public static string ReasoningBudgetSpent(int answers) =>
         $"{answers} {(answers == 1 ? "answer was" : "answers were")} emptied by the token budget spent on hidden reasoning (finish_reason length); " +
         "give the model room with --reasoning-allowance N (or reasoning_effort: low in the models file); the allowance is recorded as a deviation.";
+
+    /// <summary>What to say of a judge's verdicts emptied by hidden reasoning: how many, why, and how to give the judge room.</summary>
+    public static string JudgeReasoningBudgetSpent(string judge, int verdicts) =>
+        $"{verdicts} {(verdicts == 1 ? "verdict" : "verdicts")} of judge {judge} {(verdicts == 1 ? "was" : "were")} emptied by the judge's token budget spent on hidden reasoning " +
+        "(finish_reason length) and could not be read; give the judge room with --judge-reasoning-allowance N (or reasoning_effort: low in the models file); " +
+        "the allowance is recorded as a deviation.";
 
     /// <summary>Tokens the run's stored answers and verdicts used, and their cost when the run has prices for every model.</summary>
     public static (long Tokens, decimal? Usd) Spend(RunContents run)

@@ -113,12 +113,12 @@ public sealed record RunSpec(
         if (Selection.SampleIds.Count != Selection.DatasetItems)
             list.Add($"{Selection.SampleIds.Count} of {Selection.DatasetItems} items" + (Selection.Shard is { } shard ? $" (shard {shard}; 'mmsafe merge' joins the shards)" : ""));
         list.AddRange(ModelDeviations.Of("target", protocol.Target, Target));
-        list.AddRange(DroppedDeviations("target", Target));
+        list.AddRange(DroppedDeviations("target", protocol.Target, Target));
         if (Target.ImageDetail is { } detail) list.Add($"target image detail '{detail}' (protocol: none sent)");
         foreach (var judge in Judges)
         {
             list.AddRange(ModelDeviations.Of($"judge {judge.Name}", protocol.Judge, judge));
-            list.AddRange(DroppedDeviations($"judge {judge.Name}", judge));
+            list.AddRange(DroppedDeviations($"judge {judge.Name}", protocol.Judge, judge));
             if (!judge.SeesImage) list.Add($"judge {judge.Name} without the image (protocol: the judge sees it)");
             if (protocol.JudgeFormat is not null && judge.StructuredOutput == nameof(StructuredOutputMode.Off))
                 list.Add($"judge {judge.Name} without structured output (protocol: json_schema)");
@@ -126,6 +126,9 @@ public sealed record RunSpec(
         return list;
     }
 
-    private static IEnumerable<string> DroppedDeviations(string who, ModelSettings model) =>
-        (model.Dropped ?? []).Select(p => $"{who} {p} dropped because the endpoint refused it (drop_refused_parameters)");
+    // A drop the protocol's own value already shows (ModelDeviations says "not sent: dropped …") is not listed twice; one
+    // the protocol would not have sent either (the models file asked for it) is still said, so the record is complete.
+    private static IEnumerable<string> DroppedDeviations(string who, GenerationParameters protocol, ModelSettings model) =>
+        (model.Dropped ?? []).Where(p => p switch { "temperature" => protocol.Temperature is null, "top_p" => protocol.TopP is null, "seed" => protocol.Seed is null, _ => true })
+            .Select(p => $"{who} {p} not sent: dropped because the endpoint refused it (protocol: not sent)");
 }

@@ -107,19 +107,19 @@ public sealed partial class DropRefusedParametersTests
 
         var score = await Support.Cli.RunAsync("score", dir.Full("evals/vlsbench/gpt5/official"), "--json");
         var deviations = JsonNode.Parse(score.Output)!["deviations"]!.AsArray().Select(d => d!.GetValue<string>()).ToList();
-        Assert.Contains("target temperature dropped because the endpoint refused it (drop_refused_parameters)", deviations);
-        Assert.Contains("target top_p dropped because the endpoint refused it (drop_refused_parameters)", deviations);
-        Assert.Contains("target temperature not sent (protocol: 0)", deviations);
+        Assert.Contains("target temperature not sent: dropped because the endpoint refused it (protocol: 0)", deviations);
+        Assert.Contains("target top_p not sent: dropped because the endpoint refused it (protocol: 1)", deviations);
+        Assert.DoesNotContain("target temperature not sent (protocol: 0)", deviations);
         var plain = await Support.Cli.RunAsync("score", dir.Full("evals/vlsbench/plain/official"), "--json");
         Assert.DoesNotContain("dropped", plain.Output, StringComparison.Ordinal);
-        Assert.Contains("temperature dropped because the endpoint refused it", File.ReadAllText(dir.Full("evals/leaderboard.md")));
+        Assert.Contains("temperature not sent: dropped because the endpoint refused it", File.ReadAllText(dir.Full("evals/leaderboard.md")));
 
         int before = servers.Reasoning.Count + servers.Plain.Count + servers.Judge.Count;
         var again = await Support.Cli.RunAsync("eval", file);
         Assert.True(again.ExitCode == 0, again.Error);
         Assert.Equal(before, servers.Reasoning.Count + servers.Plain.Count + servers.Judge.Count);
         Assert.DoesNotContain("note: gpt5 refused", again.Error, StringComparison.Ordinal);
-        Assert.Contains("note: cells depart from the official protocol: target temperature dropped because the endpoint refused it", again.Error);
+        Assert.Contains("note: cells depart from the official protocol: target temperature not sent: dropped because the endpoint refused it", again.Error);
     }
 
     [GeneratedRegex(@"Instruction (\d+)")]

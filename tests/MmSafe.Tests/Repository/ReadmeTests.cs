@@ -34,4 +34,14 @@ public sealed class ReadmeTests
         }
         Assert.Contains("exact fractions k/2244, computed on 2,244 items, three more than the\n2,241 released", Readme);
     }
+
+    // eval exits 2 when a cell fails on a configuration error (DropRefusedParametersTests holds the code to it); the README said 0 or 3 only.
+    [Fact]
+    public void The_eval_section_gives_exit_2_for_a_cell_that_could_not_run()
+    {
+        int start = Readme.IndexOf("`mmsafe eval eval.yaml` continues", StringComparison.Ordinal);
+        Assert.True(start >= 0, "the README's eval section moved");
+        var exit = Readme[start..Readme.IndexOf("`mmsafe eval examples/eval.yaml`", start, StringComparison.Ordinal)];
+        Assert.Contains("2 when a cell could not run because of a configuration error", exit.ReplaceLineEndings(" "));
+    }
 }

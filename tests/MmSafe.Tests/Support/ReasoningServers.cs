@@ -93,6 +93,21 @@ public static class ReasoningServers
     };
 
     /// <summary>
+    /// A thinking model behind vLLM without a reasoning parser whose budget runs out mid-thought: the content is an
+    /// unclosed <c>&lt;think&gt;</c> and finish_reason is length, so nothing is left to read.
+    /// </summary>
+    public static FakeReply UnclosedThink(JsonNode? body) => Json(new JsonObject
+    {
+        ["id"] = "chatcmpl-think", ["object"] = "chat.completion", ["created"] = 0, ["model"] = Model(body),
+        ["choices"] = new JsonArray(new JsonObject
+        {
+            ["index"] = 0, ["finish_reason"] = "length",
+            ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = $"<think>\nThe answer says this, so maybe the label is {ReasoningMarker}" },
+        }),
+        ["usage"] = new JsonObject { ["prompt_tokens"] = 90, ["completion_tokens"] = 128, ["total_tokens"] = 218 },
+    });
+
+    /// <summary>
     /// Anthropic's Messages API with extended thinking: when the request carries <c>thinking: {type: enabled, budget_tokens}</c>
     /// the reply starts with a <c>thinking</c> block (with its signature), then the text; a temperature other than 1
     /// with thinking on is refused as Anthropic refuses it.

@@ -18,7 +18,9 @@ internal static class PanelSection
             html.Append($"<tr><td>{E(j.Judge)}</td><td>{E(j.Model)}</td><td>{(j.SeesImage ? "yes" : "no")}</td><td>{Pct(j.Headline.Percent)} [{Pct(j.Headline.Low)}, {Pct(j.Headline.High)}]</td></tr>");
         html.Append("</table><table><tr><th>Rater A</th><th>Rater B</th><th>Items</th><th>Agree % [95% CI]</th><th>Cohen's κ [95% CI]</th><th>Drift A−B (pp) [95% CI]</th><th>McNemar p</th><th>MDD</th></tr>");
         foreach (var p in panel.Pairs)
-            html.Append($"<tr><td>{E(p.First)}</td><td>{E(p.Second)}</td><td>{p.Items}</td><td>{Pct(p.Agreement.Percent)} [{Pct(p.Agreement.Low)}, {Pct(p.Agreement.High)}]</td><td>{Numbers.Kappa(p.Kappa)}</td>")
+            if (p.Undefined)
+                html.Append($"<tr><td>{E(p.First)}</td><td>{E(p.Second)}</td><td>0</td><td>n/a</td><td>n/a</td><td>{E(JudgePair.NoSharedItem)}</td><td>n/a</td><td>n/a</td></tr>");
+            else html.Append($"<tr><td>{E(p.First)}</td><td>{E(p.Second)}</td><td>{p.Items}</td><td>{Pct(p.Agreement.Percent)} [{Pct(p.Agreement.Low)}, {Pct(p.Agreement.High)}]</td><td>{Numbers.Kappa(p.Kappa)}</td>")
                 .Append($"<td>{Numbers.Points(p.Drift)} [{Numbers.Points(p.DriftLow)}, {Numbers.Points(p.DriftHigh)}]</td><td>{Numbers.PValue(p.PValue)}</td><td>{Numbers.Points(p.MinimumDetectable)}</td></tr>");
         html.Append("</table>");
         if (panel.Fleiss is { } fleiss) html.Append($"<p>Fleiss' κ over {panel.FleissItems} items rated by every judge: {Numbers.Kappa(fleiss)}</p>");
