@@ -40,6 +40,12 @@ public static class RunSpecs
     private static ModelSettings Settings(ModelSpec s, GenerationParameters parameters, string structured)
     {
         if (s.Provider == ProviderKind.Anthropic) CheckAnthropic(s, parameters);
+        // The allowance is added to the answer limit; with none, no limit is sent and the allowance would be recorded
+        // but change nothing. (Anthropic always sends max_tokens, its default answer limit being the base.)
+        else if (parameters is { ReasoningAllowance: { } allowance, MaxTokens: null })
+            throw new InputException($"{s.Name}{(s.Origin is { } origin ? $" ({origin})" : "")}: a reasoning allowance ({allowance} tokens) is added to the answer limit, " +
+                "but max_tokens is unset, so no token limit is sent and the allowance would do nothing; keep max_tokens (take it out of --unset / --judge-unset, " +
+                "or give parameters: { max_tokens: N } in the models file) or leave the reasoning allowance out.");
         return new(s.Name, s.Provider.ToString(), s.Model, s.Provider == ProviderKind.Mock ? null : s.EffectiveBaseUrl.ToString(), s.ApiKeyEnv,
             s.Provider == ProviderKind.Anthropic ? parameters with { Seed = null } : parameters, s.ImageDetail,
             s.Provider == ProviderKind.Anthropic ? "max_tokens" : s.EffectiveMaxTokensField, s.Choices.ToString(), structured, ExtraBody: s.ExtraBody);
