@@ -79,7 +79,7 @@ public sealed class ReviewedSettingsTests
         var models = dir.File("models.yaml", "models:\n  j:\n    provider: mock\n    model: mock\n    parameters: { max_tokens: unset, reasoning_allowance: 100 }\n");
         var result = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--models-file", models, "--model", "mock", "--judge", "j", "--out", dir.Full("run"), "--dry-run");
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains($"j (models file {models}, entry 'j'): a reasoning allowance (100 tokens) is added to the answer limit, but max_tokens is unset", result.Error);
+        Assert.Contains($"judge j (models file {models}, entry 'j'): a reasoning allowance (100 tokens) is added to the answer limit, but max_tokens is unset", result.Error);
     }
 
     [Theory]
