@@ -101,8 +101,14 @@ internal static partial class YamlFile
         if (unknown.Success && typeof(YamlFile).Assembly.GetType(unknown.Groups["t"].Value) is { } type)
         {
             var fields = Fields(type).ToList();
-            var guess = Closest(unknown.Groups["p"].Value, fields);
-            return $"unknown field '{unknown.Groups["p"].Value}'; expected one of {string.Join(", ", fields)}" + (guess is null ? "" : $"; did you mean '{guess}'?");
+            var key = unknown.Groups["p"].Value;
+            var message = $"unknown field '{key}'; expected one of {string.Join(", ", fields)}";
+            // A decoding parameter written beside the entry's fields instead of under its parameters: map ("max_tokens"
+            // is not a misspelt max_tokens_field).
+            if (fields.Contains("parameters") && Models.GenerationParameters.Names.Contains(key))
+                return $"{message}; it goes under parameters: (parameters: {{ {key}: {ParameterValue(text, (int)e.Start.Index)} }})";
+            var guess = Closest(key, fields);
+            return message + (guess is null ? "" : $"; did you mean '{guess}'?");
         }
         var shape = WrongNode().Match(e.Message);
         if (shape.Success)
@@ -147,6 +153,17 @@ internal static partial class YamlFile
         while (i >= 0 && (char.IsLetterOrDigit(text[i]) || text[i] is '_' or '-' or '.' or '/' or '"' or '\'')) i--;
         var key = text[(i + 1)..(last + 1)].Trim('"', '\'');
         return key.Length == 0 || end <= 0 ? null : key;
+    }
+
+    // The value written after the key that starts at index, for an example; "…" when there is none to show.
+    private static string ParameterValue(string text, int index)
+    {
+        int colon = index < 0 || index >= text.Length ? -1 : text.IndexOf(':', index);
+        if (colon < 0) return "…";
+        int start = colon + 1;
+        while (start < text.Length && text[start] is ' ' or '\t') start++;
+        var value = ValueAt(text, start);
+        return value.Length == 0 || value is "[" or "{" ? "…" : value;
     }
 
     // The value as written, up to the end of its line, a comment or the end of a flow item.

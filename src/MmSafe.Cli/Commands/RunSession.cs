@@ -55,7 +55,11 @@ internal static class RunSession
         }
         if (score.Completeness.IsComplete) return ExitCodes.Success;
         console.Error($"error: the scores are incomplete: {score.Completeness.Describe()}{(score.UnscoredAnswers.Count > 0 ? " (the answers not scored are listed with their reasons)" : "")}. " +
-            (score.Completeness.Resumable ? $"What was received is stored; {again} asks again for the rest." : "Everything was asked and is stored; asking again would not change it."));
+            (score.Completeness.Resumable ? $"What was received is stored; {again} asks again for the rest."
+                : "Everything was asked and is stored; asking again would not change it." + (contents.Answers.Any(a => !a.Failed && a.Kind == CompletionKind.ReasoningOnly)
+                    // The allowance changes the run's settings: the stored run keeps what it was made with, the fix is a new run.
+                    ? " To give the model room, start a new run with a new --out directory and --reasoning-allowance N (or parameters: { reasoning_effort: low } in the models file)."
+                    : "")));
         return ExitCodes.ModelUnavailable;
     }
 

@@ -62,9 +62,10 @@ internal static class ModelEntryFields
         var body = new SortedDictionary<string, JsonNode?>(StringComparer.Ordinal);
         foreach (var (key, value) in extra ?? [])
         {
-            if (Owned.Contains(key))
+            // Servers may read JSON keys without regard to case (many do): 'Temperature' would set the owned field unseen.
+            if (Owned.FirstOrDefault(o => o.Equals(key, StringComparison.OrdinalIgnoreCase)) is { } owned)
                 throw new InputException($"{where}: extra_body sets '{key}', which the tool sends itself ({string.Join(", ", Owned)}); " +
-                    (key == "reasoning_effort" ? "give it as parameters: { reasoning_effort: … }" : GenerationParameters.Names.Contains(key) ? $"give it under parameters: ({key}: unset sends none)" : "take it out") + ".");
+                    (owned == "reasoning_effort" ? "give it as parameters: { reasoning_effort: … }" : GenerationParameters.Names.Contains(owned) ? $"give it under parameters: ({owned}: unset sends none)" : "take it out") + ".");
             body[key] = Node(value);
         }
         if (provider == ProviderKind.Anthropic && (verbosity is not null || enableThinking is not null))

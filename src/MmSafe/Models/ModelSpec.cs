@@ -51,6 +51,8 @@ public sealed record GenerationParameters(double? Temperature = null, double? To
     }
 
     /// <summary>The token limit sent: the answer's limit plus the reasoning allowance (null when no limit is set).</summary>
+    /// <remarks>Derived, so never written (specs, differences, notes); a spec.json written while it was still read back loads as before.</remarks>
+    [System.Text.Json.Serialization.JsonIgnore]
     public int? SentMaxTokens => MaxTokens is { } answer ? answer + (ReasoningAllowance ?? 0) : null;
 }
 

@@ -8,14 +8,16 @@ namespace MmSafe.Models;
 public static class ReasoningModels
 {
     // Prefixes of the last path segment of the model id, lower case: OpenAI's o-series and GPT-5 family, DeepSeek-R1,
-    // QwQ, Mistral's Magistral, Qwen3 (hybrid: it thinks by default behind vLLM and SGLang).
+    // QwQ, Mistral's Magistral, Qwen3 (hybrid: it thinks by default behind vLLM and SGLang), but not its Instruct releases.
     private static readonly string[] Families = ["o1", "o3", "o4-mini", "gpt-5", "deepseek-r1", "qwq", "magistral", "qwen3"];
 
-    /// <summary>True when the model id looks like a reasoning family (o1, o3, o4-mini, gpt-5*, deepseek-r1*, qwq*, *thinking*, magistral*, qwen3*).</summary>
+    /// <summary>True when the model id looks like a reasoning family (o1, o3, o4-mini, gpt-5*, deepseek-r1*, qwq*, *thinking*, magistral*, qwen3* but not qwen3*instruct*).</summary>
     public static bool LooksLikeReasoning(string modelId)
     {
         var id = modelId[(modelId.LastIndexOf('/') + 1)..].ToLowerInvariant();
         if (id.Contains("thinking", StringComparison.Ordinal)) return true;
+        // Qwen3's Instruct releases (qwen3-vl-8b-instruct, qwen3-30b-a3b-instruct-2507) are the non-thinking half of the family.
+        if (id.StartsWith("qwen3", StringComparison.Ordinal) && id.Contains("instruct", StringComparison.Ordinal)) return false;
         // "o1" must not match "o1x", but "o1-mini" and "o3-2025-04-16" are the family.
         return Families.Any(f => id.StartsWith(f, StringComparison.Ordinal)
             && (f.Length > 2 || id.Length == f.Length || id[f.Length] is '-' or '_' or '.' or ':'));
@@ -27,8 +29,18 @@ public static class ReasoningModels
     /// <summary>The effort as sent (lower case), or null when it is not one of <see cref="Efforts"/>.</summary>
     public static string? Effort(string value) => Efforts.FirstOrDefault(e => e.Equals(value.Trim(), StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The models file's word when it says, else the heuristic.</summary>
-    public static bool IsKnown(ModelSpec spec) => spec.Reasoning ?? LooksLikeReasoning(spec.Model);
+    /// <summary>The models file's word when it says, else no when the entry turns thinking off (enable_thinking: false), else the heuristic.</summary>
+    public static bool IsKnown(ModelSpec spec) => spec.Reasoning ?? (!ThinkingTurnedOff(spec.ExtraBody) && LooksLikeReasoning(spec.Model));
+
+    /// <summary>True when the extra body sends <c>chat_template_kwargs.enable_thinking: false</c> (vLLM and SGLang's switch for hybrid models).</summary>
+    private static bool ThinkingTurnedOff(string? extraBody)
+    {
+        if (extraBody is null) return false;
+        using var json = System.Text.Json.JsonDocument.Parse(extraBody);
+        return json.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+            && json.RootElement.TryGetProperty("chat_template_kwargs", out var kwargs) && kwargs.ValueKind == System.Text.Json.JsonValueKind.Object
+            && kwargs.TryGetProperty("enable_thinking", out var thinking) && thinking.ValueKind == System.Text.Json.JsonValueKind.False;
+    }
 
     /// <summary>
     /// A warning when <paramref name="spec"/> is known to reason and <paramref name="effective"/> gives it only the

@@ -32,15 +32,20 @@ public sealed record Comparison(IReadOnlyList<LeaderboardRow> Rows, IReadOnlyLis
         var flags = new List<string>();
         foreach (var group in runs.GroupBy(r => r.Spec.Benchmark))
         {
-            void Flag(string what, Func<RunReportData, string?> key)
+            // Runs differ by key; the note shows each distinct value as the reader knows it (show).
+            void Flag(string what, Func<RunReportData, string?> key, Func<RunReportData, string>? show = null)
             {
-                var values = group.Select(key).Distinct().ToList();
-                if (values.Count > 1) flags.Add($"{group.Key}: runs use different {what} ({string.Join(", ", values.Select(v => v ?? "none"))}); their rates are not directly comparable.");
+                if (group.Select(key).Distinct().Count() < 2) return;
+                var shown = group.Select(r => show is null ? key(r) ?? "none" : show(r)).Distinct();
+                flags.Add($"{group.Key}: runs use different {what} ({string.Join("; ", shown)}); their rates are not directly comparable.");
             }
-            Flag("judges", r => r.Judge is null ? null : r.Spec.FindJudge(r.Judge)?.Model ?? r.Judge);
+            // Judges differ by the model they ask; they are named as in the Judge column, with the model when the name is not it.
+            Flag("judges", r => r.Judge is null ? null : r.Spec.FindJudge(r.Judge)?.Model ?? r.Judge,
+                r => r.Judge is null ? "none" : r.Spec.FindJudge(r.Judge) is { } j && j.Model != j.Name ? $"{r.Judge} (model {j.Model})" : r.Judge);
             Flag("protocol versions", r => r.Spec.ProtocolVersion);
             Flag("datasets (SHA-256)", r => r.Spec.DatasetSha256[..12]);
-            Flag("target settings", r => System.Text.Json.JsonSerializer.Serialize(r.Spec.Target.Parameters, ReadableJson.Compact));
+            Flag("target settings", r => System.Text.Json.JsonSerializer.Serialize(r.Spec.Target.Parameters, ReadableJson.Compact),
+                r => $"{r.Directory}: {Runs.ModelDeviations.Settings(Benchmarks.BenchmarkRegistry.Get(r.Spec.Benchmark).Protocol.Target, r.Spec.Target.Parameters)}");
             if (group.Select(r => string.Join(",", r.Spec.Selection.SampleIds)).Distinct().Count() > 1)
                 flags.Add($"{group.Key}: runs cover different items; paired tests use the items they share.");
         }

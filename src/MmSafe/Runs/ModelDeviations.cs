@@ -35,6 +35,27 @@ public static class ModelDeviations
         if (model.ExtraBody is { } extra) yield return $"{who} sends extra body fields: {Fields(extra)}";
     }
 
+    /// <summary>
+    /// A model's parameters where they depart from its role's protocol, short and comma-separated
+    /// ("temperature not sent, reasoning allowance 4096"); "the protocol's settings" when none does.
+    /// </summary>
+    public static string Settings(GenerationParameters protocol, GenerationParameters sent)
+    {
+        var parts = new List<string>();
+        void Add(string name, object? mine, object? official)
+        {
+            if (!Equals(mine, official)) parts.Add($"{name} {S(mine)}");
+        }
+        Add("temperature", sent.Temperature, protocol.Temperature);
+        Add("top_p", sent.TopP, protocol.TopP);
+        Add("max_tokens", sent.MaxTokens, protocol.MaxTokens);
+        Add("seed", sent.Seed, protocol.Seed);
+        if (sent.SystemPrompt != protocol.SystemPrompt) parts.Add(sent.SystemPrompt is null ? "system prompt not sent" : $"system prompt \"{sent.SystemPrompt}\"");
+        Add("reasoning_effort", sent.ReasoningEffort, protocol.ReasoningEffort);
+        Add("reasoning allowance", sent.ReasoningAllowance, protocol.ReasoningAllowance);
+        return parts.Count == 0 ? "the protocol's settings" : string.Join(", ", parts);
+    }
+
     /// <summary>Extra body fields as "name=value" pairs: strings bare, anything else as compact JSON.</summary>
     public static string Fields(string extraBody)
     {

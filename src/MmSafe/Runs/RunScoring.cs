@@ -64,7 +64,7 @@ public static class RunScoring
             // An item counts as scored when it has a headline verdict: all replies unreadable is "no item could be scored".
             scores.Count(s => s.Scored && s.Values.GetValueOrDefault(benchmark.Layout.Headline.Key) is not null));
 
-        var deviations = Deviations(run);
+        var deviations = Deviations(run, judge is null ? [] : majority ? null : [judge]);
         var warnings = new List<string>();
         if (spec.IsMock) warnings.Add("MOCK run: the target or the judge is the offline mock model; these numbers are not a real evaluation.");
         if (deviations.Count > 0) warnings.Add($"Not the official protocol: {string.Join("; ", deviations)}.");
@@ -83,7 +83,7 @@ public static class RunScoring
     /// <summary>What to say of answers emptied by hidden reasoning: how many, why, and how to give the model room.</summary>
     public static string ReasoningBudgetSpent(int answers) =>
         $"{answers} {(answers == 1 ? "answer was" : "answers were")} emptied by the token budget spent on hidden reasoning (finish_reason length); " +
-        "give the model room with --reasoning-allowance N (or reasoning_effort: low in the models file); the allowance is recorded as a deviation.";
+        "give the model room with --reasoning-allowance N (or parameters: { reasoning_effort: low } in the models file); the allowance is recorded as a deviation.";
 
     /// <summary>What to say of a judge's verdicts emptied by hidden reasoning: how many, why, and how to give the judge room.</summary>
     public static string JudgeReasoningBudgetSpent(string judge, int verdicts) =>
@@ -112,6 +112,8 @@ public static class RunScoring
     }
 
     /// <summary>Everything about the run that departs from the official protocol: the spec's choices and what happened while it ran.</summary>
-    public static IReadOnlyList<string> Deviations(RunContents run) =>
-        [.. run.Spec.Deviations(), .. run.Events.Where(e => e.Kind == RunEvents.StructuredOutputOff).Select(e => $"judge {e.Model} without structured output after the endpoint rejected it")];
+    /// <param name="judges">The judges in play (the one scored, or all of them for the majority); null: every judge of the run.</param>
+    public static IReadOnlyList<string> Deviations(RunContents run, IReadOnlyCollection<string>? judges = null) =>
+        [.. run.Spec.Deviations(judges), .. run.Events.Where(e => e.Kind == RunEvents.StructuredOutputOff && (judges is null || judges.Contains(e.Model)))
+            .Select(e => $"judge {e.Model} without structured output after the endpoint rejected it")];
 }

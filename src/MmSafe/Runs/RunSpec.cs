@@ -76,7 +76,7 @@ public sealed record RunSpec(
             if (a is JsonObject ao && b is JsonObject bo)
             {
                 foreach (var key in ao.Select(p => p.Key).Union(bo.Select(p => p.Key)))
-                    if (!JsonNode.DeepEquals(ao[key], bo[key])) Compare($"{what}.{key}", ao[key], bo[key]);
+                    if (!JsonNode.DeepEquals(ao[key], bo[key])) Compare(Field(what, key), ao[key], bo[key]);
                 return;
             }
             list.Add($"{what}: recorded {Show(a)}, now {Show(b)}");
@@ -98,10 +98,20 @@ public sealed record RunSpec(
         return list;
     }
 
+    // A setting as users name it in models files and flags: "target reasoning_allowance", not "target.Parameters.ReasoningAllowance".
+    private static string Field(string what, string property) => property switch
+    {
+        nameof(ModelSettings.Parameters) => what,
+        nameof(ModelSettings.SeesImage) => $"{what} sees the image",
+        nameof(ModelSettings.Dropped) => $"{what} parameters dropped",
+        _ => $"{what} {System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(property)}",
+    };
+
     private static string Show(JsonNode? node) => node is null ? "none" : node.ToJsonString(ReadableJson.Compact);
 
     /// <summary>Where this run departs from the benchmark's official protocol, in words; empty for a faithful run.</summary>
-    public IReadOnlyList<string> Deviations()
+    /// <param name="judges">The judges whose settings count (a score by one judge says nothing of another's); null: all of the run's.</param>
+    public IReadOnlyList<string> Deviations(IReadOnlyCollection<string>? judges = null)
     {
         var benchmark = BenchmarkRegistry.Get(Benchmark);
         var protocol = benchmark.Protocol;
@@ -115,7 +125,7 @@ public sealed record RunSpec(
         list.AddRange(ModelDeviations.Of("target", protocol.Target, Target));
         list.AddRange(DroppedDeviations("target", protocol.Target, Target));
         if (Target.ImageDetail is { } detail) list.Add($"target image detail '{detail}' (protocol: none sent)");
-        foreach (var judge in Judges)
+        foreach (var judge in Judges.Where(j => judges is null || judges.Contains(j.Name)))
         {
             list.AddRange(ModelDeviations.Of($"judge {judge.Name}", protocol.Judge, judge));
             list.AddRange(DroppedDeviations($"judge {judge.Name}", protocol.Judge, judge));

@@ -22,14 +22,14 @@ public static class RunSpecs
         foreach (var judge in judges) operations[judge.Name] = Operations(judge);
         if (captioner is not null) operations[captioner.Name] = Operations(captioner);
         return new RunSpec(benchmark.Name, benchmark.ProtocolVersion, RunSpec.CurrentToolVersion, data.File, data.Sha256, selection, samples,
-            Settings(target, benchmark.Protocol.Target.With(target.Defaults).With(targetFlags), "none"), settings, operations, DateTimeOffset.UtcNow, condition,
-            captioner is null ? null : Settings(captioner, Conditions.CaptionParameters.With(captioner.Defaults), "none"));
+            Settings("target", target, benchmark.Protocol.Target.With(target.Defaults).With(targetFlags), "none"), settings, operations, DateTimeOffset.UtcNow, condition,
+            captioner is null ? null : Settings("captioner", captioner, Conditions.CaptionParameters.With(captioner.Defaults), "none"));
     }
 
     /// <summary>A judge's settings for this benchmark: the protocol's judge parameters, the models file's, then the flags.</summary>
     /// <remarks>Anthropic's Messages API takes no response format, so an Anthropic judge is recorded without structured output (a deviation shown).</remarks>
     public static ModelSettings Judge(IBenchmark benchmark, ModelSpec judge, GenerationParameters? flags, bool seesImage = true) =>
-        Settings(judge, benchmark.Protocol.Judge.With(judge.Defaults).With(flags),
+        Settings("judge", judge, benchmark.Protocol.Judge.With(judge.Defaults).With(flags),
             benchmark.Protocol.JudgeFormat is null ? "none"
             : judge.Provider == ProviderKind.Anthropic ? nameof(StructuredOutputMode.Off) : judge.StructuredOutput.ToString()) with { SeesImage = seesImage };
 
@@ -37,9 +37,15 @@ public static class RunSpecs
         new(spec.Concurrency, spec.RequestsPerMinute, spec.Retry, spec.Replicas.Count == 0 ? null : [.. spec.Replicas.Select(u => u.ToString())], spec.Batch);
 
     // The record is what the wire carries: Anthropic's API has no seed, so none is recorded as sent.
-    private static ModelSettings Settings(ModelSpec s, GenerationParameters parameters, string structured)
+    private static ModelSettings Settings(string role, ModelSpec s, GenerationParameters parameters, string structured)
     {
         if (s.Provider == ProviderKind.Anthropic) CheckAnthropic(s, parameters);
+        // The allowance is added to the answer limit; with none, no limit is sent and the allowance would be recorded
+        // but change nothing. (Anthropic always sends max_tokens, its default answer limit being the base.)
+        else if (parameters is { ReasoningAllowance: { } allowance, MaxTokens: null })
+            throw new InputException($"{role} {s.Name}{(s.Origin is { } origin ? $" ({origin})" : "")}: a reasoning allowance ({allowance} tokens) is added to the answer limit, " +
+                "but max_tokens is unset, so no token limit is sent and the allowance would do nothing; keep max_tokens (take it out of --unset / --judge-unset, " +
+                "or give parameters: { max_tokens: N } in the models file) or leave the reasoning allowance out.");
         return new(s.Name, s.Provider.ToString(), s.Model, s.Provider == ProviderKind.Mock ? null : s.EffectiveBaseUrl.ToString(), s.ApiKeyEnv,
             s.Provider == ProviderKind.Anthropic ? parameters with { Seed = null } : parameters, s.ImageDetail,
             s.Provider == ProviderKind.Anthropic ? "max_tokens" : s.EffectiveMaxTokensField, s.Choices.ToString(), structured, ExtraBody: s.ExtraBody);

@@ -121,4 +121,22 @@ public sealed class ScoreSiuoGenCommandTests
         Assert.DoesNotContain("\u001b", result.Output, StringComparison.Ordinal);
         Assert.Contains("[31mred[/] [bold]x", result.Output); // markup shown literally, escape neutralised
     }
+
+    [Fact]
+    public async Task The_counts_line_names_every_kind_of_unscored_answer_for_siuo_gen_and_vlsbench()
+    {
+        const string Kinds = "unscored answers (filtered, empty, budget spent on reasoning, failed) are not judged";
+        static string Flat(string text) => string.Join(" ", text.Split(['\n', '\r'], StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()));
+        using var dir = new TempDir();
+        var file = dir.Json("judged.json", new[] { Judged(1, "a", [S("True"), S("True"), S("True")], [E("Very Effective"), E("Very Effective"), E("Very Effective")]) });
+        var siuo = await Support.Cli.RunAsync("score", "siuo-gen", file);
+        Assert.Equal(0, siuo.ExitCode);
+        Assert.Contains(Kinds, Flat(siuo.Output));
+
+        var data = RunFixture.WriteVlsBench(dir, 1);
+        Assert.Equal(0, (await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "mock", "--judge", "mock", "--out", dir.Full("run"), "--json")).ExitCode);
+        var vls = await Support.Cli.RunAsync("score", dir.Full("run"));
+        Assert.Equal(0, vls.ExitCode);
+        Assert.Contains(Kinds, Flat(vls.Output));
+    }
 }

@@ -60,6 +60,8 @@ public sealed class ReasoningModelsFileTests
     [InlineData("    parameters: { reasoning_allowance: 0 }\n", "parameters.reasoning_allowance is '0'; reasoning_allowance must be a whole number of at least 1")]
     [InlineData("    extra_body: { temperature: 1 }\n", "models.yaml: model 'm': extra_body sets 'temperature', which the tool sends itself")]
     [InlineData("    extra_body: { max_completion_tokens: 9 }\n", "extra_body sets 'max_completion_tokens', which the tool sends itself")]
+    [InlineData("    extra_body: { Temperature: 5 }\n", "extra_body sets 'Temperature', which the tool sends itself")]
+    [InlineData("    extra_body: { MAX_TOKENS: 9 }\n", "give it under parameters: (max_tokens: unset sends none)")]
     [InlineData("    extra_body: { reasoning_effort: low }\n", "give it as parameters: { reasoning_effort: … }")]
     [InlineData("    verbosity: loud\n", "verbosity 'loud' is not valid; expected low, medium or high")]
     [InlineData("    verbosity: low\n    extra_body: { verbosity: high }\n", "verbosity is given both as a field and in extra_body")]

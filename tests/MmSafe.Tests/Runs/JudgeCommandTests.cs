@@ -42,7 +42,7 @@ public sealed class JudgeCommandTests
         var again = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "target-model", "--base-url", first.BaseUrl.ToString(),
             "--judge", "judge-b", "--judge-base-url", strict.BaseUrl.ToString(), "--out", dir.Full("run"), "--json");
         Assert.Equal(2, again.ExitCode);
-        Assert.Contains("judge.Name", again.Error);
+        Assert.Contains("judge name: recorded \"judge-a\", now \"judge-b\"", again.Error);
         Assert.Equal(before, first.Count);
         // The original command still matches the run after the re-judge, and asks nothing.
         var original = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "target-model", "--base-url", first.BaseUrl.ToString(),

@@ -57,13 +57,15 @@ public sealed class ReasoningBudgetTests
             Assert.All(target.Received, r => Assert.Equal(128, r.Body!["max_completion_tokens"]!.GetValue<int>()));
             Assert.Equal(0, judge.Count);
             string line = $"{Items} answers were emptied by the token budget spent on hidden reasoning (finish_reason length); give the model room with " +
-                "--reasoning-allowance N (or reasoning_effort: low in the models file); the allowance is recorded as a deviation.";
+                "--reasoning-allowance N (or parameters: { reasoning_effort: low } in the models file); the allowance is recorded as a deviation.";
             Assert.Equal(1, run.Output.Split('\n').Count(l => l.Contains(line, StringComparison.Ordinal)));
             Assert.Contains($"Outcomes: {Spent} {Items};", run.Output, StringComparison.Ordinal);
             // Nothing scored, and nothing a resume would change: the run says so rather than suggesting one.
             Assert.Equal(3, run.ExitCode);
             Assert.Contains("no item could be scored", run.Error, StringComparison.Ordinal);
             Assert.DoesNotContain("asks again for the rest", run.Error, StringComparison.Ordinal);
+            // ...but points to what would: a new run with room for the reasoning.
+            Assert.Contains("asking again would not change it. To give the model room, start a new run with a new --out directory and --reasoning-allowance N", run.Error, StringComparison.Ordinal);
             Assert.DoesNotContain("resume with", run.Output, StringComparison.Ordinal);
 
             using (var store = RunStores.OpenRead(dir.Full("run")))

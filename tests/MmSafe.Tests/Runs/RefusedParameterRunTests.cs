@@ -61,7 +61,7 @@ public sealed class RefusedParameterRunTests
         using var stored = RunDirectory.Open(dir.Full("run"));
         Assert.Null(stored.Spec.Target.Parameters.Temperature);
         Assert.Equal("max_completion_tokens", stored.Spec.Target.MaxTokensField);
-        Assert.Contains(stored.Store.Events(), e => e.Kind == RunEvents.SettingsChanged && e.Detail.Contains("Temperature: recorded 0, now none", StringComparison.Ordinal));
+        Assert.Contains(stored.Store.Events(), e => e.Kind == RunEvents.SettingsChanged && e.Detail.Contains("target temperature: recorded 0, now none; target top_p: recorded 1, now none", StringComparison.Ordinal));
     }
 
     [Fact]

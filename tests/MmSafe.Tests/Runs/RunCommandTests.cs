@@ -96,7 +96,7 @@ public sealed class RunCommandTests
         var other = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "mock/other", "--judge", "mock", "--out", dir.Full("run"));
         Assert.Equal(2, other.ExitCode);
         Assert.Contains("made with other settings", other.Error);
-        Assert.Contains("target.Model", other.Error);
+        Assert.Contains("target model: recorded", other.Error);
     }
 
     [Fact]

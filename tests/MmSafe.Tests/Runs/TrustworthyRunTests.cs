@@ -191,7 +191,7 @@ public sealed class TrustworthyRunTests
 
         var changed = await Support.Cli.RunAsync([.. first.Select(a => a == "0.7" ? "0.2" : a)]);
         Assert.Equal(2, changed.ExitCode);
-        Assert.Contains("target.Parameters.Temperature: recorded 0.7, now 0.2", changed.Error);
+        Assert.Contains("target temperature: recorded 0.7, now 0.2", changed.Error);
         var resumeWithFlags = await Support.Cli.RunAsync("run", "--resume", dir.Full("run"), "--temperature", "1");
         Assert.Equal(2, resumeWithFlags.ExitCode);
         Assert.Contains("--temperature", resumeWithFlags.Error);

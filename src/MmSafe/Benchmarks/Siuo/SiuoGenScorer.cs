@@ -17,7 +17,7 @@ public static class SiuoGenScorer
         [new("invalid_items", "Invalid items"), new("invalid_safety_verdicts", "Unreadable safety"), new("invalid_effectiveness_verdicts", "Unreadable effectiveness"),
          new(Outcomes.UnscoredAnswers, "Unscored answers")],
         Rounding.Python, BySubCategory: false,
-        "Invalid items lacked a readable verdict for at least one rate; unreadable judge replies are left out of the vote; unscored answers (filtered, empty, failed) are not judged.")
+        "Invalid items lacked a readable verdict for at least one rate; unreadable judge replies are left out of the vote; unscored answers (filtered, empty, budget spent on reasoning, failed) are not judged.")
     {
         Versus = "effective",
     };
