@@ -37,6 +37,22 @@ public static class CliApp
             _ => "as the expected kind of value",
         });
 
+    // The library's message names the value, not always the flag it was given to: name the flag first.
+    private static string Named(System.CommandLine.Parsing.ParseError error)
+    {
+        var message = Friendly(error.Message);
+        message = System.Text.RegularExpressions.Regex.Replace(message, @"Must be one of:\s*(.*)$",
+            m => "Expected one of " + string.Join(", ", m.Groups[1].Value.Split((char[])[' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries)) + ".",
+            System.Text.RegularExpressions.RegexOptions.Singleline);
+        string? name = error.SymbolResult switch
+        {
+            System.CommandLine.Parsing.OptionResult o => o.Option.Name,
+            System.CommandLine.Parsing.ArgumentResult { Parent: System.CommandLine.Parsing.OptionResult o } => o.Option.Name,
+            _ => null,
+        };
+        return name is null || message.Contains(name, StringComparison.Ordinal) ? message : $"{name}: {message}";
+    }
+
     /// <summary>The first option or argument given an empty (or blank) value, by name; null when there is none.</summary>
     internal static string? EmptyValue(ParseResult parse)
     {
@@ -77,7 +93,7 @@ public static class CliApp
         var parseResult = BuildRoot(console).Parse(args);
         if (parseResult.Errors.Count > 0)
         {
-            foreach (var parseError in parseResult.Errors) console.Error($"error: {Friendly(parseError.Message)}");
+            foreach (var parseError in parseResult.Errors) console.Error($"error: {Named(parseError)}");
             console.Error("Run 'mmsafe --help' for usage.");
             return ExitCodes.InputError;
         }

@@ -279,6 +279,9 @@ public static class EvalCommand
             Cost(plans.All(x => x.Cost is not null) ? plans.Sum(x => x.Cost) : null, plans.SelectMany(x => x.Unpriced))],
             bold: true);
         table.Write(console.Out);
+        // As run --dry-run warns: a model known to reason with only the protocol's budget, once per model and role.
+        foreach (var warning in cells.Zip(specs).SelectMany(p => PlanWarnings.Reasoning(p.Second.Spec, p.First.Model, eval.Judges)).Distinct())
+            console.Error($"warning: {warning}");
         if (eval.Prices is { } file && plans.SelectMany(x => x.Unpriced).Distinct().ToList() is { Count: > 0 } missing)
             console.Error($"note: {PriceFile.NoPrice(file, missing)}.");
     }

@@ -34,7 +34,7 @@ public static class InterchangeCommands
             RunContents run;
             using (var store = RunStores.OpenRead(path)) run = store.Read();
             IReadOnlyList<string> written = Writing(target, () => parse.GetValue(format) == "jsonl"
-                ? [RunExport.Jsonl(run, Path.Combine(Directory.CreateDirectory(target).FullName, "samples.jsonl"))]
+                ? [RunExport.Jsonl(run, Path.Combine(target, "samples.jsonl"))]
                 : RunExport.Official(run, target));
             if (parse.GetValue(format) == "official" && run.Spec.Samples > 1 && run.Spec.Benchmark != "siuo-gen")
                 console.Error($"note: the authors' {run.Spec.Benchmark} file holds one answer per item; with {run.Spec.Samples} per item, each item's answer is "

@@ -19,7 +19,7 @@ internal static class RunSession
         string AfterRefusal() => sameCommand is not null ? $"after the fix, {sameCommand} continues"
             : RunDirectory.HoldsResults(run.Store)
                 ? $"leaving a parameter out changes the run's settings, so give the fix to a new run with a new --out directory ({run.Store.Location} keeps the results made with the settings it records)"
-                : $"nothing was stored, so the same command with the fix may use the same --out ({run.Store.Location} takes the new settings)";
+                : $"nothing was stored, so the run's own command with the fix may use the same --out ({run.Store.Location} takes the new settings; not --resume, which restores the recorded ones)";
         again ??= $"'mmsafe run --resume {run.Store.Location}'";
         var spec = run.Spec;
         var started = DateTimeOffset.UtcNow;
@@ -40,6 +40,8 @@ internal static class RunSession
         catch (ModelRequestException e) when (e.Kind == ModelErrorKind.RefusedParameter)
         {
             console.Error($"error: {e.Message} The run stopped at the first refusal: no request was started after it, and every answer and verdict received is stored; {AfterRefusal()}.");
+            // Recorded, so that score and report point at the fix, not at a resume that would be refused the same way.
+            await run.Store.SaveAsync(new RunEvent(DateTimeOffset.UtcNow, RunEvents.ParameterRefused, e.ModelName ?? "", e.Message), CancellationToken.None);
             return ExitCodes.InputError;
         }
         var contents = run.Store.Read();

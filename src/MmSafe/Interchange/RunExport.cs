@@ -32,6 +32,7 @@ public static class RunExport
         var samples = run.Samples.ToDictionary(s => s.Id);
         var verdicts = run.Verdicts.ToLookup(v => (v.SampleId, v.Sample));
         var received = AnswerCap.Received(run.Events);
+        if (Path.GetDirectoryName(path) is { Length: > 0 } folder) Directory.CreateDirectory(folder);
         using var writer = new StreamWriter(path);
         foreach (var a in run.Answers)
         {

@@ -20,6 +20,9 @@ public static class RunEvents
     /// <summary>An answer longer than <see cref="AnswerCap.StoredChars"/> was cut before it was stored and judged.</summary>
     public const string AnswerCut = "answer-cut";
 
+    /// <summary>A session stopped because an endpoint refused a parameter (the detail is the message with its fix); a resume would be refused alike.</summary>
+    public const string ParameterRefused = "parameter-refused";
+
     /// <summary>The run's settings were replaced before it stored any result (a command with other flags on an empty run directory).</summary>
     public const string SettingsChanged = "settings-changed";
 

@@ -74,7 +74,13 @@ public static class RunScoring
         foreach (var emptied in verdicts.Where(v => !v.Failed && v.Kind == CompletionKind.ReasoningOnly).GroupBy(v => v.Judge).OrderBy(g => g.Key, StringComparer.Ordinal))
             warnings.Add(JudgeReasoningBudgetSpent(emptied.Key, emptied.Count()));
         if (!completeness.IsComplete)
-            warnings.Add($"Incomplete run: {completeness.Describe()}" + (completeness.Resumable ? $"; resume with 'mmsafe run --resume {run.Directory}'." : "."));
+        {
+            // The last session ended on a refused parameter (and the settings did not change since): resuming asks the same.
+            var last = run.Events.LastOrDefault(e => e.Kind is RunEvents.ParameterRefused or RunEvents.SettingsChanged);
+            warnings.Add($"Incomplete run: {completeness.Describe()}" + (!completeness.Resumable ? "."
+                : last?.Kind == RunEvents.ParameterRefused ? $"; the last session stopped because an endpoint refused a parameter, which a resume would send again: {last.Detail}"
+                : $"; resume with 'mmsafe run --resume {run.Directory}'."));
+        }
         if (sheet.Headline.Undecided > 0)
             warnings.Add($"{sheet.Headline.Undecided} items have no {benchmark.Layout.Headline.Label.ToLowerInvariant()} verdict ({sheet.Overall.Unscored} with no real answer: filtered, empty, budget spent on reasoning or failed; the others with a failed or unreadable verdict, or not scored yet) and are left out; it would be {sheet.Headline.Best.Percent:F2}% if they all counted as successes, {sheet.Headline.Worst.Percent:F2}% if none did.");
         return new RunScore(run, judge, sheet, outcomes, unscored, deviations, warnings, completeness);

@@ -115,6 +115,7 @@ public static class BadInputCatalog
         new("run --judge-unset and --judge-temperature together", 2, "--judge-unset: temperature is both given a value and left unset", s => s.VlsRun("--judge-unset", "temperature", "--judge-temperature", "0.5")),
         new("run --reasoning-effort: unknown", 2, "--reasoning-effort 'extreme' is not a reasoning effort; expected none, minimal, low", s => s.VlsRun("--reasoning-effort", "extreme")),
         new("run --judge-reasoning-allowance 0", 2, "--judge-reasoning-allowance must be at least 1 token, not 0", s => s.VlsRun("--judge-reasoning-allowance", "0")),
+        new("run --max-tokens-field: not a field name", 2, "--max-tokens-field: Argument 'max-tokens' not recognized. Expected one of 'max_tokens', 'max_completion_tokens'.", s => s.VlsRun("--max-tokens-field", "max-tokens")),
         new("run --reasoning-allowance with max_tokens unset", 2, "but max_tokens is unset, so no token limit is sent", s => s.VlsRun("--unset", "max_tokens", "--reasoning-allowance", "100")),
         new("--models-file: an unknown parameter", 2, "model 'local': parameters: 'temprature' is not a parameter",
             s => ["models", "check", "--models-file", s.Models("models:\n  local:\n    model: m\n    parameters: { temprature: unset }\n"), "--model", "local"]),

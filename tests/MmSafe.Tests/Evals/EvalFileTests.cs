@@ -47,6 +47,23 @@ public sealed class EvalFileTests
     }
 
     [Fact]
+    public async Task The_dry_run_warns_of_a_reasoning_model_on_the_protocols_budget_as_run_does()
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 4);
+        await using var server = await FakeModelServer.StartAsync();
+        dir.File("models.yaml", $"models:\n  t:\n    model: gpt-5-mini\n    base_url: {server.BaseUrl}\n  j:\n    model: judge-model\n    base_url: {server.BaseUrl}\n");
+        var file = dir.File("eval.yaml", $"out: out\nmodels_file: models.yaml\nmodels: [t]\nbenchmarks: [vlsbench]\ndata: {{ vlsbench: {data} }}\njudges: [j]\ncache: off\nconditions: [official, text-only]\n");
+        var plan = await Support.Cli.RunAsync("eval", file, "--dry-run");
+        Assert.Equal(0, plan.ExitCode);
+        Assert.Equal(0, server.Count);
+        // Once for the model, not once per cell.
+        var warning = Assert.Single(plan.Error.Split('\n'), l => l.StartsWith("warning:", StringComparison.Ordinal));
+        Assert.Contains("target t (gpt-5-mini) may reason", warning);
+        Assert.Contains("--reasoning-allowance N", warning);
+    }
+
+    [Fact]
     public async Task A_cell_whose_endpoint_is_dead_names_the_model_the_endpoint_and_the_last_error()
     {
         using var dir = new TempDir();

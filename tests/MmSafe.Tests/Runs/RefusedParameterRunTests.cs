@@ -38,7 +38,8 @@ public sealed class RefusedParameterRunTests
         Assert.Contains("pass --unset temperature", error);
         Assert.Contains("Server said: Unsupported value: 'temperature' does not support 0 with this model.", error);
         Assert.Contains("no request was started after it", error);
-        Assert.Contains("nothing was stored, so the same command with the fix may use the same --out", error);
+        Assert.Contains("nothing was stored, so the run's own command with the fix may use the same --out", error);
+        Assert.Contains("not --resume, which restores the recorded ones", error);
         Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal); // no stack trace
         Assert.Equal("", result.Output); // --json or not, no score of a run that stopped: stdout stays empty, the error is on stderr
 
@@ -81,6 +82,15 @@ public sealed class RefusedParameterRunTests
         Assert.Contains($"judge judge-model at {judge.BaseUrl}", result.Error);
         Assert.Contains("pass --judge-unset temperature", result.Error);
         Assert.DoesNotContain("--unset temperature (", result.Error, StringComparison.Ordinal);
+
+        // Some answers are stored, so the run is incomplete; score points at the refusal and its fix, not at a resume that would be refused alike.
+        foreach (var format in new[] { "table", "json" })
+        {
+            var score = await Support.Cli.RunAsync(format == "json" ? ["score", dir.Full("run"), "--json"] : ["score", dir.Full("run")]);
+            Assert.Contains("the last session stopped because an endpoint refused a parameter", score.Output + score.Error);
+            Assert.Contains("--judge-unset temperature", score.Output + score.Error);
+            Assert.DoesNotContain("resume with 'mmsafe run --resume", score.Output + score.Error);
+        }
     }
 
     [Fact]
