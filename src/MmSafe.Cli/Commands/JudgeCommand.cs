@@ -62,8 +62,17 @@ public static class JudgeCommand
                     throw new InputException($"{path}: a judge named '{settings.Name}' already judged this run with model {known.Model}; name the new judge differently.");
                 // A recorded judge keeps its recorded parameters: flags that would change them would be dropped unseen.
                 if (spec.FindJudge(settings.Name) is { } same && parameters.Given(parse) && same.Parameters != settings.Parameters)
-                    throw new InputException($"{path}: judge '{settings.Name}' is recorded with other parameters; the parameter flags apply to a new judge, so give it another models-file entry name.");
-                if (spec.FindJudge(settings.Name) is null)
+                {
+                    // A judge that stored no readable verdict (one stopped by a refused parameter, say) takes the fixed parameters;
+                    // one with verdicts keeps those it made them with.
+                    if (run.Store.Verdicts(settings.Name).Any(v => !v.NeedsRetry))
+                        throw new InputException($"{path}: judge '{settings.Name}' is recorded with other parameters and has verdicts made with them; the parameter flags apply to a new judge, so give it another name (a models-file entry).");
+                    run.Store.WriteSpec(spec with { Judges = [.. spec.Judges.Select(j => j.Name == settings.Name ? settings : j)] });
+                    await run.Store.SaveAsync(new RunEvent(DateTimeOffset.UtcNow, RunEvents.SettingsChanged, settings.Name,
+                        $"judge {settings.Name}'s parameters changed before it stored a verdict: {ModelDeviations.Settings(same.Parameters, settings.Parameters)} (was: {ModelDeviations.Settings(settings.Parameters, same.Parameters)})"), cancellationToken);
+                    added = spec;
+                }
+                else if (spec.FindJudge(settings.Name) is null)
                 {
                     run.Store.WriteSpec(spec with
                     {

@@ -28,13 +28,27 @@ public static class ModelsCommand
             // A retry is a plain line on stderr (no logger's "info: MmSafe.Models[…]" prefix), so stdout stays the table.
             var factory = new ModelClientFactory(notices: new RetryNotices((model, detail) => console.Error($"{model}: {detail}")));
             var results = new List<ModelCheckResult>();
-            foreach (var spec in specs) results.Add(await ModelCheck.RunAsync(spec, factory.Create, cancellationToken));
+            var failed = new List<(ModelSpec Spec, ModelRequestException Error)>();
+            // One model's failure (a wrong URL, a dead server) does not hide what the others showed.
+            foreach (var spec in specs)
+            {
+                try
+                {
+                    results.Add(await ModelCheck.RunAsync(spec, factory.Create, cancellationToken));
+                }
+                catch (ModelRequestException e) when (specs.Count > 1)
+                {
+                    failed.Add((spec, e));
+                }
+            }
             // One models file for all of them, the judge named as the file's judge: it can be saved and used as it is.
-            IReadOnlyList<string> judges = judgeSpec is null ? [] : [judgeSpec.Name];
+            IReadOnlyList<string> judges = judgeSpec is null || failed.Any(f => f.Spec.Name == judgeSpec.Name) ? [] : [judgeSpec.Name];
             var document = ModelCheckEntry.Document(results.Select(r => r.Entry), judges);
-            if (parse.GetValue(json)) console.WriteRaw(Json(results, judges, document));
+            if (parse.GetValue(json)) console.WriteRaw(Json(results, judges, document, failed.Select(f => (f.Spec.Name, f.Error.Message + f.Error.Advice))));
             else Show(console, results, document);
-            return ExitCodes.Success;
+            foreach (var (spec, error) in failed) console.Error($"error: {spec.Name}: {error.Message}{error.Advice}.");
+            return failed.Count == 0 ? ExitCodes.Success
+                : failed.All(f => f.Error.StopsTheRun && f.Error.Kind != ModelErrorKind.Unreachable) ? ExitCodes.InputError : ExitCodes.ModelUnavailable;
         });
         var command = new Command("models", "Configure and check model endpoints.");
         command.Subcommands.Add(check);
@@ -58,7 +72,7 @@ public static class ModelsCommand
         ? f.Accepted == true ? "yes" : "no"
         : f.Accepted switch { true => "accepted", false => "REFUSED", null => "-" };
 
-    private static string Json(IEnumerable<ModelCheckResult> results, IReadOnlyList<string> judges, string document) => new System.Text.Json.Nodes.JsonObject
+    private static string Json(IEnumerable<ModelCheckResult> results, IReadOnlyList<string> judges, string document, IEnumerable<(string Name, string Error)> failed) => new System.Text.Json.Nodes.JsonObject
     {
         ["models"] = new System.Text.Json.Nodes.JsonArray([.. results.Select(r => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
         {
@@ -75,6 +89,7 @@ public static class ModelsCommand
             ["reasoning_tokens"] = r.ReasoningTokens,
             ["models_file_entry"] = r.Entry,
         })]),
+        ["failed"] = new System.Text.Json.Nodes.JsonArray([.. failed.Select(f => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject { ["name"] = f.Name, ["error"] = f.Error })]),
         ["models_file"] = document,
     }.ToJsonString(ReadableJson.Indented);
 }

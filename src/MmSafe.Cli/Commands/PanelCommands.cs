@@ -96,7 +96,7 @@ public static class PanelCommands
         var pairs = new FittedTable("Agreement and drift on the same answers", PairHeaders).RightAligned(2, 3, 4, 5, 6, 7);
         foreach (var row in PairRows(panel)) pairs.Add(row);
         pairs.Write(console.Out);
-        if (panel.Fleiss is { } fleiss) console.Out.Write(new Text($"Fleiss' κ over {panel.FleissItems} items rated by every judge: {Numbers.Kappa(fleiss)}\n"));
+        if (panel.Fleiss is { } fleiss) console.Out.Write(new Text($"Fleiss' κ over {panel.FleissItems} items rated by every judge: {(panel.FleissItems == 0 ? "n/a (no item rated by every judge)" : Numbers.Kappa(fleiss))}\n"));
         console.Out.Write(new Text(CliConsole.Plain($"{panel.Disagreements.Count} items with disagreeing verdicts{(panel.Disagreements.Count == 0 ? "" : ": " + string.Join(", ", panel.Disagreements.Take(20).Select(d => d.ItemId)))}.") + "\n"));
     }
 
@@ -106,7 +106,7 @@ public static class PanelCommands
         foreach (var j in panel.Judges) md.Append($"| {ComparisonText.Cell(j.Judge)} | {ComparisonText.Cell(j.Model)} | {(j.SeesImage ? "yes" : "no")} | {ScoreTables.Format(j.Headline)} |\n");
         md.Append('\n').Append("| " + string.Join(" | ", PairHeaders) + " |\n|" + string.Concat(PairHeaders.Select((_, i) => i < 2 ? "---|" : "---:|")) + "\n");
         foreach (var row in PairRows(panel)) md.Append("| " + string.Join(" | ", row.Select(ComparisonText.Cell)) + " |\n");
-        if (panel.Fleiss is { } fleiss) md.Append($"\nFleiss' κ over {panel.FleissItems} items: {Numbers.Kappa(fleiss)}\n");
+        if (panel.Fleiss is { } fleiss) md.Append($"\nFleiss' κ over {panel.FleissItems} items: {(panel.FleissItems == 0 ? "n/a (no item rated by every judge)" : Numbers.Kappa(fleiss))}\n");
         md.Append($"\n{panel.Disagreements.Count} items with disagreeing verdicts{(panel.Disagreements.Count == 0 ? "" : ": " + ComparisonText.Cell(string.Join(", ", panel.Disagreements.Take(20).Select(d => d.ItemId))))}.\n");
         return md.ToString();
     }

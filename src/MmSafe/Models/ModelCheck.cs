@@ -102,7 +102,12 @@ public static class ModelCheck
     private static async Task<ModelCheckFinding> ParameterAsync(ModelClient model, string check, ChatMessage message, ChatOptions options, CancellationToken cancellationToken)
     {
         var (answer, refusal) = await TryAsync(model, [message], options, cancellationToken).ConfigureAwait(false);
-        return answer is not null ? new(check, true, "accepted") : new(check, false, $"refused: {refusal!.Message}");
+        if (answer is not null) return new(check, true, "accepted");
+        // The probe sends the parameter whatever the entry says; an entry that already leaves it unset needs no fix.
+        string name = check.Split(' ')[0];
+        return model.Spec.Defaults.Unset?.Contains(name) == true
+            ? new(check, false, $"refused; the entry already leaves {name} unset, so runs do not send it")
+            : new(check, false, $"refused: {refusal!.Message}");
     }
 
     // Whether a refusal is about this parameter: the server named it (OpenAI's "param"), or its message quotes it.

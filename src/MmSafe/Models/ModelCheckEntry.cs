@@ -30,7 +30,9 @@ public static class ModelCheckEntry
         if (spec.Provider == ProviderKind.OpenAI)
         {
             s.Append($"    max_tokens_field: {spec.EffectiveMaxTokensField}\n");
-            s.Append($"    choices: {(findings.FirstOrDefault(f => f.Check == ModelCheck.Choices)?.Accepted == true ? "native" : "parallel")}\n");
+            // The entry's own choice stands (it is part of a run's settings), unless it asks for n and the endpoint does not honour it.
+            var choices = spec.Choices == ChoicesMode.Native && findings.FirstOrDefault(f => f.Check == ModelCheck.Choices)?.Accepted != true ? ChoicesMode.Parallel : spec.Choices;
+            s.Append($"    choices: {choices.ToString().ToLowerInvariant()}\n");
         }
         var structured = spec.Provider == ProviderKind.OpenAI && Refused(ModelCheck.Structured) ? Middleware.StructuredOutputMode.Off : spec.StructuredOutput;
         if (structured != Middleware.StructuredOutputMode.Auto) s.Append($"    structured_output: {structured.ToString().ToLowerInvariant()}\n");

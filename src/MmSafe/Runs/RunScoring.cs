@@ -78,7 +78,8 @@ public static class RunScoring
             // The last session ended on a refused parameter (and the settings did not change since): resuming asks the same.
             var last = run.Events.LastOrDefault(e => e.Kind is RunEvents.ParameterRefused or RunEvents.SettingsChanged);
             warnings.Add($"Incomplete run: {completeness.Describe()}" + (!completeness.Resumable ? "."
-                : last?.Kind == RunEvents.ParameterRefused ? $"; the last session stopped because an endpoint refused a parameter, which a resume would send again: {last.Detail}"
+                : last?.Kind == RunEvents.ParameterRefused ? $"; the last session stopped because an endpoint refused a parameter, which a resume would send again: {last.Detail}" +
+                    (run.Spec.FindJudge(last.Model) is not null ? $" To judge the stored answers with the fix: 'mmsafe judge {run.Directory} --judge {last.Model}' with the fixed flags." : "")
                 : $"; resume with 'mmsafe run --resume {run.Directory}'."));
         }
         if (sheet.Headline.Undecided > 0)
@@ -94,8 +95,8 @@ public static class RunScoring
     /// <summary>What to say of a judge's verdicts emptied by hidden reasoning: how many, why, and how to give the judge room.</summary>
     public static string JudgeReasoningBudgetSpent(string judge, int verdicts) =>
         $"{verdicts} {(verdicts == 1 ? "verdict" : "verdicts")} of judge {judge} {(verdicts == 1 ? "was" : "were")} emptied by the judge's token budget spent on hidden reasoning " +
-        "(finish_reason length) and could not be read; give the judge room with --judge-reasoning-allowance N (or reasoning_effort: low in the models file); " +
-        "the allowance is recorded as a deviation.";
+        "(finish_reason length) and could not be read; give the judge room with --judge-reasoning-allowance N (or parameters: { reasoning_effort: low } in its models-file entry) " +
+        "and judge again with 'mmsafe judge' under another judge name; the allowance is recorded as a deviation.";
 
     /// <summary>Tokens the run's stored answers and verdicts used, and their cost when the run has prices for every model.</summary>
     public static (long Tokens, decimal? Usd) Spend(RunContents run)

@@ -14,7 +14,8 @@ public sealed class ModelsCheckCommandTests
             Assert.Matches($@"{System.Text.RegularExpressions.Regex.Escape(check)}\s+\S*\s*accepted", result.Output);
         Assert.Contains("2 choices returned", result.Output);
         Assert.DoesNotContain("REFUSED", result.Output);
-        Assert.Contains("choices: native", result.Output);
+        // n is honoured, but a local endpoint's default (parallel) is kept: it is part of a run's settings.
+        Assert.Contains("choices: parallel", result.Output);
         Assert.DoesNotContain("unset", result.Output);
         Assert.DoesNotContain("reasoning: true", result.Output);
         var first = server.Received.First().Body!;
@@ -151,6 +152,47 @@ public sealed class ModelsCheckCommandTests
         var result = await Support.Cli.RunAsync("models", "check", "--model", "qwen3-8b", "--base-url", server.BaseUrl.ToString());
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("    reasoning: false", result.Output);
+    }
+
+    [Fact]
+    public async Task One_models_failure_keeps_the_others_findings_and_names_the_failure_in_every_format()
+    {
+        await using var good = await FakeModelServer.StartAsync();
+        await using var html = await FakeModelServer.StartAsync();
+        html.Default = new FakeReply.Raw(200, "text/html", "<html><body>Welcome to nginx!</body></html>", []);
+        foreach (var asJson in new[] { false, true })
+        {
+            string[] args = ["models", "check", "--model", "good-model", "--base-url", good.BaseUrl.ToString(), "--judge", "html-model", "--judge-base-url", html.BaseUrl.ToString()];
+            var result = await Support.Cli.RunAsync(asJson ? [.. args, "--json"] : args);
+            Assert.Equal(3, result.ExitCode);
+            Assert.Contains("error: html-model:", result.Error);
+            Assert.Contains("the reply is not JSON", result.Error);
+            if (asJson)
+            {
+                var json = System.Text.Json.Nodes.JsonNode.Parse(result.Output)!;
+                Assert.Equal("good-model", json["models"]![0]!["name"]!.GetValue<string>());
+                Assert.Equal("html-model", json["failed"]![0]!["name"]!.GetValue<string>());
+                Assert.DoesNotContain("judges:", json["models_file"]!.GetValue<string>());
+            }
+            else
+            {
+                Assert.Contains("Model check: good-model", result.Output);
+                Assert.Contains("\"good-model\":", result.Output);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_parameter_the_entry_already_leaves_unset_is_refused_without_asking_for_a_fix_already_made()
+    {
+        using var dir = new TempDir();
+        await using var server = await FakeModelServer.StartAsync();
+        server.Responder = ReasoningServers.OpenAIReasoning();
+        var models = dir.File("models.yaml", $"models:\n  gpt5:\n    model: gpt-5-mini\n    base_url: {server.BaseUrl}\n    max_tokens_field: max_completion_tokens\n    parameters: {{ temperature: unset }}\n");
+        var result = await Support.Cli.RunAsync("models", "check", "--models-file", models, "--model", "gpt5");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("the entry already leaves temperature unset, so runs do not send it", result.Output);
+        Assert.Contains("set 'top_p: unset'", result.Output); // top_p is not left unset: its fix is still named
     }
 
     [Fact]

@@ -40,8 +40,10 @@ public sealed class DriftOverNoItemTests
         Assert.True(table.ExitCode == 0, table.Error);
         Assert.Contains("n/a (no item both", table.Output);
         Assert.DoesNotContain("0.00 [0.00, 0.00]", table.Output, StringComparison.Ordinal);
+        Assert.Contains("items rated by every judge: n/a (no item rated by every judge)", table.Output);
         var markdown = await Support.Cli.RunAsync("agreement", dir.Full("run"), "--format", "markdown");
         Assert.Contains("| good | thinker | 0 | n/a | n/a | n/a (no item both judges scored) | n/a | n/a |", markdown.Output);
+        Assert.Contains("Fleiss' κ over 0 items: n/a (no item rated by every judge)", markdown.Output);
         var json = await Support.Cli.RunAsync("agreement", dir.Full("run"), "--json");
         var pair = JsonNode.Parse(json.Output)!["pairs"]!.AsArray().Single()!;
         Assert.Equal("n/a (no item both judges scored)", pair["note"]!.GetValue<string>());

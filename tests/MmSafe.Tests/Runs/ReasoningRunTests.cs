@@ -100,6 +100,26 @@ public sealed class ReasoningRunTests
     }
 
     [Fact]
+    public async Task A_model_that_reports_zero_reasoning_tokens_shows_no_reasoning_in_the_report()
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 2);
+        var (target, judge, models) = await ServersAsync(dir);
+        await using var _ = target;
+        await using var __ = judge;
+        // OpenAI's API reports "reasoning_tokens: 0" for every model that does not reason.
+        target.Responder = ReasoningServers.OpenAIReasoning(reasoningTokens: 0, answer: AnswerFor);
+        var run = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--models-file", models, "--model", "gpt5", "--judge", "j",
+            "--unset", "temperature,top_p", "--out", dir.Full("run"), "--cache", "off");
+        Assert.True(run.ExitCode == 0, run.Error);
+        var report = await Support.Cli.RunAsync("report", dir.Full("run"), "--out", dir.Full("report.html"));
+        Assert.True(report.ExitCode == 0, report.Error);
+        var html = File.ReadAllText(dir.Full("report.html"));
+        Assert.Contains("Answer 0", html);
+        Assert.DoesNotContain("Hidden reasoning", html);
+    }
+
+    [Fact]
     public async Task The_entry_models_check_proposes_runs_vlsbench_to_the_end()
     {
         using var dir = new TempDir();

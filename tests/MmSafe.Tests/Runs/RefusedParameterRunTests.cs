@@ -90,7 +90,26 @@ public sealed class RefusedParameterRunTests
             Assert.Contains("the last session stopped because an endpoint refused a parameter", score.Output + score.Error);
             Assert.Contains("--judge-unset temperature", score.Output + score.Error);
             Assert.DoesNotContain("resume with 'mmsafe run --resume", score.Output + score.Error);
+            Assert.Contains($"'mmsafe judge {dir.Full("run")} --judge judge-model' with the fixed flags", score.Output + score.Error);
         }
+
+        // The judge stored no verdict, so 'mmsafe judge' with the fix takes its new parameters and judges the stored answers.
+        judge.Responder = ReasoningServers.OpenAIReasoning(answer: b => ((FakeReply.Answer)RunFixture.Answer(b)).Content);
+        var fixedJudge = await Support.Cli.RunAsync("judge", dir.Full("run"), "--judge", "judge-model", "--judge-base-url", judge.BaseUrl.ToString(),
+            "--judge-unset", "temperature", "--judge-max-tokens-field", "max_completion_tokens", "--judge-reasoning-allowance", "1024", "--cache", "off");
+        // The target was stopped too: the answers it had stored are judged, and the rest are a resume away.
+        Assert.True(fixedJudge.ExitCode == 3, fixedJudge.Error);
+        Assert.Contains("answers not asked yet", fixedJudge.Error);
+        using (var stored = RunDirectory.Open(dir.Full("run")))
+        {
+            Assert.Null(stored.Spec.Judge!.Parameters.Temperature);
+            var answers = stored.Store.Answers();
+            Assert.InRange(answers.Count, 1, 39);
+            Assert.Equal(answers.Count, stored.Store.Verdicts("judge-model").Count(v => !v.NeedsRetry));
+        }
+        var resumed = await Support.Cli.RunAsync("run", "--resume", dir.Full("run"), "--cache", "off");
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        using (var stored = RunDirectory.Open(dir.Full("run"))) Assert.Equal(40, stored.Store.Verdicts("judge-model").Count(v => !v.NeedsRetry));
     }
 
     [Fact]

@@ -23,7 +23,7 @@ internal static class PanelSection
             else html.Append($"<tr><td>{E(p.First)}</td><td>{E(p.Second)}</td><td>{p.Items}</td><td>{Pct(p.Agreement.Percent)} [{Pct(p.Agreement.Low)}, {Pct(p.Agreement.High)}]</td><td>{Numbers.Kappa(p.Kappa)}</td>")
                 .Append($"<td>{Numbers.Points(p.Drift)} [{Numbers.Points(p.DriftLow)}, {Numbers.Points(p.DriftHigh)}]</td><td>{Numbers.PValue(p.PValue)}</td><td>{Numbers.Points(p.MinimumDetectable)}</td></tr>");
         html.Append("</table>");
-        if (panel.Fleiss is { } fleiss) html.Append($"<p>Fleiss' κ over {panel.FleissItems} items rated by every judge: {Numbers.Kappa(fleiss)}</p>");
+        if (panel.Fleiss is { } fleiss) html.Append($"<p>Fleiss' κ over {panel.FleissItems} items rated by every judge: {(panel.FleissItems == 0 ? "n/a (no item rated by every judge)" : Numbers.Kappa(fleiss))}</p>");
         html.Append($"<h3>Disagreements ({panel.Disagreements.Count})</h3>");
         if (panel.Disagreements.Count > 0)
         {

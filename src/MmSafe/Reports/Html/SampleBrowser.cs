@@ -42,7 +42,8 @@ internal static class SampleBrowser
     // Collapsed and labelled apart from the answer: the judge never saw it, and it can be long.
     private static string Reasoning(ReportSample s)
     {
-        if (s.Reasoning is null && s.ReasoningTokens is null) return "";
+        // A model that does not reason may still report "reasoning_tokens: 0" (OpenAI's API does for every model): nothing to show.
+        if (s.Reasoning is null && s.ReasoningTokens is null or 0) return "";
         var tokens = s.ReasoningTokens is { } n ? $", {n:N0} tokens" : "";
         return s.Reasoning is null
             ? $"<p class=\"note\">Hidden reasoning{E(tokens)} (the server returned no text; not judged)</p>"
