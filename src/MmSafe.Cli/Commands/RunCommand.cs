@@ -125,6 +125,9 @@ public static class RunCommand
                 var plan = RunPlan.Estimate(requested, givenPrices is null ? null : PriceTable.Load(givenPrices));
                 if (parse.GetValue(json)) console.WriteRaw(MmSafe.Reports.PlanJson.Write(plan, requested, outDir, warnings));
                 else ShowPlan(console, plan, requested, outDir, givenPrices);
+                // What the run would record as departures from the protocol, said before anything is sent (as the run itself says).
+                if (!parse.GetValue(json) && requested.Deviations() is { Count: > 0 } deviations)
+                    console.Error($"note: this run would depart from the official {requested.Benchmark} protocol: {string.Join("; ", deviations)}.");
                 foreach (var warning in warnings) console.Error($"warning: {warning}");
                 return ExitCodes.Success;
             }

@@ -19,6 +19,7 @@ public static class PlanJson
         ["cost_usd"] = plan.Cost,
         ["unpriced_models"] = new JsonArray([.. plan.Unpriced.Select(m => (JsonNode)JsonValue.Create(m))]),
         ["warnings"] = new JsonArray([.. (warnings ?? []).Select(w => (JsonNode)JsonValue.Create(w))]),
+        ["deviations"] = new JsonArray([.. spec.Deviations().Select(d => (JsonNode)JsonValue.Create(d))]),
         ["models"] = new JsonArray([.. plan.Models.Select(m => (JsonNode)new JsonObject
         {
             ["role"] = m.Role, ["name"] = m.Name, ["model"] = m.Model, ["requests"] = m.Requests,

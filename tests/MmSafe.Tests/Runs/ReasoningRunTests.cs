@@ -100,6 +100,23 @@ public sealed class ReasoningRunTests
     }
 
     [Fact]
+    public async Task The_dry_run_lists_the_deviations_the_run_would_record_in_both_formats()
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 2);
+        string[] args = ["run", "vlsbench", "--data", data, "--model", "mock", "--judge", "mock", "--unset", "temperature", "--reasoning-allowance", "512", "--out", dir.Full("run"), "--dry-run"];
+        var table = await Support.Cli.RunAsync(args);
+        Assert.True(table.ExitCode == 0, table.Error);
+        Assert.Contains("note: this run would depart from the official vlsbench protocol: target temperature not sent (protocol: 0)", table.Error);
+        var json = await Support.Cli.RunAsync([.. args, "--json"]);
+        Assert.True(json.ExitCode == 0, json.Error);
+        var deviations = JsonNode.Parse(json.Output)!["deviations"]!.AsArray().Select(d => d!.GetValue<string>()).ToList();
+        Assert.Contains("target temperature not sent (protocol: 0)", deviations);
+        Assert.Contains(deviations, d => d.StartsWith("target reasoning allowance 512 tokens", StringComparison.Ordinal));
+        Assert.False(Directory.Exists(dir.Full("run")));
+    }
+
+    [Fact]
     public async Task A_model_that_reports_zero_reasoning_tokens_shows_no_reasoning_in_the_report()
     {
         using var dir = new TempDir();
