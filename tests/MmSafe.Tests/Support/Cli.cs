@@ -21,8 +21,16 @@ public static class Cli
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        int code = await CliApp.RunAsync(args, output, error, TestContext.Current.CancellationToken);
-        return new Result(code, output.ToString(), error.ToString());
+        // As the process's own Console.Out and Console.Error are: progress, notices and results may be written from several threads.
+        var syncOut = TextWriter.Synchronized(output);
+        var syncError = TextWriter.Synchronized(error);
+        int code = await CliApp.RunAsync(args, syncOut, syncError, TestContext.Current.CancellationToken);
+        // The synchronized writers lock themselves while writing: read each under its lock.
+        string Read(TextWriter sync, StringWriter inner)
+        {
+            lock (sync) return inner.ToString();
+        }
+        return new Result(code, Read(syncOut, output), Read(syncError, error));
     }
 }
 
