@@ -105,6 +105,9 @@ public sealed class ModelOptions
         if (parse.GetValue(BaseUrl) is { } url && (!Uri.TryCreate(url, UriKind.Absolute, out baseUrl) || baseUrl.Scheme is not ("http" or "https")))
             throw new InputException($"{BaseUrl.Name} '{url}' is not an http(s) URL; expected e.g. http://localhost:8000/v1.");
         var keyEnv = parse.GetValue(ApiKeyEnv);
+        if (keyEnv is not null && !ModelSpec.IsVariableName(keyEnv))
+            // Not echoed: a value of this shape is often the key itself, pasted where its variable's name belongs.
+            throw new InputException($"{ApiKeyEnv.Name} is not an environment variable's name (letters, digits and _, not starting with a digit; e.g. OPENAI_API_KEY); it names the variable that holds the key, never the key itself.");
         if (parse.GetValue(Concurrency) is < 1 and var bad) throw new InputException($"{Concurrency.Name} must be at least 1, not {bad}.");
         bool runUsedEntries = runModels?.Values.Any(m => m.Provider != ProviderKind.Mock && m.Name != m.Model) == true;
         bool adhocAllowed = baseUrl is not null || ModelSpec.Adhoc(name).Provider == ProviderKind.Mock || modelsFile is null && !runUsedEntries;

@@ -105,6 +105,10 @@ public sealed record ModelSpec(string Name, ProviderKind Provider, string Model)
     /// <summary>Where the model was configured, for messages that say which line to change ("models file models.yaml, entry 'gpt5'"); null: on the command line.</summary>
     public string? Origin { get; init; }
 
+    /// <summary>Whether <paramref name="name"/> can name an environment variable (as shells write them): letters, digits and _, not starting with a digit.</summary>
+    public static bool IsVariableName(string name) =>
+        name.Length > 0 && !char.IsAsciiDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+
     /// <summary>The token-limit field actually sent.</summary>
     public string EffectiveMaxTokensField => MaxTokensField ?? (EffectiveBaseUrl.Host == "api.openai.com" ? "max_completion_tokens" : "max_tokens");
 

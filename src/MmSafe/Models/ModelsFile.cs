@@ -86,6 +86,9 @@ public static class ModelsFile
         var maxTokensField = OneOf(e.MaxTokensField, where, "max_tokens_field", "max_tokens", "max_completion_tokens");
         if (e.ApiKeyEnv is { } keyEnv && string.IsNullOrWhiteSpace(keyEnv))
             throw new InputException($"{where}: api_key_env is empty; expected the name of the environment variable that holds the key (e.g. OPENAI_API_KEY), or leave the field out for the provider's default.");
+        if (e.ApiKeyEnv is { } variable && !ModelSpec.IsVariableName(variable))
+            // Not echoed: a value of this shape is often the key itself, pasted where its variable's name belongs.
+            throw new InputException($"{where}: api_key_env is not an environment variable's name (letters, digits and _, not starting with a digit; e.g. OPENAI_API_KEY); it names the variable that holds the key, never the key itself.");
         var r = e.Retry ?? new();
         var defaults = new RetryOptions();
         if (e.Model is { } id && string.IsNullOrWhiteSpace(id)) throw new InputException($"{where}: 'model' is empty; expected the model id the endpoint serves.");

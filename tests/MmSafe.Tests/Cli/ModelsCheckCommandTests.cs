@@ -196,6 +196,17 @@ public sealed class ModelsCheckCommandTests
     }
 
     [Fact]
+    public async Task A_key_pasted_where_its_variables_name_belongs_is_refused_without_being_echoed()
+    {
+        await using var server = await FakeModelServer.StartAsync();
+        var result = await Support.Cli.RunAsync("models", "check", "--model", "m", "--base-url", server.BaseUrl.ToString(), "--api-key-env", "sk-proj-PASTED-KEY-1234");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("never the key itself", result.Error);
+        Assert.DoesNotContain("PASTED", result.Output + result.Error);
+        Assert.Equal(0, server.Count);
+    }
+
+    [Fact]
     public async Task An_endpoint_that_answers_html_is_described_in_words_with_what_to_check()
     {
         await using var server = await FakeModelServer.StartAsync();
