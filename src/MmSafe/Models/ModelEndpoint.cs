@@ -19,6 +19,16 @@ public sealed record ModelEndpoint(string Model, Uri BaseUrl, string ApiKeyEnv, 
     /// <summary>Where the model was configured, for messages ("models file models.yaml, entry 'gpt5'"); null: on the command line.</summary>
     public string? Origin { get; init; }
 
+    /// <summary>
+    /// The prefix of the flags that set this model, read from <see cref="KeyFlag"/> in this one place: "--" (the target),
+    /// "--judge-" or "--captioner-"; null when no flag sets it (the models of an evaluation file).
+    /// </summary>
+    public string? FlagPrefix => KeyFlag.StartsWith("--", StringComparison.Ordinal) && KeyFlag.EndsWith("api-key-env", StringComparison.Ordinal)
+        ? KeyFlag[..^"api-key-env".Length] : null;
+
+    /// <summary>"target", "judge" or "captioner" when the flags tell it; null otherwise.</summary>
+    public string? Role => FlagPrefix switch { "--" => "target", "--judge-" => "judge", "--captioner-" => "captioner", _ => null };
+
     /// <summary>The chat-completions URL requests go to, for messages about a wrong URL.</summary>
     public string CompletionsUrl => BaseUrl.ToString().TrimEnd('/') + "/chat/completions";
 }

@@ -24,13 +24,7 @@ public static class HttpErrors
     }
 
     // The role, where the key flag tells it: a refused parameter is fixed by the role's own flag.
-    private static string Role(ModelEndpoint endpoint) => endpoint.KeyFlag switch
-    {
-        "--api-key-env" => "target ",
-        "--judge-api-key-env" => "judge ",
-        "--captioner-api-key-env" => "captioner ",
-        _ => "",
-    };
+    private static string Role(ModelEndpoint endpoint) => endpoint.Role is { } role ? role + " " : "";
 
     public static ModelRequestException Transport(ModelEndpoint endpoint, string what, Exception inner) =>
         new(ModelErrorKind.Transient, Secrets.Redact($"{endpoint.Model} at {endpoint.BaseUrl}: {what}: {inner.Message}", endpoint.ApiKey), inner: inner)

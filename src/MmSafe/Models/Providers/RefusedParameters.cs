@@ -64,9 +64,11 @@ public static partial class RefusedParameters
     /// <summary>How to leave <paramref name="parameter"/> out (or fix it), for the model's role and where it was configured.</summary>
     public static string Advice(string parameter, string? serverMessage, ModelEndpoint endpoint)
     {
-        string? unset = endpoint.KeyFlag switch { "--api-key-env" => "--unset", "--judge-api-key-env" => "--judge-unset", _ => null };
-        string? maxTokens = endpoint.KeyFlag switch { "--api-key-env" => "--max-tokens N", "--judge-api-key-env" => "--judge-max-tokens N", _ => null };
-        string? field = endpoint.KeyFlag.EndsWith("api-key-env", StringComparison.Ordinal) ? endpoint.KeyFlag.Replace("api-key-env", "max-tokens-field", StringComparison.Ordinal) : null;
+        // The captioner has no parameter flags of its own, only the model flags (its token field among them).
+        string? parameterFlags = endpoint.Role is "target" or "judge" ? endpoint.FlagPrefix : null;
+        string? unset = parameterFlags is null ? null : $"{parameterFlags}unset";
+        string? maxTokens = parameterFlags is null ? null : $"{parameterFlags}max-tokens N";
+        string? field = endpoint.FlagPrefix is { } prefix ? $"{prefix}max-tokens-field" : null;
         string entry = endpoint.Origin is { } origin ? $"in {origin}" : "in the model's models-file entry";
         // A model named on the command line is fixed by a flag first; a models-file entry by its own line first.
         string Either(string? flag, string line) =>
