@@ -145,5 +145,11 @@ public static class CliApp
             console.Error("cancelled; every answer received is kept (requests in flight were given time to finish), and the same command continues the run");
             return ExitCodes.Cancelled;
         }
+        catch (Exception e)
+        {
+            // Not the user's mistake: a bug in mmsafe. Everything already received is stored; the trace is for the report.
+            console.Error($"internal error (a bug in mmsafe; every result received so far is stored): {e}");
+            return ExitCodes.Failure;
+        }
     }
 }

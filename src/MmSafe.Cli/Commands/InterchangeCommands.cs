@@ -63,9 +63,9 @@ public static class InterchangeCommands
         var output = new Argument<string>("OUT") { Description = "The new run directory." };
         var shards = new Argument<string[]>("SHARD") { Description = "The shards' run directories (mmsafe run --shard k/n).", Arity = ArgumentArity.OneOrMore };
         var command = new Command("merge", "Join the shards of one run, made on machines that share no store, into one run directory.") { output, shards };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
-            var spec = RunMerge.Merge(parse.GetRequiredValue(output), parse.GetRequiredValue(shards));
+            var spec = await RunMerge.MergeAsync(parse.GetRequiredValue(output), parse.GetRequiredValue(shards), cancellationToken);
             console.WriteRaw(CliConsole.Plain($"Merged {parse.GetRequiredValue(shards).Length} shards ({spec.Selection.SampleIds.Count} items) into {parse.GetRequiredValue(output)}; score it with: mmsafe score {parse.GetRequiredValue(output)}"));
             return ExitCodes.Success;
         });
@@ -81,9 +81,9 @@ public static class InterchangeCommands
         var model = new Option<string>("--model") { Description = "The name of the model that answered.", DefaultValueFactory = _ => "imported-model" };
         var judge = new Option<string>("--judge") { Description = "The name of the judge whose texts the file holds.", DefaultValueFactory = _ => "imported-judge" };
         var command = new Command("import", "Read results produced elsewhere into a run directory.") { file, benchmark, data, output, model, judge };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, _) =>
         {
-            var spec = RunImport.Import(parse.GetRequiredValue(file), parse.GetRequiredValue(benchmark), parse.GetRequiredValue(data),
+            var spec = await RunImport.ImportAsync(parse.GetRequiredValue(file), parse.GetRequiredValue(benchmark), parse.GetRequiredValue(data),
                 parse.GetRequiredValue(output), parse.GetRequiredValue(model), parse.GetRequiredValue(judge));
             console.WriteRaw(CliConsole.Plain($"Imported {spec.Selection.SampleIds.Count} items into {parse.GetRequiredValue(output)}; score it with: mmsafe score {parse.GetRequiredValue(output)}"));
             return ExitCodes.Success;

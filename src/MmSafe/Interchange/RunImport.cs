@@ -17,7 +17,7 @@ public static class RunImport
 {
     public const string Provider = "Imported";
 
-    public static RunSpec Import(string file, string benchmarkName, string data, string directory, string model, string judge)
+    public static async Task<RunSpec> ImportAsync(string file, string benchmarkName, string data, string directory, string model, string judge)
     {
         var benchmark = BenchmarkRegistry.Get(benchmarkName);
         using var json = JsonRecordFile.Open(file);
@@ -50,15 +50,15 @@ public static class RunImport
             var answers = answersOf[index];
             var stored = answers.Select((text, k) => new StoredAnswer(id, k, "imported", text is null ? CompletionKind.Empty : CompletionKind.Completed, text,
                 null, null, null, null, null, 0, false, now)).ToList();
-            foreach (var a in stored) store.SaveAsync(a).GetAwaiter().GetResult();
+            foreach (var a in stored) await store.SaveAsync(a).ConfigureAwait(false);
             var verdicts = new List<StoredVerdict>();
             foreach (var (aspect, texts) in Verdicts(r))
                 for (int k = 0; k < texts.Count; k++)
                     verdicts.Add(new StoredVerdict(judge, id, k, aspect, "imported", texts[k] is null ? null : CompletionKind.Completed, texts[k],
                         texts[k] is null ? "the imported file has no verdict for this answer" : null, null, null, 0, false, now));
-            foreach (var v in verdicts) store.SaveAsync(v).GetAwaiter().GetResult();
+            foreach (var v in verdicts) await store.SaveAsync(v).ConfigureAwait(false);
             var judged = stored.Select(a => new JudgedAnswer(a.Sample, a, verdicts.Where(v => v.Sample == a.Sample).ToDictionary(v => v.Aspect))).ToList();
-            store.SaveScoreAsync(benchmark.Protocol.Aspects.Count == 0 ? "" : judge, benchmark.Score(byId[id], judged)).GetAwaiter().GetResult();
+            await store.SaveScoreAsync(benchmark.Protocol.Aspects.Count == 0 ? "" : judge, benchmark.Score(byId[id], judged)).ConfigureAwait(false);
         }
         return spec;
     }

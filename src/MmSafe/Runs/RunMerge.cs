@@ -7,7 +7,7 @@ namespace MmSafe.Runs;
 /// </summary>
 public static class RunMerge
 {
-    public static RunSpec Merge(string output, IReadOnlyList<string> shards, CancellationToken cancellationToken = default)
+    public static async Task<RunSpec> MergeAsync(string output, IReadOnlyList<string> shards, CancellationToken cancellationToken = default)
     {
         if (shards.Count < 2) throw new InputException("merge needs at least two run directories.");
         if (RunStores.Exists(output)) throw new InputException($"{output}: a run already exists here; merge into a new directory.");
@@ -40,13 +40,13 @@ public static class RunMerge
         var store = merged.Store;
         foreach (var run in runs)
         {
-            foreach (var a in run.Answers) store.SaveAsync(a, cancellationToken).GetAwaiter().GetResult();
-            foreach (var v in run.Verdicts) store.SaveAsync(v, cancellationToken).GetAwaiter().GetResult();
+            foreach (var a in run.Answers) await store.SaveAsync(a, cancellationToken).ConfigureAwait(false);
+            foreach (var v in run.Verdicts) await store.SaveAsync(v, cancellationToken).ConfigureAwait(false);
             foreach (var (judge, scores) in run.Scores)
-                foreach (var score in scores) store.SaveScoreAsync(judge, score, cancellationToken).GetAwaiter().GetResult();
-            foreach (var e in run.Events) store.SaveAsync(e, cancellationToken).GetAwaiter().GetResult();
+                foreach (var score in scores) await store.SaveScoreAsync(judge, score, cancellationToken).ConfigureAwait(false);
+            foreach (var e in run.Events) await store.SaveAsync(e, cancellationToken).ConfigureAwait(false);
             using var source = RunStores.OpenRead(run.Directory);
-            foreach (var (id, caption) in source.Captions()) store.SaveCaptionAsync(id, "merged", caption, cancellationToken).GetAwaiter().GetResult();
+            foreach (var (id, caption) in source.Captions()) await store.SaveCaptionAsync(id, "merged", caption, cancellationToken).ConfigureAwait(false);
         }
         return spec;
     }

@@ -63,9 +63,7 @@ public sealed partial class EvalKillAndResumeTests
         // Each request was paid once, except those in flight when a kill came (at most the 6 the limits allow at once).
         var judged = servers.Judge.Completed.ToList();
         Assert.Equal(JudgeRequests, judged.Select(c => c.Fingerprint).Distinct().Count());
-        foreach (var repeat in judged.GroupBy(c => c.Fingerprint).Where(g => g.Count() > 1))
-            Assert.True(kills.Any(k => (repeat.Min(c => c.At) - k).Duration() < TimeSpan.FromMilliseconds(300)),
-                "a judge request was sent again though no kill came while it was in flight");
+        FakeModelServer.AssertRepeatsStraddleKills([servers.Judge], kills); // a target asks one item three times by design (three samples)
         int extra = servers.Targets.Sum(t => t.Completed.Count - TargetRequestsPerModel) + judged.Count - JudgeRequests;
         Assert.InRange(extra, 0, 6 * kills.Count);
         Assert.All(servers.Targets, t => Assert.Equal(4 + 6, t.Completed.Select(c => c.Fingerprint).Distinct().Count()));

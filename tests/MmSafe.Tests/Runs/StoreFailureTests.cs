@@ -75,8 +75,9 @@ public sealed class StoreFailureTests
         var factory = new ModelClientFactory(environment: _ => "sk-test");
         var pipeline = new RunPipeline(store, run.Spec, factory.Create(target), [factory.Create(judge)]);
         await Assert.ThrowsAsync<StoreUnavailableException>(() => pipeline.RunAsync(cancellationToken: TestContext.Current.CancellationToken));
-        // Requests whose slot was taken before the failure may still arrive a moment later; none may start well after it.
-        var late = server.Received.Count(r => r.At > store.FailedAt.AddMilliseconds(20));
-        Assert.True(late == 0, $"{late} requests started after the store failed (of {server.Received.Count})");
+        // Requests whose slot was taken before the failure may still arrive after it (at most one per slot: 4 target and
+        // 4 judge); none may start from a slot taken after it, as the 100 left to ask would.
+        var late = server.Received.Count(r => r.At > store.FailedAt);
+        Assert.True(late <= 8, $"{late} requests started after the store failed (of {server.Received.Count})");
     }
 }

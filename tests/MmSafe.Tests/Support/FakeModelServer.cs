@@ -63,6 +63,22 @@ public sealed class FakeModelServer : IAsyncDisposable
 
     public ConcurrentQueue<ReceivedRequest> Received { get; } = new();
 
+    /// <summary>The requests received more than once (same messages): when each of its askings arrived, in order.</summary>
+    public IReadOnlyList<IReadOnlyList<DateTime>> RepeatedAskings() =>
+        [.. Received.GroupBy(r => Fingerprint(r.Body)).Where(g => g.Count() > 1).Select(g => (IReadOnlyList<DateTime>)[.. g.Select(r => r.At).Order()])];
+
+    /// <summary>
+    /// Asserts that every request asked more than once was asked again only after a kill: between any two askings of it
+    /// a process was killed. An order, not a time window, so it holds however slow a loaded machine is.
+    /// </summary>
+    public static void AssertRepeatsStraddleKills(IEnumerable<FakeModelServer> servers, IReadOnlyList<DateTime> kills)
+    {
+        foreach (var askings in servers.SelectMany(s => s.RepeatedAskings()))
+            for (int i = 1; i < askings.Count; i++)
+                Assert.True(kills.Any(k => askings[i - 1] < k && k < askings[i]),
+                    $"a request asked at {askings[i - 1]:HH:mm:ss.fff} was asked again at {askings[i]:HH:mm:ss.fff} with no kill between (kills at {string.Join(", ", kills.Select(k => k.ToString("HH:mm:ss.fff")))})");
+    }
+
     public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
     public int Count => Received.Count;

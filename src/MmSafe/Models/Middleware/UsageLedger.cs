@@ -3,7 +3,7 @@ namespace MmSafe.Models.Middleware;
 /// <summary>Token and latency totals for one model, safe to update from many requests at once.</summary>
 public sealed class UsageLedger(string model)
 {
-    private long _requests, _failures, _inputTokens, _outputTokens, _latencyTicks, _maxLatencyTicks;
+    private long _requests, _failures, _inputTokens, _outputTokens, _latencyTicks;
 
     public string Model { get; } = model;
 
@@ -14,11 +14,6 @@ public sealed class UsageLedger(string model)
         Interlocked.Add(ref _inputTokens, inputTokens ?? 0);
         Interlocked.Add(ref _outputTokens, outputTokens ?? 0);
         Interlocked.Add(ref _latencyTicks, latency.Ticks);
-        long seen;
-        while (latency.Ticks > (seen = Interlocked.Read(ref _maxLatencyTicks)) &&
-               Interlocked.CompareExchange(ref _maxLatencyTicks, latency.Ticks, seen) != seen)
-        {
-        }
     }
 
     public UsageSnapshot Snapshot()
@@ -26,11 +21,10 @@ public sealed class UsageLedger(string model)
         long requests = Interlocked.Read(ref _requests);
         return new UsageSnapshot(Model, requests, Interlocked.Read(ref _failures), Interlocked.Read(ref _inputTokens),
             Interlocked.Read(ref _outputTokens),
-            requests == 0 ? TimeSpan.Zero : TimeSpan.FromTicks(Interlocked.Read(ref _latencyTicks) / requests),
-            TimeSpan.FromTicks(Interlocked.Read(ref _maxLatencyTicks)));
+            requests == 0 ? TimeSpan.Zero : TimeSpan.FromTicks(Interlocked.Read(ref _latencyTicks) / requests));
     }
 }
 
 /// <summary>A point-in-time copy of a <see cref="UsageLedger"/>.</summary>
 public sealed record UsageSnapshot(string Model, long Requests, long Failures, long InputTokens, long OutputTokens,
-    TimeSpan MeanLatency, TimeSpan MaxLatency);
+    TimeSpan MeanLatency);

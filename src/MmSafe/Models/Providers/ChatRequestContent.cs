@@ -56,8 +56,32 @@ internal sealed class ChatRequestContent(byte[] json, IReadOnlyList<ChatRequestC
         }
     }
 
-    public override void WriteTo(Stream stream, CancellationToken cancellationToken = default) =>
-        WriteToAsync(stream, cancellationToken).GetAwaiter().GetResult();
+    // The synchronous path (HttpClient.Send): the same bytes, written without blocking on a task.
+    public override void WriteTo(Stream stream, CancellationToken cancellationToken = default)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Base64.GetMaxEncodedToUtf8Length(ChunkBytes));
+        try
+        {
+            int position = 0;
+            foreach (var hole in holes)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                stream.Write(json, position, hole.Offset - position);
+                stream.Write(hole.Prefix);
+                for (int start = 0; start < hole.Data.Length; start += ChunkBytes)
+                {
+                    Base64.EncodeToUtf8(hole.Data.Span.Slice(start, Math.Min(ChunkBytes, hole.Data.Length - start)), buffer, out _, out int written);
+                    stream.Write(buffer, 0, written);
+                }
+                position = hole.Offset;
+            }
+            stream.Write(json, position, json.Length - position);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     public override void Dispose()
     {
