@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MmSafe.Benchmarks.Siuo;
 using MmSafe.Datasets;
 
 namespace MmSafe.Interchange;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using MmSafe.Benchmarks.Siuo;
 using MmSafe.Benchmarks;
 using MmSafe.Benchmarks.VlsBench;
 using MmSafe.Datasets;
@@ -15,7 +16,7 @@ namespace MmSafe.Interchange;
 /// </summary>
 public static class RunImport
 {
-    public const string Provider = "Imported";
+    public const string Provider = ModelSettings.ImportedProvider;
 
     public static async Task<RunSpec> ImportAsync(string file, string benchmarkName, string data, string directory, string model, string judge)
     {

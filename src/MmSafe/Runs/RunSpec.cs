@@ -17,7 +17,12 @@ public sealed record ModelSettings(string Name, string Provider, string Model, s
     GenerationParameters Parameters, string? ImageDetail, string MaxTokensField, string Choices, string StructuredOutput, bool SeesImage = true,
     string? ExtraBody = null, IReadOnlyList<string>? Dropped = null)
 {
+    /// <summary>The provider recorded for a model whose answers or verdicts were imported from a file made elsewhere.</summary>
+    public const string ImportedProvider = "Imported";
+
     public bool IsMock => Provider == nameof(ProviderKind.Mock);
+
+    public bool IsImported => Provider == ImportedProvider;
 }
 
 /// <summary>How hard a model is driven: these may change between sessions of one run without changing its results.</summary>
@@ -116,7 +121,7 @@ public sealed record RunSpec(
         var benchmark = BenchmarkRegistry.Get(Benchmark);
         var protocol = benchmark.Protocol;
         var list = new List<string>();
-        if (Target.Provider == Interchange.RunImport.Provider) list.Add("results imported from a file made elsewhere; the settings they were made with are not known");
+        if (Target.IsImported) list.Add("results imported from a file made elsewhere; the settings they were made with are not known");
         if (Condition != Conditions.Official)
             list.Add($"condition {Condition}: the target was not shown the official image and text" + (Captioner is { } c ? $" (captions by {c.Model})" : ""));
         if (Samples != protocol.Samples) list.Add($"{Samples} answers per item (protocol: {protocol.Samples})");

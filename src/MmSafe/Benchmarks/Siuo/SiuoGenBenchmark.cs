@@ -30,7 +30,7 @@ public sealed class SiuoGenBenchmark : IBenchmark
 
     public (ScoreSheet Sheet, IReadOnlyList<string> Warnings) ScoreResultsFile(string file, string? data)
     {
-        var read = Interchange.SiuoGenJudgedFile.Read(file);
+        var read = SiuoGenJudgedFile.Read(file);
         return (SiuoGenScorer.Score(read.Items), read.Warnings);
     }
 

@@ -26,7 +26,7 @@ public sealed class SiuoMcqaBenchmark : IBenchmark
 
     public (ScoreSheet Sheet, IReadOnlyList<string> Warnings) ScoreResultsFile(string file, string? data)
     {
-        var read = Interchange.SiuoMcqaResponsesFile.Read(file);
+        var read = SiuoMcqaResponsesFile.Read(file);
         return (SiuoMcqaScorer.Score(read.Items), read.Warnings);
     }
 
@@ -87,7 +87,7 @@ public sealed class SiuoMcqaBenchmark : IBenchmark
                 ["options"] = new JsonObject([.. SiuoMcqaItem.Letters.Select(l => KeyValuePair.Create(l.ToString(), (JsonNode?)s.Field($"option_{l}")))]),
                 ["correct_option"] = s.Field("correct_option"), ["response_mcqa"] = list[SiuoMcqaScorer.Representative(read)].ScoredText,
             };
-            if (run.Spec.Samples > 1) node[Interchange.SiuoMcqaResponsesFile.AllResponses] = new JsonArray([.. list.Select(a => (JsonNode?)a.ScoredText)]);
+            if (run.Spec.Samples > 1) node[SiuoMcqaResponsesFile.AllResponses] = new JsonArray([.. list.Select(a => (JsonNode?)a.ScoredText)]);
             return (JsonNode)node;
         })]))];
     }

@@ -35,7 +35,7 @@ public sealed class VlsBenchBenchmark : IBenchmark
 
     public (ScoreSheet Sheet, IReadOnlyList<string> Warnings) ScoreResultsFile(string file, string? data)
     {
-        var read = Interchange.VlsBenchResultsFile.Read(file, data is null ? null : VlsBenchDataset.Load(data));
+        var read = VlsBenchResultsFile.Read(file, data is null ? null : VlsBenchDataset.Load(data));
         return (VlsBenchScorer.Score(read.Items), read.Warnings);
     }
 
@@ -107,7 +107,7 @@ public sealed class VlsBenchBenchmark : IBenchmark
             if (run.Spec.Samples > 1)
             {
                 node["pred_answers"] = new JsonArray([.. list.Select(a => (JsonNode?)a.ScoredText)]);
-                node[Interchange.VlsBenchResultsFile.AllLabels] = new JsonArray([.. labels.Select(l => (JsonNode?)(l.Value is { } v ? (int)v : null))]);
+                node[VlsBenchResultsFile.AllLabels] = new JsonArray([.. labels.Select(l => (JsonNode?)(l.Value is { } v ? (int)v : null))]);
             }
             return (JsonNode)node;
         }).ToList();

@@ -1,8 +1,7 @@
-using MmSafe.Benchmarks.Siuo;
 using MmSafe.Datasets;
 using MmSafe.Judging;
 
-namespace MmSafe.Interchange;
+namespace MmSafe.Benchmarks.Siuo;
 
 /// <summary>
 /// Reads a judged SIUO generation file in the authors' format: the siuo_gen items with

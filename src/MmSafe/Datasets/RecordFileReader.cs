@@ -1,7 +1,7 @@
 using System.Text.Json;
 using MmSafe.Datasets;
 
-namespace MmSafe.Interchange;
+namespace MmSafe.Datasets;
 
 /// <summary>
 /// Walks the records of a results file, giving each a <see cref="RecordReader"/> with its id

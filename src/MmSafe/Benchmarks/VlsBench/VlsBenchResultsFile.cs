@@ -1,9 +1,8 @@
 using System.Text.Json;
-using MmSafe.Benchmarks.VlsBench;
 using MmSafe.Datasets;
 using MmSafe.Judging;
 
-namespace MmSafe.Interchange;
+namespace MmSafe.Benchmarks.VlsBench;
 
 /// <summary>
 /// Reads VLSBench results: the authors' output file (<c>{"stats", "logs": [{id, question,

@@ -1,8 +1,7 @@
 using System.Text.Json;
-using MmSafe.Benchmarks.Siuo;
 using MmSafe.Datasets;
 
-namespace MmSafe.Interchange;
+namespace MmSafe.Benchmarks.Siuo;
 
 /// <summary>Reads the authors' <c>siuo_mcqa-{model}.json</c>: the mcqa items with <c>response_mcqa</c>.</summary>
 public static class SiuoMcqaResponsesFile
