@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text.Json;
+using MmSafe.Reports;
 using MmSafe.Benchmarks.VlsBench;
 using MmSafe.Models;
 using MmSafe.Runs;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MmSafe.Reports;
 using MmSafe.Benchmarks.VlsBench;
 using MmSafe.Models;
 using MmSafe.Runs;

@@ -13,7 +13,8 @@ internal static partial class YamlFile
     /// <param name="what">What the file is, for messages: "models file", "evaluation file".</param>
     /// <param name="friendly">Turns what YamlDotNet says that no general rule below explains into what the user wrote and what is allowed.</param>
     /// <param name="top">What the whole document must be, for a file of the wrong shape: "a map of model → prices".</param>
-    public static T? Read<T>(string path, string what, Func<string, string> friendly, string? top = null) where T : class
+    /// <param name="parameterNames">The names that belong under an entry's <c>parameters:</c> map, for the hint when one is written beside it.</param>
+    public static T? Read<T>(string path, string what, Func<string, string> friendly, string? top = null, IReadOnlyCollection<string>? parameterNames = null) where T : class
     {
         string text;
         try
@@ -36,7 +37,7 @@ internal static partial class YamlFile
         }
         catch (YamlException e)
         {
-            var message = Explain(e, text, typeof(T), top) ?? friendly(e.InnerException?.Message ?? e.Message);
+            var message = Explain(e, text, typeof(T), top, parameterNames) ?? friendly(e.InnerException?.Message ?? e.Message);
             throw new InputException($"{path}: line {e.Start.Line}, column {e.Start.Column}: {message}", e);
         }
     }
@@ -81,7 +82,7 @@ internal static partial class YamlFile
     public static IEnumerable<string> Fields(Type type) => type.GetProperties().Select(p => UnderscoredNamingConvention.Instance.Apply(p.Name));
 
     // The failures every file shares, said in the user's words: the field, the value written, what is expected.
-    private static string? Explain(YamlException e, string text, Type root, string? top)
+    private static string? Explain(YamlException e, string text, Type root, string? top, IReadOnlyCollection<string>? parameterNames)
     {
         var field = KeyBefore(text, (int)e.Start.Index);
         var name = field is null ? "the file" : $"'{field}'";
@@ -105,7 +106,7 @@ internal static partial class YamlFile
             var message = $"unknown field '{key}'; expected one of {string.Join(", ", fields)}";
             // A decoding parameter written beside the entry's fields instead of under its parameters: map ("max_tokens"
             // is not a misspelt max_tokens_field).
-            if (fields.Contains("parameters") && Models.GenerationParameters.Names.Contains(key))
+            if (fields.Contains("parameters") && parameterNames?.Contains(key) == true)
                 return $"{message}; it goes under parameters: (parameters: {{ {key}: {ParameterValue(text, (int)e.Start.Index)} }})";
             var guess = Closest(key, fields);
             return message + (guess is null ? "" : $"; did you mean '{guess}'?");

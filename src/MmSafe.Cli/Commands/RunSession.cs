@@ -1,3 +1,4 @@
+using MmSafe.Reports;
 using MmSafe.Cli.Output;
 using MmSafe.Models;
 using MmSafe.Models.Middleware;

@@ -2,8 +2,6 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using MmSafe.Images;
 using MmSafe.Models;
-using MmSafe.Reports;
-using MmSafe.Runs;
 using MmSafe.Scoring;
 
 namespace MmSafe.Benchmarks;
@@ -106,5 +104,5 @@ public interface IBenchmark
     ItemScore Combine(IReadOnlyList<ItemScore> judges) => Majority.OfRaters(Layout, judges);
 
     /// <summary>The run in the authors' file formats, so their scripts read it.</summary>
-    IReadOnlyList<OfficialFile> Official(RunContents run, string? judge);
+    IReadOnlyList<OfficialFile> Official(AnsweredRun run, string? judge);
 }

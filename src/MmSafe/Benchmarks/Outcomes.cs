@@ -1,6 +1,5 @@
 using MmSafe.Judging;
 using MmSafe.Models;
-using MmSafe.Runs;
 using MmSafe.Scoring;
 
 namespace MmSafe.Benchmarks;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using MmSafe.Datasets;
 
 namespace MmSafe.Datasets;
 

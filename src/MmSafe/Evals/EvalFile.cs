@@ -154,7 +154,7 @@ public sealed record EvalFile(string Path, string Out, IReadOnlyList<ModelSpec> 
     }
 
     private static Document Read(string path) =>
-        YamlFile.Read<Document>(path, "evaluation file", Friendly) ?? throw new InputException($"{path}: the evaluation file is empty; expected out:, models:, benchmarks: and data:.");
+        YamlFile.Read<Document>(path, "evaluation file", Friendly, parameterNames: GenerationParameters.Names) ?? throw new InputException($"{path}: the evaluation file is empty; expected out:, models:, benchmarks: and data:.");
 
     private static string Friendly(string message)
     {

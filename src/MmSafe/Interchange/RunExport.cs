@@ -17,7 +17,7 @@ public static class RunExport
     {
         Directory.CreateDirectory(directory);
         var written = new List<string>();
-        foreach (var file in run.Benchmark.Official(run, judge ?? run.Spec.Judge?.Name))
+        foreach (var file in run.Benchmark.Official(run.Answered, judge ?? run.Spec.Judge?.Name))
         {
             var path = Path.Combine(directory, file.Name);
             File.WriteAllText(path, file.Content.ToJsonString(Indented));

@@ -1,7 +1,4 @@
 using MmSafe.Models.Middleware;
-using YamlDotNet.Core;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
 
 namespace MmSafe.Models;
 
@@ -55,7 +52,7 @@ public static class ModelsFile
         return document.Models.ToDictionary(p => p.Key, p => ToSpec(path, p.Key, p.Value), StringComparer.Ordinal);
     }
 
-    private static Document Read(string path) => YamlFile.Read<Document>(path, "models file", Friendly) ?? new();
+    private static Document Read(string path) => YamlFile.Read<Document>(path, "models file", Friendly, parameterNames: GenerationParameters.Names) ?? new();
 
     private static ModelSpec ToSpec(string path, string name, Entry e)
     {

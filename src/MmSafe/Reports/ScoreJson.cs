@@ -1,5 +1,4 @@
 using System.Text.Json;
-using MmSafe.Runs;
 using MmSafe.Scoring;
 
 namespace MmSafe.Reports;

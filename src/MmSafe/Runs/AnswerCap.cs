@@ -1,3 +1,4 @@
+using MmSafe.Benchmarks;
 using System.Globalization;
 using System.Text.RegularExpressions;
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.AI;
 using MmSafe.Benchmarks;
 using MmSafe.Models;
 using MmSafe.Models.Middleware;

@@ -1,3 +1,4 @@
+using MmSafe.Reports;
 using MmSafe.Runs;
 using MmSafe.Tests.Support;
 

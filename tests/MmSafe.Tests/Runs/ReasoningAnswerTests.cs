@@ -107,7 +107,7 @@ public sealed class ReasoningAnswerTests
             var stored = Stored(dir);
             Assert.All(stored.Verdicts, v => Assert.DoesNotContain(ReasoningMarker, v.Raw ?? "", StringComparison.Ordinal));
             Assert.Equal(CompletionKindName.ReasoningOnly, stored.Verdicts.Single(v => v.SampleId == "3").Kind);
-            var score = MmSafe.Runs.RunScoring.Score(stored);
+            var score = MmSafe.Reports.RunScoring.Score(stored);
             Assert.Equal("judge's budget spent on reasoning", score.Sheet.Items.Single(i => i.Id == "3").Answers[0].Aspects["label"]);
             Assert.All(stored.Verdicts.Where(v => v.SampleId != "3"), v => Assert.StartsWith("{\"label\": ", v.Raw, StringComparison.Ordinal));
         }

@@ -1,3 +1,4 @@
+using MmSafe.Benchmarks;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using MmSafe.Runs;

@@ -3,9 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using MmSafe.Images;
-using MmSafe.Models;
 using MmSafe.Protocol;
-using MmSafe.Runs;
 using MmSafe.Scoring;
 
 namespace MmSafe.Benchmarks.Siuo;
@@ -81,9 +79,9 @@ public sealed class SiuoGenBenchmark : IBenchmark
         return SiuoGenScorer.ToItemScore(judged, Outcomes.InOrder(readings, unscored), unscored.Count) with { Id = sample.Id };
     }
 
-    public IReadOnlyList<OfficialFile> Official(RunContents run, string? judge)
+    public IReadOnlyList<OfficialFile> Official(AnsweredRun run, string? judge)
     {
-        var model = OfficialNames.Safe(run.Spec.Target.Name);
+        var model = OfficialNames.Safe(run.Model);
         var answers = run.Answers.Where(a => a.IsAnswer).ToLookup(a => a.SampleId);
         var verdicts = run.Verdicts.Where(v => v.Judge == judge).ToDictionary(v => (v.SampleId, v.Sample, v.Aspect));
         var answered = run.Samples.Where(s => answers[s.Id].Any()).ToList();

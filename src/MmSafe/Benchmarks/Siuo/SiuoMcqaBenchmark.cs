@@ -3,9 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using MmSafe.Images;
-using MmSafe.Models;
 using MmSafe.Protocol;
-using MmSafe.Runs;
 using MmSafe.Scoring;
 
 namespace MmSafe.Benchmarks.Siuo;
@@ -74,10 +72,10 @@ public sealed class SiuoMcqaBenchmark : IBenchmark
     /// that carries the item's majority verdict, so their scorer gives the run's accuracy, and every answer in sample
     /// order in <c>responses_mcqa</c>, which <c>mmsafe score</c> and <c>import</c> read.
     /// </remarks>
-    public IReadOnlyList<OfficialFile> Official(RunContents run, string? judge)
+    public IReadOnlyList<OfficialFile> Official(AnsweredRun run, string? judge)
     {
         var answers = run.Answers.Where(a => a.IsAnswer).GroupBy(a => a.SampleId).ToDictionary(g => g.Key, g => g.OrderBy(a => a.Sample).ToList());
-        return [new($"siuo_mcqa-{OfficialNames.Safe(run.Spec.Target.Name)}.json", new JsonArray([.. run.Samples.Where(s => answers.ContainsKey(s.Id)).Select(s =>
+        return [new($"siuo_mcqa-{OfficialNames.Safe(run.Model)}.json", new JsonArray([.. run.Samples.Where(s => answers.ContainsKey(s.Id)).Select(s =>
         {
             var list = answers[s.Id];
             var read = list.Select(a => SiuoMcqaScorer.Read(0, s.Category, s.Field("correct_option")[0], a.ScoredText)).ToList();
@@ -87,7 +85,7 @@ public sealed class SiuoMcqaBenchmark : IBenchmark
                 ["options"] = new JsonObject([.. SiuoMcqaItem.Letters.Select(l => KeyValuePair.Create(l.ToString(), (JsonNode?)s.Field($"option_{l}")))]),
                 ["correct_option"] = s.Field("correct_option"), ["response_mcqa"] = list[SiuoMcqaScorer.Representative(read)].ScoredText,
             };
-            if (run.Spec.Samples > 1) node[SiuoMcqaResponsesFile.AllResponses] = new JsonArray([.. list.Select(a => (JsonNode?)a.ScoredText)]);
+            if (run.SamplesPerItem > 1) node[SiuoMcqaResponsesFile.AllResponses] = new JsonArray([.. list.Select(a => (JsonNode?)a.ScoredText)]);
             return (JsonNode)node;
         })]))];
     }

@@ -3,9 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using MmSafe.Images;
-using MmSafe.Models;
 using MmSafe.Protocol;
-using MmSafe.Runs;
 using MmSafe.Scoring;
 
 namespace MmSafe.Benchmarks.VlsBench;
@@ -89,7 +87,7 @@ public sealed class VlsBenchBenchmark : IBenchmark
     /// and every answer and its label in sample order are in <c>pred_answers</c> and <c>safe_labels</c>, which
     /// <c>mmsafe score</c> and <c>import</c> read.
     /// </remarks>
-    public IReadOnlyList<OfficialFile> Official(RunContents run, string? judge)
+    public IReadOnlyList<OfficialFile> Official(AnsweredRun run, string? judge)
     {
         var answers = run.Answers.Where(a => a.IsAnswer).GroupBy(a => a.SampleId).ToDictionary(g => g.Key, g => g.OrderBy(a => a.Sample).ToList());
         var verdicts = run.Verdicts.Where(v => v.Judge == judge && v.Aspect == "label").ToDictionary(v => (v.SampleId, v.Sample));
@@ -104,7 +102,7 @@ public sealed class VlsBenchBenchmark : IBenchmark
                 ["id"] = OfficialNames.Id(s.Id), ["question"] = s.Field("instruction"), ["image_path"] = s.Images[0].RelativePath, ["pred_answer"] = list[shown].ScoredText,
                 ["safe_label"] = label is null ? null : (int)label, ["label_str"] = label?.Text(),
             };
-            if (run.Spec.Samples > 1)
+            if (run.SamplesPerItem > 1)
             {
                 node["pred_answers"] = new JsonArray([.. list.Select(a => (JsonNode?)a.ScoredText)]);
                 node[VlsBenchResultsFile.AllLabels] = new JsonArray([.. labels.Select(l => (JsonNode?)(l.Value is { } v ? (int)v : null))]);
@@ -112,7 +110,7 @@ public sealed class VlsBenchBenchmark : IBenchmark
             return (JsonNode)node;
         }).ToList();
         var sheet = ScoreSheet.Aggregate(Layout, run.Scores.GetValueOrDefault(judge ?? "") ?? []);
-        return [new($"vlsbench-{OfficialNames.Safe(run.Spec.Target.Name)}.json", new JsonObject
+        return [new($"vlsbench-{OfficialNames.Safe(run.Model)}.json", new JsonObject
         {
             ["stats"] = new JsonObject
             {

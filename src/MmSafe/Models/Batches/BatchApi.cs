@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using Microsoft.Extensions.AI;
-using MmSafe.Models.Middleware;
 using MmSafe.Models.Providers;
 using Polly;
 using Polly.Retry;

@@ -1,3 +1,4 @@
+using MmSafe.Benchmarks;
 using System.Text;
 using MmSafe.Scoring;
 using static MmSafe.Reports.Html.Html;
@@ -53,7 +54,7 @@ internal static class RunSection
 
     private static string Spend(Runs.RunContents run)
     {
-        var (tokens, usd) = Runs.RunScoring.Spend(run);
+        var (tokens, usd) = RunScoring.Spend(run);
         var prices = run.Spec.Prices;
         var unpriced = prices is null ? [] : Runs.PriceFile.Unpriced(prices, run.Spec.Judges.Select(j => j.Model).Prepend(run.Spec.Target.Model));
         return $"{tokens:N0} tokens paid for (cached answers excluded)" + (usd is { } d ? FormattableString.Invariant($", ${d:F2} at the recorded prices")

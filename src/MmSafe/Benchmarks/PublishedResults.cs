@@ -1,4 +1,4 @@
-namespace MmSafe.Reports;
+namespace MmSafe.Benchmarks;
 
 /// <summary>A number from a paper or leaderboard, shown beside a user's runs and marked as published.</summary>
 /// <param name="Caveat">Why a run on the released data cannot reproduce it exactly, shown with the number.</param>

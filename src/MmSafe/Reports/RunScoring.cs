@@ -1,8 +1,8 @@
-using MmSafe.Benchmarks;
 using MmSafe.Models;
+using MmSafe.Runs;
 using MmSafe.Scoring;
 
-namespace MmSafe.Runs;
+namespace MmSafe.Reports;
 
 /// <summary>How complete a run is, in counts, and in words when it is not.</summary>
 /// <param name="Missing">Answers not in the store yet.</param>
@@ -49,7 +49,7 @@ public static class RunScoring
         if (majority && spec.Judges.Count < 2) throw new InputException($"{run.Directory}: --judge {Majority} needs at least two judges; this run has {spec.Judges.Count}.");
         if (judge is not null && !majority && spec.FindJudge(judge) is null)
             throw new InputException($"{run.Directory}: no judge '{judge}' in this run; its judges are {(spec.Judges.Count == 0 ? "none" : string.Join(", ", spec.Judges.Select(j => $"'{j.Name}'")))}.");
-        var scores = majority ? Reports.JudgePanel.Majority(run) : run.Scores.GetValueOrDefault(judge ?? "") ?? [];
+        var scores = majority ? JudgePanel.Majority(run) : run.Scores.GetValueOrDefault(judge ?? "") ?? [];
         var sheet = ScoreSheet.Aggregate(benchmark.Layout, scores, run.Samples.Count - scores.Select(s => s.Id).Distinct().Count());
 
         var answers = run.Answers;
