@@ -33,35 +33,33 @@ public sealed class OpenAIBatchApi(ModelEndpoint endpoint, HttpClient http) : Ba
     public override async Task<string> SubmitAsync(BatchFile file, string submission, CancellationToken cancellationToken)
     {
         var open = await file.CloseAsync(cancellationToken).ConfigureAwait(false);
+        var uploaded = await SendAsync(() =>
         {
-            var uploaded = await SendAsync(() =>
+            var form = new MultipartFormDataContent { { new StringContent("batch"), "purpose" } };
+            var content = new StreamContent(open());
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/jsonl");
+            form.Add(content, "file", "mmsafe-batch.jsonl");
+            return new HttpRequestMessage(HttpMethod.Post, Url("files")) { Content = form };
+        }, cancellationToken).ConfigureAwait(false);
+        var fileId = Read(uploaded, "id");
+        HttpRequestMessage Create() => new(HttpMethod.Post, Url("batches"))
+        {
+            Content = new StringContent(JsonSerializer.Serialize(new
             {
-                var form = new MultipartFormDataContent { { new StringContent("batch"), "purpose" } };
-                var content = new StreamContent(open());
-                content.Headers.ContentType = new MediaTypeHeaderValue("application/jsonl");
-                form.Add(content, "file", "mmsafe-batch.jsonl");
-                return new HttpRequestMessage(HttpMethod.Post, Url("files")) { Content = form };
-            }, cancellationToken).ConfigureAwait(false);
-            var fileId = Read(uploaded, "id");
-            HttpRequestMessage Create() => new(HttpMethod.Post, Url("batches"))
+                input_file_id = fileId, endpoint = "/v1/chat/completions", completion_window = "24h", metadata = new Dictionary<string, string> { [SubmissionKey] = submission },
+            }), Encoding.UTF8, "application/json"),
+        };
+        // Creating a batch is not repeated blindly: after a failed attempt, a batch the server made anyway is found by its submission id.
+        for (int attempt = 1; ; attempt++)
+        {
+            try
             {
-                Content = new StringContent(JsonSerializer.Serialize(new
-                {
-                    input_file_id = fileId, endpoint = "/v1/chat/completions", completion_window = "24h", metadata = new Dictionary<string, string> { [SubmissionKey] = submission },
-                }), Encoding.UTF8, "application/json"),
-            };
-            // Creating a batch is not repeated blindly: after a failed attempt, a batch the server made anyway is found by its submission id.
-            for (int attempt = 1; ; attempt++)
+                return Read(await SendAsync(Create, cancellationToken, retry: false).ConfigureAwait(false), "id");
+            }
+            catch (ModelRequestException e) when (e.IsTransient && attempt < 4)
             {
-                try
-                {
-                    return Read(await SendAsync(Create, cancellationToken, retry: false).ConfigureAwait(false), "id");
-                }
-                catch (ModelRequestException e) when (e.IsTransient && attempt < 4)
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken).ConfigureAwait(false);
-                    if (await FindAsync(submission, cancellationToken).ConfigureAwait(false) is { } made) return made;
-                }
+                await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken).ConfigureAwait(false);
+                if (await FindAsync(submission, cancellationToken).ConfigureAwait(false) is { } made) return made;
             }
         }
     }
