@@ -15,6 +15,15 @@ internal sealed class SampleWork(Sample sample, IEnumerable<StoredAnswer> answer
 
     public Sample Sample => sample;
 
+    // The sample's place in the pipeline (SampleFlow): its running units, whether it holds a place, its images' readiness.
+    internal object FlowGate { get; } = new();
+    internal int Units;
+    internal bool HasPlace;
+    internal Task Ready = Task.CompletedTask;
+
+    /// <summary>The images were asked for once: a unit resuming after a batch reads them again.</summary>
+    public bool ImagesWanted { get; private set; }
+
     private readonly List<PooledImage> _leases = [];
 
     /// <summary>The sample's images, read once; null until read.</summary>
@@ -28,6 +37,8 @@ internal sealed class SampleWork(Sample sample, IEnumerable<StoredAnswer> answer
     /// <summary>Reads every image of the sample once; an image that cannot be read is its <see cref="ImageError"/>.</summary>
     public async Task ReadImagesAsync(CancellationToken token)
     {
+        ImagesWanted = true;
+        if (Images is not null || ImageError is not null) return;
         try
         {
             foreach (var image in sample.Images) Hold(await image.ReadPooledAsync(token).ConfigureAwait(false));

@@ -50,6 +50,9 @@ public sealed class FakeBatchServer : IAsyncDisposable
     /// <summary>The body of every request a batch answered, as the harness wrote it.</summary>
     public ConcurrentQueue<JsonNode> Bodies { get; } = new();
 
+    /// <summary>The body of every request answered one at a time (chat completions).</summary>
+    public ConcurrentQueue<JsonNode> SynchronousBodies { get; } = new();
+
     /// <summary>Requests answered one at a time (chat completions), by fingerprint.</summary>
     public ConcurrentQueue<string> Synchronous { get; } = new();
 
@@ -113,6 +116,7 @@ public sealed class FakeBatchServer : IAsyncDisposable
             {
                 s!.Key(c);
                 var body = JsonNode.Parse(await new StreamReader(c.Request.Body).ReadToEndAsync())!;
+                s.SynchronousBodies.Enqueue(body.DeepClone());
                 s.Synchronous.Enqueue(FakeModelServer.Fingerprint(body));
                 return Results.Json(new
                 {

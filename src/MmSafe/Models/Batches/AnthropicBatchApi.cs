@@ -15,21 +15,28 @@ public sealed class AnthropicBatchApi(ModelEndpoint endpoint, HttpClient http) :
     public int DefaultMaxTokens { get; init; } = Providers.AnthropicMessages.DefaultMaxTokens;
 
     // Message Batches keep no metadata: a batch whose id was never received cannot be found again by our submission id.
-    public override async Task<string> SubmitAsync(IReadOnlyList<BatchRequest> requests, string submission, CancellationToken cancellationToken)
+    public override BatchFile NewFile() => new RequestsFile(this);
+
+    // {"requests": [{custom_id, params}, …]}, one request written at a time.
+    private sealed class RequestsFile(AnthropicBatchApi api) : BatchFile
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
+        protected override async Task WriteAsync(BatchRequest r, bool first, CancellationToken cancellationToken)
         {
-            w.WriteStartObject();
-            w.WriteStartArray("requests");
-            foreach (var r in requests) WriteRequest(w, r);
-            w.WriteEndArray();
-            w.WriteEndObject();
+            await Writer.WriteAsync(first ? "{\"requests\":["u8.ToArray() : ","u8.ToArray(), cancellationToken).ConfigureAwait(false);
+            await using var w = new Utf8JsonWriter(Writer);
+            api.WriteRequest(w, r);
+            await w.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
-        var bytes = buffer.ToArray();
+
+        protected override Task EndAsync(CancellationToken cancellationToken) => Writer.WriteAsync("]}"u8.ToArray(), cancellationToken).AsTask();
+    }
+
+    public override async Task<string> SubmitAsync(BatchFile file, string submission, CancellationToken cancellationToken)
+    {
+        var open = await file.CloseAsync(cancellationToken).ConfigureAwait(false);
         var created = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, Url("v1/messages/batches"))
         {
-            Content = new ByteArrayContent(bytes) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+            Content = new StreamContent(open()) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
         }, cancellationToken, retry: false).ConfigureAwait(false);
         using var json = JsonDocument.Parse(created);
         return json.RootElement.GetProperty("id").GetString()!;

@@ -39,9 +39,20 @@ public abstract class BatchApi(ModelEndpoint endpoint, HttpClient http)
     /// <summary>Bytes per batch to stay under, with room to spare.</summary>
     public virtual long MaxBytes => 150L * 1024 * 1024;
 
+    /// <summary>An empty batch in this provider's file format, filled with <see cref="BatchFile.AddAsync"/>.</summary>
+    public abstract BatchFile NewFile();
+
     /// <param name="submission">Our id for this submission, sent with the batch where the provider keeps one, so that
     /// <see cref="FindAsync"/> can find a batch whose id was never received or recorded.</param>
-    public abstract Task<string> SubmitAsync(IReadOnlyList<BatchRequest> requests, string submission, CancellationToken cancellationToken);
+    public abstract Task<string> SubmitAsync(BatchFile file, string submission, CancellationToken cancellationToken);
+
+    /// <summary>Writes <paramref name="requests"/> into a new file and submits it.</summary>
+    public async Task<string> SubmitAsync(IReadOnlyList<BatchRequest> requests, string submission, CancellationToken cancellationToken)
+    {
+        using var file = NewFile();
+        foreach (var r in requests) await file.AddAsync(r, cancellationToken).ConfigureAwait(false);
+        return await SubmitAsync(file, submission, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>The batch made by <paramref name="submission"/>, if the provider can say (null: none, or it cannot tell).</summary>
     public virtual Task<string?> FindAsync(string submission, CancellationToken cancellationToken) => Task.FromResult<string?>(null);

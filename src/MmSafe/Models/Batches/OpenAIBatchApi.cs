@@ -16,54 +16,51 @@ public sealed class OpenAIBatchApi(ModelEndpoint endpoint, HttpClient http) : Ba
 
     public override bool CanFind => true;
 
-    public override async Task<string> SubmitAsync(IReadOnlyList<BatchRequest> requests, string submission, CancellationToken cancellationToken)
+    public override BatchFile NewFile() => new JsonlFile(Endpoint);
+
+    // Each line is the body a single request would have, written by the same writer.
+    private sealed class JsonlFile(ModelEndpoint endpoint) : BatchFile
     {
-        var file = Path.GetTempFileName();
-        try
+        protected override async Task WriteAsync(BatchRequest r, bool first, CancellationToken cancellationToken)
         {
-            await using (var stream = File.Create(file))
-            {
-                foreach (var r in requests)
-                {
-                    await stream.WriteAsync(Encoding.UTF8.GetBytes($"{{\"custom_id\":{JsonSerializer.Serialize(r.CustomId)},\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":"), cancellationToken).ConfigureAwait(false);
-                    using var body = OpenAIRequest.Build(r.Messages, r.Options, Endpoint);
-                    await body.WriteToAsync(stream, cancellationToken).ConfigureAwait(false);
-                    await stream.WriteAsync("}\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
-                }
-            }
-            var uploaded = await SendAsync(() =>
-            {
-                var form = new MultipartFormDataContent { { new StringContent("batch"), "purpose" } };
-                var content = new StreamContent(File.OpenRead(file));
-                content.Headers.ContentType = new MediaTypeHeaderValue("application/jsonl");
-                form.Add(content, "file", "mmsafe-batch.jsonl");
-                return new HttpRequestMessage(HttpMethod.Post, Url("files")) { Content = form };
-            }, cancellationToken).ConfigureAwait(false);
-            var fileId = Read(uploaded, "id");
-            HttpRequestMessage Create() => new(HttpMethod.Post, Url("batches"))
-            {
-                Content = new StringContent(JsonSerializer.Serialize(new
-                {
-                    input_file_id = fileId, endpoint = "/v1/chat/completions", completion_window = "24h", metadata = new Dictionary<string, string> { [SubmissionKey] = submission },
-                }), Encoding.UTF8, "application/json"),
-            };
-            // Creating a batch is not repeated blindly: after a failed attempt, a batch the server made anyway is found by its submission id.
-            for (int attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    return Read(await SendAsync(Create, cancellationToken, retry: false).ConfigureAwait(false), "id");
-                }
-                catch (ModelRequestException e) when (e.IsTransient && attempt < 4)
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken).ConfigureAwait(false);
-                    if (await FindAsync(submission, cancellationToken).ConfigureAwait(false) is { } made) return made;
-                }
-            }
+            await Writer.WriteAsync(Encoding.UTF8.GetBytes($"{{\"custom_id\":{JsonSerializer.Serialize(r.CustomId)},\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":"), cancellationToken).ConfigureAwait(false);
+            using var body = OpenAIRequest.Build(r.Messages, r.Options, endpoint);
+            await body.WriteToAsync(Writer, cancellationToken).ConfigureAwait(false);
+            await Writer.WriteAsync("}\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
         }
-        finally
+    }
+
+    public override async Task<string> SubmitAsync(BatchFile file, string submission, CancellationToken cancellationToken)
+    {
+        var open = await file.CloseAsync(cancellationToken).ConfigureAwait(false);
+        var uploaded = await SendAsync(() =>
         {
-            File.Delete(file);
+            var form = new MultipartFormDataContent { { new StringContent("batch"), "purpose" } };
+            var content = new StreamContent(open());
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/jsonl");
+            form.Add(content, "file", "mmsafe-batch.jsonl");
+            return new HttpRequestMessage(HttpMethod.Post, Url("files")) { Content = form };
+        }, cancellationToken).ConfigureAwait(false);
+        var fileId = Read(uploaded, "id");
+        HttpRequestMessage Create() => new(HttpMethod.Post, Url("batches"))
+        {
+            Content = new StringContent(JsonSerializer.Serialize(new
+            {
+                input_file_id = fileId, endpoint = "/v1/chat/completions", completion_window = "24h", metadata = new Dictionary<string, string> { [SubmissionKey] = submission },
+            }), Encoding.UTF8, "application/json"),
+        };
+        // Creating a batch is not repeated blindly: after a failed attempt, a batch the server made anyway is found by its submission id.
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return Read(await SendAsync(Create, cancellationToken, retry: false).ConfigureAwait(false), "id");
+            }
+            catch (ModelRequestException e) when (e.IsTransient && attempt < 4)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken).ConfigureAwait(false);
+                if (await FindAsync(submission, cancellationToken).ConfigureAwait(false) is { } made) return made;
+            }
         }
     }
 
