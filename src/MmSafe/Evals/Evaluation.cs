@@ -28,7 +28,7 @@ public sealed class Evaluation : IDisposable
             var drive = request.Cells[_cellClients.Count].Drive;
             _cellClients.Add((request.Generate ? Client(spec, spec.Target, "target", drive) : null,
                 judge is not null ? [Client(judge.Model)] : [.. spec.Judges.Select(j => Client(spec, j, "judge", drive))],
-                spec.Captioner is { } c ? Client(spec, c, "captioner", drive) : null));
+                request.Generate && spec.Captioner is { } c ? Client(spec, c, "captioner", drive) : null));
         }
         var priced = Priced();
         // The final word on a dollar budget is the recorded prices (a run continued without new prices has its own).
@@ -39,6 +39,9 @@ public sealed class Evaluation : IDisposable
 
     /// <summary>The cells' runs, in the request's order.</summary>
     public IReadOnlyList<RunDirectory> Runs => _runs;
+
+    /// <summary>What each cell's <see cref="EvaluationCell.Judge"/> recorded (null for a cell without one).</summary>
+    public IReadOnlyList<JudgeAddition.Applied?> Judges => _judges;
 
     /// <summary>The prices this session counts with: the request's, else the first cell's recorded ones.</summary>
     public IReadOnlyDictionary<string, Price>? Prices => _request.Prices ?? _runs[0].Spec.Prices;
@@ -125,7 +128,6 @@ public sealed class Evaluation : IDisposable
         var started = DateTimeOffset.UtcNow;
         CellStop stop;
         Exception? error = null;
-        bool withdrawn = false;
         try
         {
             var spec = run.Spec;
@@ -162,12 +164,19 @@ public sealed class Evaluation : IDisposable
                 await run.Store.SaveAsync(new RunEvent(DateTimeOffset.UtcNow, RunEvents.ParameterRefused, ((ModelRequestException)e).ModelName ?? "", e.Message), CancellationToken.None)
                     .ConfigureAwait(false);
         }
-        finally
-        {
-            // A judge is recorded only once it works, whatever ended the session, so 'run --resume' still matches the run.
-                if (_judges[i] is { } judge) withdrawn = JudgeAddition.Withdraw(run.Store, judge);
-        }
-        return new CellResult(_request.Cells[i], run.Store, stop, error, target, judges, started, withdrawn);
+        return new CellResult(_request.Cells[i], run.Store, stop, error, target, judges, started);
+    }
+
+    /// <summary>
+    /// Takes a cell's added judge out of its record again when it stored no readable verdict (a wrong URL, key or model
+    /// id), so 'run --resume' still matches the run: true when it did. Called once the session's score is shown (it
+    /// names the judge); <see cref="Dispose"/> does it for a cell not asked.
+    /// </summary>
+    public bool WithdrawJudge(int cell)
+    {
+        if (_judges[cell] is not { } judge) return false;
+        _judges[cell] = null;
+        return JudgeAddition.Withdraw(_runs[cell].Store, judge);
     }
 
     private ModelClient Client(RunSpec spec, ModelSettings settings, string role, ModelDrive drive) =>
@@ -191,6 +200,7 @@ public sealed class Evaluation : IDisposable
 
     public void Dispose()
     {
+        for (int i = 0; i < _runs.Count; i++) WithdrawJudge(i);
         foreach (var run in _runs) run.Dispose();
         _cache?.Dispose();
     }

@@ -28,7 +28,7 @@ public enum CellStop
 
 /// <summary>One cell's session: how it stopped, with what error, which clients asked, and its stored run.</summary>
 public sealed class CellResult(EvaluationCell cell, IRunStore store, CellStop stop, Exception? error, ModelClient? target, IReadOnlyList<ModelClient> judges,
-    DateTimeOffset started, bool judgeWithdrawn)
+    DateTimeOffset started)
 {
     public EvaluationCell Cell => cell;
 
@@ -47,9 +47,6 @@ public sealed class CellResult(EvaluationCell cell, IRunStore store, CellStop st
     public IReadOnlyList<ModelClient> Judges => judges;
 
     public DateTimeOffset Started => started;
-
-    /// <summary>A judge added for this session that answered nothing, taken out of the record again.</summary>
-    public bool JudgeWithdrawn => judgeWithdrawn;
 
     /// <summary>The cell's run (open while its <see cref="Evaluation"/> is).</summary>
     public IRunStore Store => store;
