@@ -52,17 +52,9 @@ public sealed class ModelOptions
         Description = "The response cache shared by runs (default $MMSAFE_CACHE or ~/.cache/mmsafe/responses.db); 'off' disables it.",
     };
 
-    /// <summary>The cache the <c>--cache</c> flag asks for, or when it is not given the one the run recorded (<paramref name="recorded"/>),
-    /// else the default; null when it is "off".</summary>
-    public static MmSafe.Models.Middleware.ResponseCache? OpenCache(ParseResult parse, Option<string> option, string? recorded = null) =>
-        CacheChoice(parse, option, recorded) is var choice && choice == Off ? null : new MmSafe.Models.Middleware.ResponseCache(choice);
-
-    private const string Off = "off";
-
     /// <summary>The response cache a session uses, as a run records it: a file's full path, or "off".</summary>
     public static string CacheChoice(ParseResult parse, Option<string> option, string? recorded = null) =>
-        parse.GetValue(option) is { } flag ? (flag is "off" or "none" ? Off : Path.GetFullPath(flag))
-        : recorded ?? Path.GetFullPath(MmSafe.Models.Middleware.ResponseCache.DefaultPath);
+        MmSafe.Evals.ResponseCaches.Choice(parse.GetValue(option), recorded);
 
     public static Option<string> ModelsFileOption() => new("--models-file") { Description = "A YAML file of named models (provider, URL, key variable, parameters, limits)." };
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MmSafe.Benchmarks;
 using MmSafe.Cli.Output;
+using MmSafe.Evals;
 using MmSafe.Models;
 using MmSafe.Runs;
 using Spectre.Console;
@@ -67,23 +68,30 @@ public static class RunCommand
                     .Concat(targetParameters.All).Concat(judgeParameters.All).Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
                 if (changing.Count > 0 || parse.GetValue(benchmark) is not null)
                     throw new InputException($"--resume restores the run's recorded settings; {string.Join(", ", changing.DefaultIfEmpty("BENCHMARK"))} cannot be given with it. Start a new run with --out to change them.");
-                using var resumed = RunDirectory.Open(dir);
-                var spec = resumed.Spec;
-                if (spec.Target.Provider == MmSafe.Interchange.RunImport.Provider)
-                    throw new InputException($"{dir}: an imported run holds results made elsewhere; it can be scored, judged again and exported, not resumed.");
                 var (targetBatch, judgeBatch) = Batching(parse.GetValue(batch));
-                var resumedTarget = Batched(Recorded(spec, spec.Target, parse.GetValue(target.Concurrency), target), parse.GetValue(batch) is null ? null : targetBatch);
-                List<ModelSpec> resumedJudges = [.. spec.Judges.Select(j => Batched(Recorded(spec, j, parse.GetValue(judge.Concurrency), judge), parse.GetValue(batch) is null ? null : judgeBatch))];
-                var resumedCaptioner = spec.Captioner is { } c ? Recorded(spec, c, null, captioner) : null;
-                // Prices may change between sessions, as on a new run's --out: given now, they are this session's and recorded.
-                var (pricesFile, priceTable) = parse.GetValue(prices) is { } rp ? (rp, PriceTable.LoadPrices(rp)) : ("the run's recorded prices", spec.Prices);
-                var resumedLimit = Budget(parse, budget, priceTable, pricesFile, Priced(resumedTarget, resumedJudges, resumedCaptioner));
+                var concurrency = new Dictionary<string, int>();
+                foreach (var (role, options) in new[] { ("target", target), ("judge", judge) })
+                    if (parse.GetValue(options.Concurrency) is { } c)
+                        concurrency[role] = c >= 1 ? c : throw new InputException($"{options.Concurrency.Name} must be at least 1, not {c}.");
                 var resumedPoll = BatchPoll(parse, batchPoll);
-                // A shared store's workers run on other machines: each keeps its own cache, not the first worker's path.
-                using var resumedCache = ModelOptions.OpenCache(parse, cache, resumed.Store.IsShared ? null : spec.Cache);
-                if (parse.GetValue(prices) is not null) resumed.Store.WriteSpec(spec with { Prices = priceTable });
-                return await ExecuteAsync(console, parse, resumed, resumedTarget, resumedJudges, resumedCaptioner, resumedCache, resumedLimit, pricesFile, json, otel, resumedPoll,
-                    cancellationToken);
+                var pricesFile = parse.GetValue(prices);
+                // Prices may change between sessions, as on a new run's --out: given now, they are this session's and recorded.
+                var resumed = new EvaluationRequest([new EvaluationCell(dir, dir)
+                {
+                    Drive = Drive(target, judge, captioner) with
+                    {
+                        Concurrency = concurrency,
+                        Batch = parse.GetValue(batch) is null ? new Dictionary<string, bool>() : new Dictionary<string, bool> { ["target"] = targetBatch, ["judge"] = judgeBatch },
+                    },
+                }])
+                {
+                    Prices = pricesFile is null ? null : PriceTable.LoadPrices(pricesFile),
+                    PricesSource = pricesFile ?? "the run's recorded prices",
+                    Budget = ParseBudget(parse, budget),
+                    Cache = parse.GetValue(cache),
+                    BatchPoll = resumedPoll,
+                };
+                return await ExecuteAsync(console, parse, resumed, json, otel, cancellationToken);
             }
             string outDir = parse.GetValue(output) ?? throw new InputException("no run directory; pass --out DIR (or --resume DIR).");
             var bench = BenchmarkRegistry.Get(parse.GetValue(benchmark) ?? throw new InputException($"no benchmark; expected one of {string.Join(", ", BenchmarkRegistry.Names)}."));
@@ -104,7 +112,7 @@ public static class RunCommand
             if (bench.Protocol.Aspects.Count > 0 && judgeSpecs.Count == 0) throw new InputException($"{bench.Name} needs a judge; pass --judge NAME (or --judge mock).");
             var dataset = bench.Load(dataPath);
             var (selection, selected) = SampleSelection.Apply(dataset, parse.GetValue(limit), Split(parse.GetValue(categories)), Split(parse.GetValue(ids)), parse.GetValue(shard));
-            MissingImages(selected);
+            SelectedImages.Check(selected);
             var shown = parse.GetRequiredValue(condition);
             var captionerSpec = captioner.Resolve(parse, file);
             if (captionerSpec is not null && shown != Conditions.Caption) throw new InputException($"--captioner writes image descriptions for --condition caption, not {shown}.");
@@ -134,28 +142,33 @@ public static class RunCommand
             foreach (var warning in warnings) console.Error($"warning: {warning}");
             // A key that is missing is found before the run directory is made, not at the first request.
             foreach (var model in (bench.Protocol.Aspects.Count == 0 ? [] : judgeSpecs).Prepend(targetSpec).Concat(captionerSpec is null ? [] : [captionerSpec])) ModelClientFactory.CheckKey(model);
-            using var newCache = recordedRun ? null : ModelOptions.OpenCache(parse, cache);
-            using var run = RunDirectory.Start(outDir, requested with { Prices = table, Cache = ModelOptions.CacheChoice(parse, cache) }, selected);
-            using var recordedCache = recordedRun ? ModelOptions.OpenCache(parse, cache, run.Store.IsShared ? null : run.Spec.Cache) : null;
-            var responses = newCache ?? recordedCache;
-            var recorded = run.Spec;
-            // Where each model was configured stays known, so that a refused parameter names the line to change.
-            return await ExecuteAsync(console, parse, run, Recorded(recorded, recorded.Target, null, target) with { Origin = targetSpec.Origin },
-                [.. recorded.Judges.Select(j => Recorded(recorded, j, null, judge) with { Origin = judgeSpecs.FirstOrDefault(s => s.Name == j.Name)?.Origin })],
-                recorded.Captioner is { } rc ? Recorded(recorded, rc, null, captioner) : null, responses, budgetLimit, givenPrices ?? "the run's recorded prices", json, otel, poll,
-                cancellationToken);
+            var request = new EvaluationRequest([new EvaluationCell(outDir, outDir)
+            {
+                Spec = requested with { Prices = table, Cache = ModelOptions.CacheChoice(parse, cache) },
+                Samples = selected,
+                // Where each model was configured stays known, so that a refused parameter names the line to change.
+                Drive = Drive(target, judge, captioner) with
+                {
+                    Origins = judgeSpecs.Prepend(targetSpec).DistinctBy(m => m.Name).ToDictionary(m => m.Name, m => m.Origin),
+                },
+            }])
+            {
+                Prices = table,
+                PricesSource = givenPrices ?? "the run's recorded prices",
+                Budget = budgetLimit,
+                Cache = parse.GetValue(cache),
+                BatchPoll = poll,
+            };
+            return await ExecuteAsync(console, parse, request, json, otel, cancellationToken);
         });
         return command;
     }
 
-    /// <summary>The model exactly as the run records it, driven as last recorded unless a concurrency flag says otherwise.</summary>
-    private static ModelSpec Recorded(RunSpec spec, ModelSettings settings, int? concurrency, ModelOptions role)
+    /// <summary>The flags that name each role's key variable, for messages about the models the run records.</summary>
+    private static ModelDrive Drive(ModelOptions target, ModelOptions judge, ModelOptions captioner) => new()
     {
-        var model = RunSpecs.Model(settings, spec.Operations.GetValueOrDefault(settings.Name)) with { KeyFlag = role.ApiKeyEnv.Name };
-        if (concurrency is { } c)
-            model = c >= 1 ? model with { Concurrency = c } : throw new InputException($"{role.Concurrency.Name} must be at least 1, not {c}.");
-        return model;
-    }
+        KeyFlags = new Dictionary<string, string> { ["target"] = target.ApiKeyEnv.Name, ["judge"] = judge.ApiKeyEnv.Name, ["captioner"] = captioner.ApiKeyEnv.Name },
+    };
 
     private static (bool Target, bool Judges) Batching(string? batch) => (batch is "target" or "all", batch is "judge" or "all");
 
@@ -167,42 +180,17 @@ public static class RunCommand
         return model with { Batch = on };
     }
 
-    /// <summary>
-    /// Every selected image must exist, stay inside the data root and start as an image before anything is sent: a run of
-    /// images that cannot be sent is a data mistake, not an endpoint failure that resuming could mend.
-    /// </summary>
-    internal static void MissingImages(IReadOnlyList<Sample> samples)
+    private static async Task<int> ExecuteAsync(CliConsole console, ParseResult parse, EvaluationRequest request, Option<bool> json, Option<bool> otel,
+        CancellationToken cancellationToken)
     {
-        var images = samples.SelectMany(s => s.Images).ToList();
-        var missing = images.Where(i => !File.Exists(i.FullPath)).ToList();
-        if (missing.Count > 0)
-            throw new InputException($"{missing[0].Root}: {missing.Count} of the selected items' images are missing (first: {string.Join(", ", missing.Take(5).Select(i => i.RelativePath))}); " +
-                "check --data and that the image archive was unpacked there ('mmsafe data check' lists every problem).");
-        if (images.Count == 0) return;
-        var report = MmSafe.Datasets.ImageCheckReport.Run(images[0].Root, images, signatureOnly: true);
-        if (!report.Ok)
-            throw new InputException($"{report.Root}: the selected items' images cannot be sent: {string.Join("; ", report.Describe())}; " +
-                $"nothing was sent ('mmsafe data check {report.Root}' lists every problem).");
-    }
-
-    private static async Task<int> ExecuteAsync(CliConsole console, ParseResult parse, RunDirectory run, ModelSpec target, IReadOnlyList<ModelSpec> judgeSpecs,
-        ModelSpec? captionerSpec, MmSafe.Models.Middleware.ResponseCache? responses, BudgetLimit? limit, string pricesSource, Option<bool> json, Option<bool> otel,
-        TimeSpan? batchPoll, CancellationToken cancellationToken)
-    {
-        var priceTable = run.Spec.Prices;
-        // The final word on a dollar budget is the recorded prices (a run continued in its --out without --prices has its own).
-        if (limit?.Usd is not null) RequirePrices(priceTable, pricesSource, Priced(target, judgeSpecs, captionerSpec));
-        if (priceTable is not null && PriceFile.Unpriced(priceTable, Priced(target, judgeSpecs, captionerSpec)) is { Count: > 0 } unpriced)
-            console.Error($"note: {PriceFile.NoPrice(pricesSource, unpriced)}; this session's spend is counted in tokens only.");
         var notices = new RetryNotices();
         var factory = new ModelClientFactory(notices: notices, telemetrySource: parse.GetValue(otel) ? "MmSafe" : null);
-        var targetClient = factory.Create(target);
-        var judges = judgeSpecs.Select(factory.Create).ToList();
-        var captionerClient = captionerSpec is null ? null : factory.Create(captionerSpec);
-        var guard = new BudgetGuard(limit, priceTable, [targetClient, .. judges, .. captionerClient is null ? [] : new[] { captionerClient }]);
-        var options = new PipelineOptions(BatchPoll: batchPoll);
-        return await RunSession.ExecuteAsync(console, run, targetClient, judges, responses, options, judgeSpecs.FirstOrDefault()?.Name, parse.GetValue(json), notices,
-            cancellationToken, captionerClient, guard);
+        using var evaluation = await Evaluation.OpenAsync(request, factory, cancellationToken);
+        if (evaluation.Unpriced.Count > 0)
+            console.Error($"note: {PriceFile.NoPrice(request.PricesSource, evaluation.Unpriced)}; this session's spend is counted in tokens only.");
+        var (exit, cell) = await RunSession.ExecuteAsync(console, evaluation, evaluation.Runs[0].Spec.Judge?.Name, parse.GetValue(json), notices, cancellationToken);
+        if (exit is null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cell.Error!);
+        return exit.Value;
     }
 
     /// <summary>The model ids a session pays for: the target, the judges that judge, the captioner.</summary>
@@ -215,17 +203,8 @@ public static class RunCommand
     private static BudgetLimit? Budget(ParseResult parse, Option<string> budget, IReadOnlyDictionary<string, Price>? prices, string? pricesSource, IReadOnlyList<string> models)
     {
         var limit = ParseBudget(parse, budget);
-        if (limit?.Usd is not null) RequirePrices(prices, pricesSource, models);
+        BudgetLimit.Require(limit, prices, pricesSource, models, BudgetWording.Run);
         return limit;
-    }
-
-    private static void RequirePrices(IReadOnlyDictionary<string, Price>? prices, string? pricesSource, IReadOnlyList<string> models)
-    {
-        if (prices is null)
-            throw new InputException("--budget in dollars needs --prices FILE with a price for every model of the run (or give the budget in tokens, e.g. 200000tokens).");
-        if (PriceFile.Unpriced(prices, models) is { Count: > 0 } unpriced)
-            throw new InputException($"--budget in dollars needs a price for every model of the run: {PriceFile.NoPrice(pricesSource ?? "--prices", unpriced)}; " +
-                "or give the budget in tokens, e.g. 200000tokens.");
     }
 
     private static TimeSpan? BatchPoll(ParseResult parse, Option<double?> batchPoll) => parse.GetValue(batchPoll) switch

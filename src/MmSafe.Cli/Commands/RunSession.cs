@@ -1,5 +1,6 @@
 using MmSafe.Reports;
 using MmSafe.Cli.Output;
+using MmSafe.Evals;
 using MmSafe.Models;
 using MmSafe.Models.Middleware;
 using MmSafe.Runs;
@@ -10,10 +11,12 @@ namespace MmSafe.Cli.Commands;
 /// <summary>What <c>run</c> and <c>judge</c> share: run the pipeline with a progress display, print the score and the requests, choose the exit code.</summary>
 internal static class RunSession
 {
-    public static async Task<int> ExecuteAsync(CliConsole console, RunDirectory run, ModelClient? target, IReadOnlyList<ModelClient> judges, ResponseCache? cache,
-        PipelineOptions options, string? judge, bool json, RetryNotices? notices, CancellationToken cancellationToken, ModelClient? captioner = null,
-        BudgetGuard? budget = null, string? again = null)
+    /// <summary>Runs the evaluation's one cell and says how it ended.</summary>
+    /// <returns>The exit code, or null when the cell failed with an error the caller rethrows (<see cref="CellResult.Error"/>).</returns>
+    public static async Task<(int? Exit, CellResult Cell)> ExecuteAsync(CliConsole console, Evaluation evaluation, string? judge, bool json, RetryNotices? notices,
+        CancellationToken cancellationToken, string? again = null, bool showSpend = true)
     {
+        var run = evaluation.Runs[0];
         // What continues the work: for a run, --resume; for a judge command, the same command again.
         // A run's parameters are part of its record: one left out is a new run, in the same directory only while it holds nothing.
         string? sameCommand = again;
@@ -23,59 +26,47 @@ internal static class RunSession
                 : $"nothing was stored, so the run's own command with the fix may use the same --out ({run.Store.Location} takes the new settings; not --resume, which restores the recorded ones)";
         again ??= $"'mmsafe run --resume {run.Store.Location}'";
         var spec = run.Spec;
-        var started = DateTimeOffset.UtcNow;
         var deviations = spec.Deviations();
         if (deviations.Count > 0) console.Error($"note: this run departs from the official {spec.Benchmark} protocol: {string.Join("; ", deviations)}.");
         // Progress goes to stderr whatever stdout carries, so --json keeps stdout pure JSON without silencing the progress.
-        bool budgetReached = false;
-        try
+        EvaluationResult result = null!;
+        if (!console.Err.Profile.Capabilities.Interactive)
+            await LogRunProgress.RunAsync(console, async progress => result = await evaluation.RunAsync(_ => progress, cancellationToken: cancellationToken));
+        else await SpectreRunProgress.RunAsync(console, async progress => result = await evaluation.RunAsync(_ => progress, cancellationToken: cancellationToken), notices);
+        var cell = result.Cells[0];
+        var budget = result.Budget;
+        switch (cell.Stop)
         {
-            budgetReached = await RunScheduleAsync(console, run, spec, target, judges, cache, options, notices, captioner, budget, cancellationToken);
+            case CellStop.Failed:
+                return (null, cell);
+            case CellStop.Unreachable when cell.Error is ModelRequestException e:
+                console.Error($"error: {e.Message}{e.Advice}. Every answer and verdict received is stored; {again} " +
+                    "asks for the rest once the endpoint answers again.");
+                return (ExitCodes.ModelUnavailable, cell);
+            case CellStop.ParameterRefused:
+                // Recorded by the evaluation, so that score and report point at the fix, not at a resume that would be refused the same way.
+                console.Error($"error: {cell.Error!.Message} The run stopped at the first refusal: no request was started after it, and every answer and verdict received is stored; {AfterRefusal()}.");
+                return (ExitCodes.InputError, cell);
         }
-        catch (ModelRequestException e) when (e.Kind == ModelErrorKind.Unreachable)
-        {
-            console.Error($"error: {e.Message}{e.Advice}. Every answer and verdict received is stored; {again} " +
-                "asks for the rest once the endpoint answers again.");
-            return ExitCodes.ModelUnavailable;
-        }
-        catch (ModelRequestException e) when (e.Kind == ModelErrorKind.RefusedParameter)
-        {
-            console.Error($"error: {e.Message} The run stopped at the first refusal: no request was started after it, and every answer and verdict received is stored; {AfterRefusal()}.");
-            // Recorded, so that score and report point at the fix, not at a resume that would be refused the same way.
-            await run.Store.SaveAsync(new RunEvent(DateTimeOffset.UtcNow, RunEvents.ParameterRefused, e.ModelName ?? "", e.Message), CancellationToken.None);
-            return ExitCodes.InputError;
-        }
-        var contents = run.Store.Read();
+        var contents = cell.Read();
         var score = RunScoring.Score(contents, judge);
         ScorePrinter.Print(console, score, json);
-        if (!json) ShowUsage(console, target, judges, contents, started);
-        if (budget is not null) console.Error($"spend this session: {budget.Describe()}.");
-        if (budgetReached)
+        if (!json) ShowUsage(console, cell.Target, cell.Judges, contents, cell.Started);
+        if (showSpend) console.Error($"spend this session: {budget.Describe()}.");
+        if (cell.Stop == CellStop.BudgetSpent)
         {
-            console.Error($"error: the budget is spent ({budget!.Describe()}); no new request was started. The scores are incomplete: {score.Completeness.Describe()}. " +
+            console.Error($"error: the budget is spent ({budget.Describe()}); no new request was started. The scores are incomplete: {score.Completeness.Describe()}. " +
                 $"{again} with --budget … continues.");
-            return ExitCodes.ModelUnavailable;
+            return (ExitCodes.ModelUnavailable, cell);
         }
-        if (score.Completeness.IsComplete) return ExitCodes.Success;
+        if (score.Completeness.IsComplete) return (ExitCodes.Success, cell);
         console.Error($"error: the scores are incomplete: {score.Completeness.Describe()}{(score.UnscoredAnswers.Count > 0 ? " (the answers not scored are listed with their reasons)" : "")}. " +
             (score.Completeness.Resumable ? $"What was received is stored; {again} asks again for the rest."
                 : "Everything was asked and is stored; asking again would not change it." + (contents.Answers.Any(a => !a.Failed && a.Kind == CompletionKind.ReasoningOnly)
                     // The allowance changes the run's settings: the stored run keeps what it was made with, the fix is a new run.
                     ? " To give the model room, start a new run with a new --out directory and --reasoning-allowance N (or parameters: { reasoning_effort: low } in the models file)."
                     : "")));
-        return ExitCodes.ModelUnavailable;
-    }
-
-    private static async Task<bool> RunScheduleAsync(CliConsole console, RunDirectory run, RunSpec spec, ModelClient? target, IReadOnlyList<ModelClient> judges,
-        ResponseCache? cache, PipelineOptions options, RetryNotices? notices, ModelClient? captioner, BudgetGuard? budget, CancellationToken cancellationToken)
-    {
-        bool budgetReached = false;
-        if (!console.Err.Profile.Capabilities.Interactive)
-            await LogRunProgress.RunAsync(console, async progress =>
-                budgetReached = await RunSchedule.RunAsync(run.Store, spec, target, judges, cache, progress, captioner, budget, options, cancellationToken));
-        else await SpectreRunProgress.RunAsync(console, async progress =>
-            budgetReached = await RunSchedule.RunAsync(run.Store, spec, target, judges, cache, progress, captioner, budget, options, cancellationToken), notices);
-        return budgetReached;
+        return (ExitCodes.ModelUnavailable, cell);
     }
 
     // "Failed" counts what the progress bars counted: answers or verdicts stored this session that must be asked again.

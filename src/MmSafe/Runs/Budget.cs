@@ -37,6 +37,19 @@ public sealed record BudgetLimit(decimal? Usd, long? Tokens)
             return new BudgetLimit(usd, null);
         throw new InputException($"{source ?? $"--budget '{text}'"}: expected dollars (5, $5, 5usd) or tokens (200000tokens, 200k tokens), more than 0.");
     }
+
+    /// <summary>
+    /// A budget in dollars is counted only with a price for every model the session pays for (<paramref name="models"/>):
+    /// refused otherwise, in <paramref name="wording"/>. A token budget, or none, needs no prices.
+    /// </summary>
+    /// <param name="source">Where <paramref name="prices"/> came from, as the user named it.</param>
+    public static void Require(BudgetLimit? limit, IReadOnlyDictionary<string, Price>? prices, string? source, IEnumerable<string> models, BudgetWording wording)
+    {
+        if (limit?.Usd is null) return;
+        if (prices is null) throw new InputException(wording.NoPrices);
+        if (PriceFile.Unpriced(prices, models) is { Count: > 0 } unpriced)
+            throw new InputException(wording.Unpriced + PriceFile.NoPrice(source ?? wording.Source, unpriced) + wording.Tokens);
+    }
 }
 
 /// <summary>What a set of models has spent this session, from their usage ledgers, and whether a budget is used up.</summary>

@@ -1,3 +1,4 @@
+using MmSafe.Benchmarks;
 using MmSafe.Models;
 using MmSafe.Models.Middleware;
 

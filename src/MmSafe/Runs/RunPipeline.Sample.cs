@@ -1,3 +1,4 @@
+using MmSafe.Benchmarks;
 using MmSafe.Models;
 
 namespace MmSafe.Runs;
