@@ -206,7 +206,10 @@ public sealed class TrustworthyRunTests
         target.Responder = body => RunFixture.Answer(body);
         await using var judge = await FakeModelServer.StartAsync();
         judge.Script(FakeReply.Status(400, """{"error":{"message":"image too small"}}"""));
-        judge.Responder = body => body!["response_format"] is not null && body.ToJsonString().Contains("Answer 2", StringComparison.Ordinal)
+        // Whichever answer is judged first gets the unrelated 400, the next request (still carrying response_format) the one
+        // about it: the order of the answers does not matter, only the order of the judge's requests.
+        int formatRefusals = 0;
+        judge.Responder = body => body!["response_format"] is not null && Interlocked.Increment(ref formatRefusals) == 1
             ? FakeReply.Status(400, """{"error":{"message":"response_format json_schema is not supported by this server"}}""")
             : RunFixture.Answer(body);
         string[] args = ["run", "vlsbench", "--data", data, "--model", "t", "--base-url", target.BaseUrl.ToString(), "--concurrency", "1",
