@@ -1,3 +1,6 @@
 using MmSafe.Cli;
 
-return await CliApp.RunAsync(args, Console.Out, Console.Error);
+MmSafe.Diagnostics.PhaseTrace.Mark("main");
+var exit = await CliApp.RunAsync(args, Console.Out, Console.Error);
+MmSafe.Diagnostics.PhaseTrace.Mark("command done");
+return exit;

@@ -59,6 +59,7 @@ public static class RunCommand
         captioner.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
+            MmSafe.Diagnostics.PhaseTrace.Mark("command line parsed");
             var file = parse.GetValue(modelsFile) is { } path ? ModelsFile.Load(path) : null;
             if (parse.GetValue(resume) is { } dir)
             {
@@ -103,8 +104,10 @@ public static class RunCommand
             judgeSpecs = [.. judgeSpecs.Select(j => Batched(j, batchJudges))];
             if (bench.Protocol.Aspects.Count > 0 && judgeSpecs.Count == 0) throw new InputException($"{bench.Name} needs a judge; pass --judge NAME (or --judge mock).");
             var dataset = bench.Load(dataPath);
+            MmSafe.Diagnostics.PhaseTrace.Mark("dataset loaded and hashed");
             var (selection, selected) = SampleSelection.Apply(dataset, parse.GetValue(limit), Split(parse.GetValue(categories)), Split(parse.GetValue(ids)), parse.GetValue(shard));
             MissingImages(selected);
+            MmSafe.Diagnostics.PhaseTrace.Mark("images checked");
             var shown = parse.GetRequiredValue(condition);
             var captionerSpec = captioner.Resolve(parse, file);
             if (captionerSpec is not null && shown != Conditions.Caption) throw new InputException($"--captioner writes image descriptions for --condition caption, not {shown}.");
@@ -135,9 +138,11 @@ public static class RunCommand
             // A key that is missing is found before the run directory is made, not at the first request.
             foreach (var model in (bench.Protocol.Aspects.Count == 0 ? [] : judgeSpecs).Prepend(targetSpec).Concat(captionerSpec is null ? [] : [captionerSpec])) ModelClientFactory.CheckKey(model);
             using var newCache = recordedRun ? null : ModelOptions.OpenCache(parse, cache);
+            MmSafe.Diagnostics.PhaseTrace.Mark("spec made");
             using var run = RunDirectory.Start(outDir, requested with { Prices = table, Cache = ModelOptions.CacheChoice(parse, cache) }, selected);
             using var recordedCache = recordedRun ? ModelOptions.OpenCache(parse, cache, run.Store.IsShared ? null : run.Spec.Cache) : null;
             var responses = newCache ?? recordedCache;
+            MmSafe.Diagnostics.PhaseTrace.Mark("store started (samples and spec written)");
             var recorded = run.Spec;
             // Where each model was configured stays known, so that a refused parameter names the line to change.
             return await ExecuteAsync(console, parse, run, Recorded(recorded, recorded.Target, null, target) with { Origin = targetSpec.Origin },
@@ -201,6 +206,7 @@ public static class RunCommand
         var captionerClient = captionerSpec is null ? null : factory.Create(captionerSpec);
         var guard = new BudgetGuard(limit, priceTable, [targetClient, .. judges, .. captionerClient is null ? [] : new[] { captionerClient }]);
         var options = new PipelineOptions(BatchPoll: batchPoll);
+        MmSafe.Diagnostics.PhaseTrace.Mark("clients built");
         return await RunSession.ExecuteAsync(console, run, targetClient, judges, responses, options, judgeSpecs.FirstOrDefault()?.Name, parse.GetValue(json), notices,
             cancellationToken, captionerClient, guard);
     }

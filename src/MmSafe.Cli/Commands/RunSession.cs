@@ -44,10 +44,12 @@ internal static class RunSession
             await run.Store.SaveAsync(new RunEvent(DateTimeOffset.UtcNow, RunEvents.ParameterRefused, e.ModelName ?? "", e.Message), CancellationToken.None);
             return ExitCodes.InputError;
         }
+        MmSafe.Diagnostics.PhaseTrace.Mark("pipeline ended");
         var contents = run.Store.Read();
         var score = RunScoring.Score(contents, judge);
         ScorePrinter.Print(console, score, json);
         if (!json) ShowUsage(console, target, judges, contents, started);
+        MmSafe.Diagnostics.PhaseTrace.Mark("scored and printed");
         if (budget is not null) console.Error($"spend this session: {budget.Describe()}.");
         if (budgetReached)
         {

@@ -63,6 +63,7 @@ public sealed class RunPipeline
     public async Task RunAsync(PipelineOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new PipelineOptions();
+        Diagnostics.PhaseTrace.Mark("pipeline started");
         var events = _store.Events();
         foreach (var (settings, client) in _judges)
             if (events.Any(e => e.Kind == RunEvents.StructuredOutputOff && e.Model == settings.Name))
@@ -76,6 +77,7 @@ public sealed class RunPipeline
         var all = _store.Samples().Select(s => new SampleWork(s, answers[s.Id], verdicts[s.Id])).ToList();
         var todo = all.Where(w => NeedsWork(w, options, scores)).ToList();
 
+        Diagnostics.PhaseTrace.Mark("store read: samples to do");
         int total = all.Count * _spec.Samples;
         var generate = options.Generate && _target is not null
             ? _progress.Stage($"target {_spec.Target.Name}", _spec.Target.Name, total, all.Sum(w => Enumerable.Range(0, _spec.Samples).Count(k => w.Answer(k) is { NeedsRetry: false })))
@@ -129,7 +131,8 @@ public sealed class RunPipeline
                 {
                     work.ReleaseImages(); // the buffers go back to the pool as soon as the sample is done
                 }
-                await _store.ReleaseAsync(work.Sample.Id, CancellationToken.None).ConfigureAwait(false);
+                // Through the feed: a sample whose lease was lost meanwhile comes back to be claimed again before the run ends.
+                await feed.ReleaseAsync(work, stopping: samples.IsCancellationRequested || _store.IsUnavailable, CancellationToken.None).ConfigureAwait(false);
             });
 
     private bool NeedsWork(SampleWork w, PipelineOptions options, IReadOnlySet<(string Judge, string Id)> scores)
