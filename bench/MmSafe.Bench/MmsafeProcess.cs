@@ -14,8 +14,8 @@ public sealed record MmsafeExit(int ExitCode, long Started, long Exited, double 
 /// </summary>
 public static partial class MmsafeProcess
 {
-    /// <summary>The Release build of src/MmSafe.Cli next to this bench build.</summary>
-    public static string AppHost => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "MmSafe.Cli", "bin", "Release", "net10.0", "mmsafe"));
+    /// <summary>The Release build of src/MmSafe.Cli next to this bench build, unless <c>--mmsafe PATH</c> names another (a published build, say).</summary>
+    public static string AppHost { get; set; } = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "MmSafe.Cli", "bin", "Release", "net10.0", "mmsafe"));
 
     public static ProcessStartInfo StartInfo(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {

@@ -9,7 +9,7 @@ using MmSafe.Bench;
 //   dotnet run -c Release --project bench/MmSafe.Bench -- report [--items 2241] [--out FILE]
 //   dotnet run -c Release --project bench/MmSafe.Bench -- workers --store postgresql://…/DB [--items 640] [--workers 2] [--latency-ms 2000] [--concurrency 64] [--out FILE]
 //   dotnet run -c Release --project bench/MmSafe.Bench -- breaker --scenario refused|silent [--items 2241] [--out FILE]   (needs the CLI built in Release)
-//   dotnet run -c Release --project bench/MmSafe.Bench -- command [--items 2241] [--concurrency 64] [--latency-ms 200] [--repeats 3] [--trace] [--out FILE]   (needs the CLI built in Release)
+//   dotnet run -c Release --project bench/MmSafe.Bench -- command [--items 2241] [--concurrency 64] [--latency-ms 200] [--repeats 3] [--trace] [--mmsafe PATH] [--out FILE]   (needs the CLI built in Release, or --mmsafe a published one)
 //   dotnet run -c Release --project bench/MmSafe.Bench -- processes --store postgresql://…/DB [--items 320] [--workers 2] [--latency-ms 1000] [--concurrency 16] [--out FILE]   (ditto)
 //   (the "serve" mode is the loopback endpoint the harness starts as a child process)
 var options = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
@@ -20,6 +20,7 @@ var latency = TimeSpan.FromMilliseconds(Int("latency-ms", 200));
 if (args.FirstOrDefault() == "serve") return await LoopbackEndpoint.ServeAsync(latency);
 
 int concurrency = Int("concurrency", 64), imageBytes = Int("image-kb", 300) * 1024;
+if (options.TryGetValue("mmsafe", out var appHost)) MmsafeProcess.AppHost = Path.GetFullPath(appHost);
 var servers = new List<EndpointProcess>();
 async Task<EndpointProcess> StartServerAsync()
 {

@@ -5,8 +5,9 @@ namespace MmSafe.Diagnostics;
 
 /// <summary>
 /// Opt-in timestamps of a command's phases, for finding where start-up and shutdown go: with <c>MMSAFE_TRACE=1</c>
-/// each <see cref="Mark"/> writes one line to stderr, "trace T ms (+D ms) PHASE", T counted from the process's start
-/// as the kernel recorded it, D from the previous mark. Off by default; then a mark costs one field read.
+/// each <see cref="Mark"/> writes one line to stderr, "trace T ms (+D ms) cpu C ms PHASE", T counted from the process's start
+/// as the kernel recorded it, D from the previous mark, and the process's CPU time so far (robust to a loaded machine,
+/// where wall times stretch). Off by default; then a mark costs one field read.
 /// </summary>
 public static class PhaseTrace
 {
@@ -23,12 +24,13 @@ public static class PhaseTrace
     {
         if (!Enabled) return;
         long now = Stopwatch.GetTimestamp();
-        double sinceStart = (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds;
+        using var self = Process.GetCurrentProcess();
+        double sinceStart = (DateTime.Now - self.StartTime).TotalMilliseconds, cpu = self.TotalProcessorTime.TotalMilliseconds;
         lock (Gate)
         {
             double sincePrevious = _previous == 0 ? 0 : Stopwatch.GetElapsedTime(_previous, now).TotalMilliseconds;
             _previous = now;
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trace {sinceStart,8:F1} ms (+{sincePrevious,7:F1} ms) {phase}"));
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trace {sinceStart,8:F1} ms (+{sincePrevious,7:F1} ms) cpu {cpu,7:F0} ms {phase}"));
         }
     }
 
