@@ -12,12 +12,14 @@ public sealed partial class SqliteRunStore
     // Schema 2 lacks only the reasoning columns, so it is read as it is and migrated when opened for writing.
     private static bool Readable(string? schema) => schema is "2" || schema == SchemaVersion.ToString(CultureInfo.InvariantCulture);
 
+    // The tables in one transaction: one commit, not one per table, before a new run's first request.
     private static void CreateOrMigrate(SqliteConnection db, string directory)
     {
         Execute(db, $"""
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = NORMAL;
             PRAGMA busy_timeout = 5000;
+            BEGIN;
             CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
             INSERT OR IGNORE INTO meta VALUES ('schema', '{SchemaVersion}');
             CREATE TABLE IF NOT EXISTS samples (id TEXT PRIMARY KEY, ord INTEGER NOT NULL, category TEXT NOT NULL, sub_category TEXT,
@@ -35,6 +37,7 @@ public sealed partial class SqliteRunStore
             CREATE TABLE IF NOT EXISTS events (at TEXT NOT NULL, kind TEXT NOT NULL, model TEXT NOT NULL, detail TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS captions (sample_id TEXT PRIMARY KEY, identity TEXT NOT NULL, caption TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS batches (id TEXT PRIMARY KEY, ord INTEGER NOT NULL, body TEXT NOT NULL);
+            COMMIT;
             """);
         if (Scalar(db, "SELECT value FROM meta WHERE key = 'schema'") is "2")
             // One transaction: a store killed mid-migration stays a whole schema-2 store, migrated again next time.
