@@ -41,6 +41,10 @@ public static class ProcessesRun
             Console.Error.WriteLine(FormattableString.Invariant(
                 $"  {k} processes: {seconds:F2} s ({row.RatioToIdeal:F3}x their ideal), speed-up {row.Speedup:F2}x, {received} requests received, exits {string.Join(",", row.ExitCodes)}"));
             foreach (var e in exits.Where(e => e.ExitCode != 0)) Console.Error.WriteLine(e.Error);
+            // With MMSAFE_TRACE=1 in the harness's environment (the processes inherit it), each process's phases, from its start.
+            foreach (var e in exits)
+                Console.Error.Write(string.Concat(e.Error.Split('\n').Where(l => l.StartsWith("trace", StringComparison.Ordinal))
+                    .Select(l => FormattableString.Invariant($"    [{MmsafeProcess.Seconds(exits.Min(x => x.Started), e.Started):F2} s] {l}\n"))));
         }
         return new ProcessesResult(items, concurrency, latency.TotalMilliseconds, items * latency.TotalSeconds / concurrency, 2 * items, rows,
             rows.All(r => r.RequestsReceived == 2 * items && r.ExitCodes.All(e => e == 0)));
