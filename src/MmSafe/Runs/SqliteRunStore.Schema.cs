@@ -12,6 +12,24 @@ public sealed partial class SqliteRunStore
     // Schema 2 lacks only the reasoning columns, so it is read as it is and migrated when opened for writing.
     private static bool Readable(string? schema) => schema is "2" || schema == SchemaVersion.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// Loads SQLite (its native library and the provider's first-use set-up) on a throw-away in-memory database, so that a
+    /// command can do it on another core while it parses its flags and checks the dataset, before it opens its store.
+    /// </summary>
+    public static void WarmUp()
+    {
+        try
+        {
+            using var db = new SqliteConnection("Data Source=:memory:");
+            db.Open();
+            Execute(db, "CREATE TABLE t (x TEXT); INSERT INTO t VALUES ('warm');");
+        }
+        catch (Exception e) when (e is SqliteException or DllNotFoundException or TypeInitializationException or InvalidOperationException)
+        {
+            // Opening the run store reports it, with the store's path.
+        }
+    }
+
     // The tables in one transaction: one commit, not one per table, before a new run's first request.
     private static void CreateOrMigrate(SqliteConnection db, string directory)
     {

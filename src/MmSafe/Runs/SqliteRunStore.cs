@@ -89,24 +89,6 @@ public sealed partial class SqliteRunStore : IRunStore
         }
     }
 
-    /// <summary>
-    /// Loads SQLite (its native library and the provider's first-use set-up) on a throw-away in-memory database, so that a
-    /// command can do it on another core while it parses its flags and checks the dataset, before it opens its store.
-    /// </summary>
-    public static void WarmUp()
-    {
-        try
-        {
-            using var db = new SqliteConnection("Data Source=:memory:");
-            db.Open();
-            Execute(db, "CREATE TABLE t (x TEXT); INSERT INTO t VALUES ('warm');");
-        }
-        catch (Exception e) when (e is SqliteException or DllNotFoundException or TypeInitializationException or InvalidOperationException)
-        {
-            // Opening the run store reports it, with the store's path.
-        }
-    }
-
     public static SqliteRunStore Open(string directory)
     {
         SqliteConnection? db = null;
