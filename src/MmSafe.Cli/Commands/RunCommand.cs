@@ -60,6 +60,7 @@ public static class RunCommand
         captioner.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
+            MmSafe.Diagnostics.PhaseTrace.Mark("command line parsed");
             var file = parse.GetValue(modelsFile) is { } path ? ModelsFile.Load(path) : null;
             if (parse.GetValue(resume) is { } dir)
             {
@@ -111,8 +112,10 @@ public static class RunCommand
             judgeSpecs = [.. judgeSpecs.Select(j => Batched(j, batchJudges))];
             if (bench.Protocol.Aspects.Count > 0 && judgeSpecs.Count == 0) throw new InputException($"{bench.Name} needs a judge; pass --judge NAME (or --judge mock).");
             var dataset = bench.Load(dataPath);
+            MmSafe.Diagnostics.PhaseTrace.Mark("dataset loaded and hashed");
             var (selection, selected) = SampleSelection.Apply(dataset, parse.GetValue(limit), Split(parse.GetValue(categories)), Split(parse.GetValue(ids)), parse.GetValue(shard));
             SelectedImages.Check(selected);
+            MmSafe.Diagnostics.PhaseTrace.Mark("images checked");
             var shown = parse.GetRequiredValue(condition);
             var captionerSpec = captioner.Resolve(parse, file);
             if (captionerSpec is not null && shown != Conditions.Caption) throw new InputException($"--captioner writes image descriptions for --condition caption, not {shown}.");
@@ -185,7 +188,9 @@ public static class RunCommand
     {
         var notices = new RetryNotices();
         var factory = new ModelClientFactory(notices: notices, telemetrySource: parse.GetValue(otel) ? "MmSafe" : null);
+        MmSafe.Diagnostics.PhaseTrace.Mark("spec made");
         using var evaluation = await Evaluation.OpenAsync(request, factory, cancellationToken);
+        MmSafe.Diagnostics.PhaseTrace.Mark("store started and clients built");
         if (evaluation.Unpriced.Count > 0)
             console.Error($"note: {PriceFile.NoPrice(request.PricesSource, evaluation.Unpriced)}; this session's spend is counted in tokens only.");
         var (exit, cell) = await RunSession.ExecuteAsync(console, evaluation, evaluation.Runs[0].Spec.Judge?.Name, parse.GetValue(json), notices, cancellationToken);
