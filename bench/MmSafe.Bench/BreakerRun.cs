@@ -60,7 +60,7 @@ public static class BreakerRun
         foreach (var c in held) c.Dispose();
         var last = error.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault(l => l.StartsWith("error:", StringComparison.Ordinal)) ?? "";
         int stored;
-        using (var store = MmSafe.Runs.SqliteRunStore.OpenReadOnly(Path.Combine(workDir, "run"))) stored = store.Answers().Count;
+        using (var store = MmSafe.Runs.Stores.SqliteRunStore.OpenReadOnly(Path.Combine(workDir, "run"))) stored = store.Answers().Count;
         return new BreakerResult(scenario, items, clock.Elapsed.TotalSeconds, process.ExitCode, last.Contains("--resume", StringComparison.Ordinal), stored, last);
     }
 }

@@ -1,3 +1,5 @@
+using MmSafe.Runs.Pipeline;
+using MmSafe.Runs.Stores;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text.Json;

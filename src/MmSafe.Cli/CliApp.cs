@@ -109,7 +109,7 @@ public static class CliApp
             var configuration = new InvocationConfiguration
             {
                 Output = output, Error = error, EnableDefaultExceptionHandler = false,
-                ProcessTerminationTimeout = MmSafe.Runs.PipelineOptions.DefaultGracePeriod + TimeSpan.FromSeconds(5),
+                ProcessTerminationTimeout = MmSafe.Runs.Pipeline.PipelineOptions.DefaultGracePeriod + TimeSpan.FromSeconds(5),
             };
             return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
         }
@@ -122,7 +122,7 @@ public static class CliApp
             console.Error($"error: {e.Message}");
             return ExitCodes.InputError;
         }
-        catch (MmSafe.Runs.StoreUnavailableException e)
+        catch (MmSafe.Runs.Stores.StoreUnavailableException e)
         {
             console.Error($"error: {e.Message}");
             return ExitCodes.ModelUnavailable;

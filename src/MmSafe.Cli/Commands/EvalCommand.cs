@@ -1,3 +1,5 @@
+using MmSafe.Runs.Pipeline;
+using MmSafe.Runs.Stores;
 using System.CommandLine;
 using MmSafe.Benchmarks;
 using MmSafe.Cli.Output;

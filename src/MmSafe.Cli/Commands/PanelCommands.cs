@@ -1,3 +1,5 @@
+using MmSafe.Runs.Pipeline;
+using MmSafe.Runs.Stores;
 using System.CommandLine;
 using System.Globalization;
 using MmSafe.Cli.Output;

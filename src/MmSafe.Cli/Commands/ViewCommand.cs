@@ -21,7 +21,7 @@ public static class ViewCommand
     // An evaluation file stands for its cells that exist so far: new ones appear on the next visit.
     private static List<string> Expand(IEnumerable<string> paths) =>
         [.. paths.SelectMany(p => (p.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || p.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)) && File.Exists(p)
-            ? MmSafe.Evals.EvalFile.Load(p).Cells().Select(c => c.Directory).Where(MmSafe.Runs.RunStores.Exists)
+            ? MmSafe.Evals.EvalFile.Load(p).Cells().Select(c => c.Directory).Where(MmSafe.Runs.Stores.RunStores.Exists)
             : [p])];
 
     /// <summary>

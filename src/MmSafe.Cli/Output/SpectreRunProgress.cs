@@ -1,3 +1,5 @@
+using MmSafe.Runs.Pipeline;
+using MmSafe.Runs.Stores;
 using MmSafe.Models;
 using MmSafe.Runs;
 using Spectre.Console;

@@ -106,8 +106,8 @@ public sealed record EvalFile(string Path, string Out, IReadOnlyList<ModelSpec> 
         if (document.Parallel is < 1) throw new InputException($"{path}: parallel must be at least 1, not {document.Parallel}.");
         var outText = document.Out ?? Missing<string>("out", "the directory for the evaluation's runs, e.g. out: evals/december", null);
         // A PostgreSQL out: shares every cell with other 'mmsafe eval' processes given the same file (many machines, one evaluation).
-        bool server = Runs.RunStores.IsServer(outText);
-        if (server) Runs.PostgresLocation.Parse(outText);
+        bool server = Runs.Stores.RunStores.IsServer(outText);
+        if (server) Runs.Stores.PostgresLocation.Parse(outText);
         var results = document.Results is { } r ? Resolve(r)
             : server ? throw new InputException($"{path}: out: is a PostgreSQL location, so the leaderboard files need a directory; add 'results: DIR'.") : Resolve(outText);
         return new EvalFile(path, server ? outText.TrimEnd('/') : Resolve(outText), models, benchmarks, data, judges,
@@ -139,7 +139,7 @@ public sealed record EvalFile(string Path, string Out, IReadOnlyList<ModelSpec> 
     // Below out: a directory per cell, or a run name per cell in the database (its parameters, e.g. lease_seconds, kept at the end).
     private string Place(params string[] parts)
     {
-        if (!Runs.RunStores.IsServer(Out)) return System.IO.Path.Combine([Out, .. parts]);
+        if (!Runs.Stores.RunStores.IsServer(Out)) return System.IO.Path.Combine([Out, .. parts]);
         var query = Out.IndexOf('?') is var q and >= 0 ? Out[q..] : "";
         return $"{Out[..(Out.Length - query.Length)].TrimEnd('/')}/{string.Join('/', parts)}{query}";
     }

@@ -1,3 +1,4 @@
+using MmSafe.Runs.Stores;
 using MmSafe.Benchmarks;
 using MmSafe.Models;
 using MmSafe.Runs;

@@ -1,3 +1,4 @@
+using MmSafe.Runs.Stores;
 using MmSafe.Models;
 using MmSafe.Models.Providers;
 using MmSafe.Runs;

@@ -1,3 +1,4 @@
+using MmSafe.Runs.Stores;
 using System.Globalization;
 using System.Text.Json;
 using MmSafe.Benchmarks.Siuo;

@@ -1,3 +1,4 @@
+using MmSafe.Runs.Stores;
 using MmSafe.Images;
 using MmSafe.Runs;
 

@@ -34,3 +34,22 @@ public sealed record RunContents(string Directory, RunSpec Spec, IReadOnlyList<S
     /// <summary>What the benchmark's authors' formats are written from.</summary>
     public AnsweredRun Answered => new(Spec.Target.Name, Spec.Samples, Samples, Answers, Verdicts, Scores);
 }
+
+/// <summary>The kinds of <see cref="RunEvent"/> a pipeline records.</summary>
+public static class RunEvents
+{
+    public const string StructuredOutputOff = "structured-output-off";
+
+    public const string BudgetReached = "budget-reached";
+
+    /// <summary>An answer longer than <see cref="AnswerCap.StoredChars"/> was cut before it was stored and judged.</summary>
+    public const string AnswerCut = "answer-cut";
+
+    /// <summary>A session stopped because an endpoint refused a parameter (the detail is the message with its fix); a resume would be refused alike.</summary>
+    public const string ParameterRefused = "parameter-refused";
+
+    /// <summary>The run's settings were replaced before it stored any result (a command with other flags on an empty run directory).</summary>
+    public const string SettingsChanged = "settings-changed";
+
+    public const string BatchSubmitted = "batch-submitted", BatchEnded = "batch-ended", BatchLost = "batch-lost";
+}

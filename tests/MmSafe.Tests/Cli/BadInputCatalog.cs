@@ -159,7 +159,7 @@ public static class BadInputCatalog
         new("run --resume: not a run directory", 2, "not a run directory", s => ["run", "--resume", s.Dir.Path]),
         new("run --resume with a setting", 2, "--resume restores the run's recorded settings; --temperature", s => ["run", "--resume", s.Run, "--temperature", "1"]),
         new("run --resume: an imported run", 2, "an imported run holds results made elsewhere", s => ["run", "--resume", Imported(s)]),
-        new("run: a run directory in use by another process", 2, "the run is in use by process", s => { var run = s.Run; Held.Add(MmSafe.Runs.RunLock.Acquire(run)); return ["run", "--resume", run]; }),
+        new("run: a run directory in use by another process", 2, "the run is in use by process", s => { var run = s.Run; Held.Add(MmSafe.Runs.Stores.RunLock.Acquire(run)); return ["run", "--resume", run]; }),
         // Endpoints
         new("run: the target rejects the key (401)", 2, "401 Unauthorized: the API key in $OPENAI_API_KEY was rejected", s => s.VlsRunWith("needs-key", "j")),
         new("run: the judge rejects the key (401)", 2, "pass --judge-api-key-env", s => s.VlsRunWith("t", "needs-key")),

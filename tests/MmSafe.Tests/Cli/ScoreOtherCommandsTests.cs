@@ -98,7 +98,7 @@ public sealed class ScoreOtherCommandsTests
         var (selection, samples) = MmSafe.Runs.SampleSelection.Apply(dataset, null, null, null);
         var spec = MmSafe.Runs.RunSpecs.Create(benchmark, dataset, selection, 1, MmSafe.Models.ModelSpec.Adhoc("mock"), null, MmSafe.Models.ModelSpec.Adhoc("mock"), null);
         // Started and left before anything was asked: what 'score' sees of a run that was stopped (or has just begun).
-        MmSafe.Runs.RunDirectory.Start(dir.Full("run"), spec, samples).Dispose();
+        MmSafe.Runs.Stores.RunDirectory.Start(dir.Full("run"), spec, samples).Dispose();
         var result = await Support.Cli.RunAsync("score", dir.Full("run"));
         Assert.Contains("Outcomes: 3 answers not asked yet", result.Output);
         Assert.DoesNotContain("Outcomes: ;", result.Output);

@@ -1,3 +1,5 @@
+using MmSafe.Runs.Pipeline;
+using MmSafe.Runs.Stores;
 using MmSafe.Benchmarks;
 using MmSafe.Evals;
 using MmSafe.Models;

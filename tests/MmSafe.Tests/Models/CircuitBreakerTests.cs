@@ -35,7 +35,7 @@ public sealed class CircuitBreakerTests
         Assert.Contains($"'mmsafe run --resume {dir.Full("run")}'", run.Error);
         Assert.DoesNotContain("   at ", run.Error);
         // Far fewer attempts than 60 items × 4 attempts: the breaker stopped new requests (each stored one is a failed answer).
-        using var store = MmSafe.Runs.SqliteRunStore.OpenReadOnly(dir.Full("run"));
+        using var store = MmSafe.Runs.Stores.SqliteRunStore.OpenReadOnly(dir.Full("run"));
         Assert.True(store.Answers().Count < 60, $"{store.Answers().Count} answers were asked for");
     }
 

@@ -1,3 +1,5 @@
+using MmSafe.Runs.Pipeline;
+using MmSafe.Runs.Stores;
 using MmSafe.Reports;
 using MmSafe.Runs;
 using MmSafe.Tests.Support;

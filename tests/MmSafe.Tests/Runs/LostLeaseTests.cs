@@ -1,3 +1,5 @@
+using MmSafe.Runs.Pipeline;
+using MmSafe.Runs.Stores;
 using System.Collections.Concurrent;
 using MmSafe.Reports;
 using MmSafe.Benchmarks;

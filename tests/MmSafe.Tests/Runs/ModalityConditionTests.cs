@@ -173,7 +173,7 @@ public sealed class CaptionerTests
         var targets = server.Received.Select(r => r.Body!).Where(b => b["model"]!.GetValue<string>() == "t").ToList();
         Assert.Equal(6, targets.Count);
         Assert.All(targets, b => Assert.DoesNotContain("image_url", b.ToJsonString()));
-        using (var store = MmSafe.Runs.SqliteRunStore.OpenReadOnly(dir.Full("one")))
+        using (var store = MmSafe.Runs.Stores.SqliteRunStore.OpenReadOnly(dir.Full("one")))
         {
             Assert.Equal(["A DANGEROUS SCENE", "A DANGEROUS SCENE"], store.Captions().Values);
             Assert.Equal("cap", store.ReadSpec()!.Captioner!.Model);
@@ -202,7 +202,7 @@ public sealed class CaptionerTests
         var result = await Support.Cli.RunAsync("eval", dir.File("eval.yaml", eval + "captioner: cap\n"));
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Equal(2, server.Received.Count(r => r.Body!["model"]!.GetValue<string>() == "cap"));
-        using var store = MmSafe.Runs.SqliteRunStore.OpenReadOnly(dir.Full("out/siuo-gen/t/caption"));
+        using var store = MmSafe.Runs.Stores.SqliteRunStore.OpenReadOnly(dir.Full("out/siuo-gen/t/caption"));
         Assert.Equal("cap", store.ReadSpec()!.Captioner!.Model);
         Assert.Equal(["A DANGEROUS SCENE", "A DANGEROUS SCENE"], store.Captions().Values);
     }

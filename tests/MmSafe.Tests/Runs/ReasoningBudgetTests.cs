@@ -1,3 +1,5 @@
+using MmSafe.Runs.Pipeline;
+using MmSafe.Runs.Stores;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MmSafe.Benchmarks;

@@ -1,3 +1,5 @@
+using MmSafe.Runs.Pipeline;
+using MmSafe.Runs.Stores;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using MmSafe.Models;

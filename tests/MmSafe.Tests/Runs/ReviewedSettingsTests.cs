@@ -16,7 +16,7 @@ public sealed class ReviewedSettingsTests
     // The spec as the run store holds it (JSON in its meta table); with a value, replaces it.
     private static string Spec(string run, string? replace = null)
     {
-        using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(run, MmSafe.Runs.SqliteRunStore.FileName)};Pooling=False");
+        using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(run, MmSafe.Runs.Stores.SqliteRunStore.FileName)};Pooling=False");
         db.Open();
         using var command = db.CreateCommand();
         command.CommandText = replace is null ? "SELECT value FROM meta WHERE key = 'spec'" : "UPDATE meta SET value = $v WHERE key = 'spec'";
@@ -68,7 +68,7 @@ public sealed class ReviewedSettingsTests
         Assert.Equal(2, result.ExitCode);
         Assert.Single(result.Error.Trim().Split('\n'));
         Assert.Contains("a reasoning allowance (100 tokens) is added to the answer limit, but max_tokens is unset", result.Error);
-        Assert.False(File.Exists(Path.Combine(dir.Full("run"), MmSafe.Runs.SqliteRunStore.FileName)));
+        Assert.False(File.Exists(Path.Combine(dir.Full("run"), MmSafe.Runs.Stores.SqliteRunStore.FileName)));
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using MmSafe.Runs.Pipeline;
+using MmSafe.Runs.Stores;
 using MmSafe.Benchmarks;
 using System.Collections.Concurrent;
 using System.Diagnostics;

@@ -1,6 +1,7 @@
+using MmSafe.Runs.Stores;
 using System.Runtime.CompilerServices;
 
-namespace MmSafe.Runs;
+namespace MmSafe.Runs.Pipeline;
 
 /// <summary>
 /// Hands the pipeline the samples it may work on, a few at a time, claimed from the store. With one process (SQLite)

@@ -1,7 +1,7 @@
 using MmSafe.Models;
 using MmSafe.Models.Middleware;
 
-namespace MmSafe.Runs;
+namespace MmSafe.Runs.Pipeline;
 
 public sealed partial class RunPipeline
 {

@@ -2,7 +2,7 @@ using MmSafe.Benchmarks;
 using MmSafe.Models;
 using MmSafe.Models.Middleware;
 
-namespace MmSafe.Runs;
+namespace MmSafe.Runs.Pipeline;
 
 public sealed partial class RunPipeline
 {

@@ -1,7 +1,7 @@
 using MmSafe.Benchmarks;
 using MmSafe.Images;
 
-namespace MmSafe.Runs;
+namespace MmSafe.Runs.Pipeline;
 
 /// <summary>
 /// One sample's state while a pipeline works on it: its answers and verdicts so far (from the store, then as they

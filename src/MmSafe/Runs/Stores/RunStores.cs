@@ -1,4 +1,4 @@
-namespace MmSafe.Runs;
+namespace MmSafe.Runs.Stores;
 
 /// <summary>Where a run lives: a directory (SQLite, the default) or a PostgreSQL location (<c>postgresql://…/DATABASE/RUN</c>).</summary>
 public static class RunStores

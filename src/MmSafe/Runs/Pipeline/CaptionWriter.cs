@@ -1,9 +1,10 @@
+using MmSafe.Runs.Stores;
 using MmSafe.Benchmarks;
 using MmSafe.Images;
 using MmSafe.Models;
 using MmSafe.Models.Middleware;
 
-namespace MmSafe.Runs;
+namespace MmSafe.Runs.Pipeline;
 
 /// <summary>
 /// The caption condition's descriptions where a dataset has none: the run's captioning model writes one per sample,

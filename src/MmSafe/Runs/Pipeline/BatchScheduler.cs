@@ -1,7 +1,8 @@
+using MmSafe.Runs.Stores;
 using MmSafe.Models;
 using MmSafe.Models.Batches;
 
-namespace MmSafe.Runs;
+namespace MmSafe.Runs.Pipeline;
 
 /// <summary>
 /// Batching as a transport for one model in one role (the target, or a judge): requests are written into a batch file

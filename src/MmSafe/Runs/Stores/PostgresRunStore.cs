@@ -3,7 +3,7 @@ using MmSafe.Benchmarks;
 using MmSafe.Scoring;
 using Npgsql;
 
-namespace MmSafe.Runs;
+namespace MmSafe.Runs.Stores;
 
 /// <summary>
 /// A run store in PostgreSQL, shared by several harness processes on one or many machines (a Kubernetes Indexed Job,

@@ -1,4 +1,4 @@
-namespace MmSafe.Runs;
+namespace MmSafe.Runs.Stores;
 
 /// <summary>
 /// Joins the shards of one run (<c>mmsafe run --shard k/n</c>, made on machines that share no store) into one run

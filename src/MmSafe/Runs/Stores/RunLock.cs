@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace MmSafe.Runs;
+namespace MmSafe.Runs.Stores;
 
 /// <summary>
 /// One process at a time works on a run directory: an exclusive lock on <c>run.lock</c> (released by the operating

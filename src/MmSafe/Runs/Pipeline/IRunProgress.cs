@@ -1,4 +1,4 @@
-namespace MmSafe.Runs;
+namespace MmSafe.Runs.Pipeline;
 
 /// <summary>Receives progress of a run's stages (a progress bar in the CLI, nothing in tests).</summary>
 public interface IRunProgress

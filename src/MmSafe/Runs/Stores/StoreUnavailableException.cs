@@ -1,4 +1,4 @@
-namespace MmSafe.Runs;
+namespace MmSafe.Runs.Stores;
 
 /// <summary>
 /// The run's store could not be reached even after retrying (a PostgreSQL server restarted or unreachable): not a

@@ -3,7 +3,7 @@ using MmSafe.Benchmarks;
 using MmSafe.Images;
 using MmSafe.Models;
 
-namespace MmSafe.Runs;
+namespace MmSafe.Runs.Pipeline;
 
 /// <summary>
 /// One request of a sample as every path sends it: who asks, the messages (the client adds the system prompt), the

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace MmSafe.Runs;
+namespace MmSafe.Runs.Stores;
 
 /// <summary>
 /// A run in a PostgreSQL database: <c>postgresql://USER@HOST:PORT/DATABASE/RUN-NAME[?lease_seconds=60]</c>. The run name

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 
-namespace MmSafe.Runs;
+namespace MmSafe.Runs.Stores;
 
 /// <summary>The store's tables, and the migration that brings a store made by an older mmsafe up to them.</summary>
 public sealed partial class SqliteRunStore

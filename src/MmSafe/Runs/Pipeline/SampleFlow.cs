@@ -1,4 +1,4 @@
-namespace MmSafe.Runs;
+namespace MmSafe.Runs.Pipeline;
 
 /// <summary>
 /// How many samples a pipeline works on at once, and when nothing more can happen without a batch being sent.

@@ -1,8 +1,9 @@
+using MmSafe.Runs.Stores;
 using MmSafe.Benchmarks;
 using MmSafe.Models;
 using MmSafe.Models.Middleware;
 
-namespace MmSafe.Runs;
+namespace MmSafe.Runs.Pipeline;
 
 /// <summary>
 /// A run's data path: for each sample still to do, read its images once, ask the target for each missing answer

@@ -1,7 +1,8 @@
+using MmSafe.Runs.Stores;
 using MmSafe.Models;
 using MmSafe.Models.Middleware;
 
-namespace MmSafe.Runs;
+namespace MmSafe.Runs.Pipeline;
 
 /// <summary>
 /// One session of a run: one pipeline pass, whichever models send through their provider's batch API (their requests

@@ -1,7 +1,7 @@
 using System.Runtime.ExceptionServices;
 using MmSafe.Models;
 
-namespace MmSafe.Runs;
+namespace MmSafe.Runs.Pipeline;
 
 /// <summary>
 /// The first error that ends a run (a refused parameter, a rejected key, an endpoint gone): once it is seen no new

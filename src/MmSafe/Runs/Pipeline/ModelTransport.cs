@@ -1,6 +1,6 @@
 using MmSafe.Models;
 
-namespace MmSafe.Runs;
+namespace MmSafe.Runs.Pipeline;
 
 /// <summary>
 /// How one model's requests travel: one at a time through its client stack, or, for a model with <c>Batch: true</c>,

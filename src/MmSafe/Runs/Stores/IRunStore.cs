@@ -1,7 +1,7 @@
 using MmSafe.Benchmarks;
 using MmSafe.Scoring;
 
-namespace MmSafe.Runs;
+namespace MmSafe.Runs.Stores;
 
 /// <summary>
 /// A run's source of truth: its spec, its samples (the inputs), every answer, every judge reply, every sample's

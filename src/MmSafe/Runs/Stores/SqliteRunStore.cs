@@ -6,7 +6,7 @@ using MmSafe.Images;
 using MmSafe.Models;
 using MmSafe.Scoring;
 
-namespace MmSafe.Runs;
+namespace MmSafe.Runs.Stores;
 
 /// <summary>
 /// The embedded run store: <c>run.db</c> (SQLite, WAL) in the run directory. One committed statement per result,

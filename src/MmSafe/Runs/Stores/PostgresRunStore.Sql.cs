@@ -2,7 +2,7 @@ using Npgsql;
 using Polly;
 using Polly.Retry;
 
-namespace MmSafe.Runs;
+namespace MmSafe.Runs.Stores;
 
 /// <summary>The statements' plumbing: pooled connections, every statement bound to the run, transient failures retried.</summary>
 public sealed partial class PostgresRunStore

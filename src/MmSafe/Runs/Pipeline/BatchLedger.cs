@@ -1,7 +1,8 @@
+using MmSafe.Runs.Stores;
 using MmSafe.Models;
 using MmSafe.Models.Batches;
 
-namespace MmSafe.Runs;
+namespace MmSafe.Runs.Pipeline;
 
 /// <summary>
 /// A model's batches as the run store records them: a submission is stored (Submitting) before it is sent, then its

@@ -1,7 +1,7 @@
 using MmSafe.Benchmarks;
 using MmSafe.Models;
 
-namespace MmSafe.Runs;
+namespace MmSafe.Runs.Pipeline;
 
 public sealed partial class RunPipeline
 {

@@ -1,6 +1,6 @@
 using MmSafe.Benchmarks;
 
-namespace MmSafe.Runs;
+namespace MmSafe.Runs.Stores;
 
 /// <summary>
 /// A run directory held by this process: its lock and its store. A new run writes its spec and samples; an existing
