@@ -12,6 +12,9 @@ namespace MmSafe.Bench;
 /// An OpenAI-compatible endpoint with a fixed latency, run in its own process so that its CPU
 /// and memory are not counted as the harness's. It reads each request body whole, waits, and
 /// answers with a small completion (a valid VLSBench verdict, so that the pipeline benchmark's judge replies are read).
+/// A "stats" line on stdin is answered with the requests received since the last one, when the first arrived and when
+/// the last reply was written (<see cref="System.Diagnostics.Stopwatch"/> timestamps: the monotonic clock all
+/// processes share), so that the harness can time another process's start-up and drain against them.
 /// </summary>
 public static class LoopbackEndpoint
 {
@@ -28,8 +31,10 @@ public static class LoopbackEndpoint
             k.Limits.MaxConcurrentConnections = null;
         });
         var app = builder.Build();
+        var stats = new EndpointStats();
         app.MapPost("/v1/chat/completions", async (HttpContext context) =>
         {
+            stats.Received();
             var buffer = new byte[81920];
             while (await context.Request.Body.ReadAsync(buffer, context.RequestAborted) > 0)
             {
@@ -37,12 +42,20 @@ public static class LoopbackEndpoint
             await Task.Delay(latency, context.RequestAborted);
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync(Answer, context.RequestAborted);
+            await context.Response.CompleteAsync();
+            stats.Replied();
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Console.WriteLine($"listening {address}");
         Console.Out.Flush();
-        await Console.In.ReadLineAsync(); // the harness closes stdin to stop us
+        // The harness asks for the figures with "stats" and closes stdin to stop us.
+        while (await Console.In.ReadLineAsync() is { } command)
+            if (command == "stats")
+            {
+                Console.WriteLine(stats.TakeLine());
+                Console.Out.Flush();
+            }
         await app.StopAsync();
         return 0;
     }

@@ -9,6 +9,8 @@ using MmSafe.Bench;
 //   dotnet run -c Release --project bench/MmSafe.Bench -- report [--items 2241] [--out FILE]
 //   dotnet run -c Release --project bench/MmSafe.Bench -- workers --store postgresql://…/DB [--items 640] [--workers 2] [--latency-ms 2000] [--concurrency 64] [--out FILE]
 //   dotnet run -c Release --project bench/MmSafe.Bench -- breaker --scenario refused|silent [--items 2241] [--out FILE]   (needs the CLI built in Release)
+//   dotnet run -c Release --project bench/MmSafe.Bench -- command [--items 2241] [--concurrency 64] [--latency-ms 200] [--repeats 3] [--trace] [--mmsafe PATH] [--out FILE]   (needs the CLI built in Release, or --mmsafe a published one)
+//   dotnet run -c Release --project bench/MmSafe.Bench -- processes --store postgresql://…/DB [--items 320] [--workers 2] [--latency-ms 1000] [--concurrency 16] [--out FILE]   (ditto)
 //   (the "serve" mode is the loopback endpoint the harness starts as a child process)
 var options = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length ? args[x.i + 1] : "");
@@ -18,20 +20,15 @@ var latency = TimeSpan.FromMilliseconds(Int("latency-ms", 200));
 if (args.FirstOrDefault() == "serve") return await LoopbackEndpoint.ServeAsync(latency);
 
 int concurrency = Int("concurrency", 64), imageBytes = Int("image-kb", 300) * 1024;
-var servers = new List<Process>();
-async Task<Uri> StartEndpointAsync()
+if (options.TryGetValue("mmsafe", out var appHost)) MmsafeProcess.AppHost = Path.GetFullPath(appHost);
+var servers = new List<EndpointProcess>();
+async Task<EndpointProcess> StartServerAsync()
 {
-    var server = Process.Start(new ProcessStartInfo(Environment.ProcessPath!)
-    {
-        ArgumentList = { Path.Combine(AppContext.BaseDirectory, "MmSafe.Bench.dll"), "serve", "--latency-ms", latency.TotalMilliseconds.ToString(CultureInfo.InvariantCulture) },
-        RedirectStandardInput = true,
-        RedirectStandardOutput = true,
-        UseShellExecute = false,
-    })!;
+    var server = await EndpointProcess.StartAsync(latency);
     servers.Add(server);
-    var line = await server.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("the loopback endpoint did not start");
-    return new Uri(line["listening ".Length..] + "/v1/");
+    return server;
 }
+async Task<Uri> StartEndpointAsync() => (await StartServerAsync()).Url;
 
 // A mode's scratch directory (dataset, runs), removed however the mode ends.
 static async Task<T> InWorkDirAsync<T>(string mode, Func<string, Task<T>> run)
@@ -66,6 +63,27 @@ else if (args.FirstOrDefault() == "breaker")
     ok = r.ExitCode == 3 && r.SaidWhatToDo;
     summary = FormattableString.Invariant($"breaker ({r.Scenario}) N={r.Items}: mmsafe exited {r.ExitCode} after {r.Seconds:F1} s, {r.AnswersStored} answers stored; {r.LastError}");
 }
+else if (args.FirstOrDefault() == "command")
+{
+    var (target, judge) = (await StartServerAsync(), await StartServerAsync());
+    var r = await InWorkDirAsync("command", work => CommandRun.RunAsync(target, judge, Int("items", 2241), concurrency, latency, imageBytes, work, Int("repeats", 3), options.ContainsKey("trace")));
+    result = r;
+    ok = r.Complete;
+    var m = r.Median;
+    summary = FormattableString.Invariant(
+        $"mmsafe run vlsbench N={r.Items} ({r.Requests} requests) C={r.Concurrency} each, L={r.LatencyMs} ms, median of {r.Runs.Count}: whole {m.WholeSeconds:F2} s = {m.RatioToIdeal:F3}x N·L/C ({r.IdealSeconds:F2} s), start-up {m.StartupSeconds:F3} s, drain {m.DrainSeconds:F3} s, CPU {m.CpuMsPerRequest:F3} ms/request, peak RSS {m.PeakRssMb:F0} MB, complete {r.Complete}");
+}
+else if (args.FirstOrDefault() == "processes")
+{
+    var store = options.TryGetValue("store", out var s) ? s : throw new ArgumentException("processes needs --store postgresql://USER@HOST:PORT/DATABASE");
+    var (target, judge) = (await StartServerAsync(), await StartServerAsync());
+    var r = await InWorkDirAsync("processes", work => ProcessesRun.RunAsync(target, judge, Int("items", 320), concurrency, latency, imageBytes, work, store,
+        [.. options.GetValueOrDefault("workers", "1,2,4").Split(',').Select(int.Parse)]));
+    result = r;
+    ok = r.Complete;
+    summary = string.Join("; ", r.Rows.Select(w => FormattableString.Invariant(
+        $"{w.Workers} mmsafe processes: {w.Seconds:F2} s ({w.Speedup:F2}x of {w.Workers}x), requests {w.RequestsReceived}/{r.RequestsNeeded}, exits {string.Join(",", w.ExitCodes)}")));
+}
 else if (args.FirstOrDefault() == "pipeline")
 {
     var (target, judge) = (await StartEndpointAsync(), await StartEndpointAsync());
@@ -94,11 +112,7 @@ else
     summary = FormattableString.Invariant(
         $"N={r.Requests} C={r.Concurrency} L={r.LatencyMs} ms image={r.ImageBytes / 1024} KB: wall {r.WallSeconds:F2} s vs ideal {r.IdealSeconds:F2} s ({r.RatioToIdeal:F3}x), {r.RequestsPerSecond:F1} req/s, harness CPU {r.CpuMsPerRequest:F3} ms/request, peak RSS {r.PeakRssMb:F0} MB, failures {r.Failures}");
 }
-foreach (var server in servers)
-{
-    server.StandardInput.Close();
-    await server.WaitForExitAsync();
-}
+foreach (var server in servers) await server.StopAsync();
 Console.WriteLine(summary);
 if (options.TryGetValue("out", out var outFile))
 {

@@ -60,6 +60,7 @@ public static class RunCommand
         captioner.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
+            MmSafe.Diagnostics.PhaseTrace.Mark("command line parsed");
             var file = parse.GetValue(modelsFile) is { } path ? ModelsFile.Load(path) : null;
             if (parse.GetValue(resume) is { } dir)
             {
@@ -133,7 +134,9 @@ public static class RunCommand
     {
         var notices = new RetryNotices();
         var factory = new ModelClientFactory(notices: notices, telemetrySource: parse.GetValue(otel) ? "MmSafe" : null);
+        MmSafe.Diagnostics.PhaseTrace.Mark("spec made");
         using var evaluation = await Evaluation.OpenAsync(request, factory, cancellationToken);
+        MmSafe.Diagnostics.PhaseTrace.Mark("store started and clients built");
         if (evaluation.Unpriced.Count > 0)
             console.Error($"note: {PriceFile.NoPrice(request.PricesSource, evaluation.Unpriced)}; this session's spend is counted in tokens only.");
         var (exit, cell) = await RunSession.ExecuteAsync(console, evaluation, evaluation.Runs[0].Spec.Judge?.Name, parse.GetValue(json), notices, cancellationToken);

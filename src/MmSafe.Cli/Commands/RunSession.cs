@@ -48,10 +48,12 @@ internal static class RunSession
                 console.Error($"error: {cell.Error!.Message} The run stopped at the first refusal: no request was started after it, and every answer and verdict received is stored; {AfterRefusal()}.");
                 return (ExitCodes.InputError, cell);
         }
+        MmSafe.Diagnostics.PhaseTrace.Mark("pipeline ended");
         var contents = cell.Read();
         var score = RunScoring.Score(contents, judge);
         ScorePrinter.Print(console, score, json);
         if (!json) ShowUsage(console, cell.Target, cell.Judges, contents, cell.Started);
+        MmSafe.Diagnostics.PhaseTrace.Mark("scored and printed");
         if (showSpend) console.Error($"spend this session: {budget.Describe()}.");
         if (cell.Stop == CellStop.BudgetSpent)
         {

@@ -58,8 +58,10 @@ public sealed record CellPlan(RunSpec Spec, IReadOnlyList<Sample> Samples, Model
         judges = [.. judges.Select(j => ModelBatching.Apply(j, inputs.BatchJudges, wording.Batch))];
         if (judged && judges.Count == 0) throw new InputException(wording.NeedsJudge(bench.Name));
         var dataset = load(bench);
+        MmSafe.Diagnostics.PhaseTrace.Mark("dataset loaded and hashed");
         var (selection, selected) = SampleSelection.Apply(dataset, inputs.Limit, inputs.Categories, inputs.Ids, inputs.Shard);
         SelectedImages.Check(selected);
+        MmSafe.Diagnostics.PhaseTrace.Mark("images checked");
         var shown = inputs.Condition;
         if (inputs.Captioner is not null && shown != Conditions.Caption) throw new InputException(wording.CaptionerUnused(shown));
         if (Conditions.Check(bench, selected, shown, inputs.Captioner is not null, wording.CaptionerHint) is { } notHere)

@@ -39,12 +39,37 @@ public static class ImagePaths
     {
         var full = Path.GetFullPath(path);
         var root = Path.GetPathRoot(full)!;
-        var current = root;
-        foreach (var part in full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        return Resolve(root, full[root.Length..]);
+    }
+
+    // The data roots' own real paths, resolved once per process: each image's check and read resolves only its part below the root.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> RealRoots = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The real path of <paramref name="path"/>, a path under the data root <paramref name="root"/>: the root's real path
+    /// (resolved once per process) with the symlinks of the rest resolved, as <see cref="RealPath"/> would give.
+    /// </summary>
+    public static string RealPathUnder(string root, string path)
+    {
+        var fullRoot = Path.GetFullPath(root);
+        var full = Path.GetFullPath(path);
+        if (!IsInside(fullRoot, full)) return RealPath(full);
+        var realRoot = RealRoot(fullRoot);
+        return Resolve(realRoot, full[(Path.EndsInDirectorySeparator(fullRoot) ? fullRoot.Length : fullRoot.Length + 1)..]);
+    }
+
+    /// <summary>The real path of a data root, resolved once per process.</summary>
+    public static string RealRoot(string root) => RealRoots.GetOrAdd(Path.GetFullPath(root), RealPath);
+
+    private static string Resolve(string start, string rest)
+    {
+        var current = start;
+        foreach (var part in rest.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
         {
             current = Path.Combine(current, part);
-            FileSystemInfo info = Directory.Exists(current) ? new DirectoryInfo(current) : new FileInfo(current);
-            if (info.Exists && info.LinkTarget is not null)
+            // One readlink: null when the part is not a link or does not exist (a dangling link is kept as written).
+            var info = new FileInfo(current);
+            if (info.LinkTarget is not null && Path.Exists(current))
                 current = Path.GetFullPath(info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? current);
         }
         return current;

@@ -90,7 +90,7 @@ public sealed record ImageRef(string Root, string RelativePath, string FullPath)
         bool inside;
         try
         {
-            inside = ImagePaths.IsInside(ImagePaths.RealPath(Root), ImagePaths.RealPath(FullPath));
+            inside = ImagePaths.IsInside(ImagePaths.RealRoot(Root), ImagePaths.RealPathUnder(Root, FullPath));
         }
         catch (IOException e)
         {

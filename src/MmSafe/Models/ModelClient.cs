@@ -40,6 +40,7 @@ public sealed class ModelClient(ModelSpec spec, IChatClient chat, UsageLedger le
         Action<ModelRequestException>? stopping = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(samples.Count);
+        Diagnostics.PhaseTrace.MarkOnce("first request asked");
         var request = WithSystemPrompt(messages, parameters);
         var results = new List<Completion>();
         ChatOptions Checked(ChatOptions options)
@@ -53,6 +54,7 @@ public sealed class ModelClient(ModelSpec spec, IChatClient chat, UsageLedger le
         var singles = await Task.WhenAll(samples.Skip(results.Count)
             .Select(k => OneAsync(request, Checked(Options(parameters, format, 1, k)), cancellationToken))).ConfigureAwait(false);
         results.AddRange(singles.Select(s => s[0]));
+        Diagnostics.PhaseTrace.MarkOnce("first reply");
         return results;
     }
 

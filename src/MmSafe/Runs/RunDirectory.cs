@@ -28,10 +28,12 @@ public sealed class RunDirectory : IDisposable
         var run = Hold(directory, mustExist: false);
         try
         {
+            Diagnostics.PhaseTrace.Mark("store opened");
             var existing = run.Store.ReadSpec();
             if (existing is null)
             {
                 run.Store.SaveSamples(samples);
+                Diagnostics.PhaseTrace.Mark("samples written");
                 run.Store.WriteSpec(requested);
                 return run;
             }

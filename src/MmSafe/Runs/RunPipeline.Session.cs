@@ -47,7 +47,7 @@ public sealed partial class RunPipeline
                 await foreach (var work in feed.ReadAllAsync(stopFeed.Token).ConfigureAwait(false))
                 {
                     await flow.AdmitAsync(work, stopFeed.Token).ConfigureAwait(false);
-                    running.Add(SampleAsync(work, stopFeed));
+                    running.Add(SampleAsync(feed, work, stopFeed));
                     running.RemoveAll(t => t.IsCompletedSuccessfully);
                 }
             }
@@ -60,7 +60,7 @@ public sealed partial class RunPipeline
             samples.ThrowIfCancellationRequested();
         }
 
-        private async Task SampleAsync(SampleWork work, CancellationTokenSource stopFeed)
+        private async Task SampleAsync(SampleFeed feed, SampleWork work, CancellationTokenSource stopFeed)
         {
             try
             {
@@ -84,7 +84,8 @@ public sealed partial class RunPipeline
             {
                 work.ReleaseImages(); // the buffers go back to the pool as soon as the sample is done
             }
-            await p._store.ReleaseAsync(work.Sample.Id, CancellationToken.None).ConfigureAwait(false);
+            // Through the feed: a sample whose lease was lost meanwhile comes back to be claimed again before the run ends.
+            await feed.ReleaseAsync(work, stopping: samples.IsCancellationRequested || p._store.IsUnavailable, CancellationToken.None).ConfigureAwait(false);
         }
 
         // A unit of a sample's work (SampleFlow): it runs, then what follows from it (judging an answer) runs outside it.

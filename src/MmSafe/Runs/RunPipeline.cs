@@ -69,6 +69,7 @@ public sealed partial class RunPipeline
     public async Task RunAsync(PipelineOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new PipelineOptions();
+        Diagnostics.PhaseTrace.Mark("pipeline started");
         var events = _store.Events();
         foreach (var (settings, client) in _judges)
             if (events.Any(e => e.Kind == RunEvents.StructuredOutputOff && e.Model == settings.Name))
@@ -82,6 +83,7 @@ public sealed partial class RunPipeline
         var all = _store.Samples().Select(s => new SampleWork(s, answers[s.Id], verdicts[s.Id])).ToList();
         var todo = all.Where(w => NeedsWork(w, options, scores)).ToList();
 
+        Diagnostics.PhaseTrace.Mark("store read: samples to do");
         int total = all.Count * _spec.Samples;
         var generate = options.Generate && _target is not null
             ? _progress.Stage($"target {_spec.Target.Name}", _spec.Target.Name, total, all.Sum(w => Enumerable.Range(0, _spec.Samples).Count(k => w.Answer(k) is { NeedsRetry: false })))

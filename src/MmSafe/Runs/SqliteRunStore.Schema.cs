@@ -12,12 +12,32 @@ public sealed partial class SqliteRunStore
     // Schema 2 lacks only the reasoning columns, so it is read as it is and migrated when opened for writing.
     private static bool Readable(string? schema) => schema is "2" || schema == SchemaVersion.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// Loads SQLite (its native library and the provider's first-use set-up) on a throw-away in-memory database, so that a
+    /// command can do it on another core while it parses its flags and checks the dataset, before it opens its store.
+    /// </summary>
+    public static void WarmUp()
+    {
+        try
+        {
+            using var db = new SqliteConnection("Data Source=:memory:");
+            db.Open();
+            Execute(db, "CREATE TABLE t (x TEXT); INSERT INTO t VALUES ('warm');");
+        }
+        catch (Exception e) when (e is SqliteException or DllNotFoundException or TypeInitializationException or InvalidOperationException)
+        {
+            // Opening the run store reports it, with the store's path.
+        }
+    }
+
+    // The tables in one transaction: one commit, not one per table, before a new run's first request.
     private static void CreateOrMigrate(SqliteConnection db, string directory)
     {
         Execute(db, $"""
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = NORMAL;
             PRAGMA busy_timeout = 5000;
+            BEGIN;
             CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
             INSERT OR IGNORE INTO meta VALUES ('schema', '{SchemaVersion}');
             CREATE TABLE IF NOT EXISTS samples (id TEXT PRIMARY KEY, ord INTEGER NOT NULL, category TEXT NOT NULL, sub_category TEXT,
@@ -35,6 +55,7 @@ public sealed partial class SqliteRunStore
             CREATE TABLE IF NOT EXISTS events (at TEXT NOT NULL, kind TEXT NOT NULL, model TEXT NOT NULL, detail TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS captions (sample_id TEXT PRIMARY KEY, identity TEXT NOT NULL, caption TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS batches (id TEXT PRIMARY KEY, ord INTEGER NOT NULL, body TEXT NOT NULL);
+            COMMIT;
             """);
         if (Scalar(db, "SELECT value FROM meta WHERE key = 'schema'") is "2")
             // One transaction: a store killed mid-migration stays a whole schema-2 store, migrated again next time.

@@ -98,12 +98,12 @@ public sealed class SharedStoreTests
         var completed = server.Completed.ToList();
         Assert.Equal(2 * Items, completed.Select(c => c.Fingerprint).Distinct().Count());
         // Asked twice only what the dead worker had asked for and not yet stored (at most its 2 target and 2 judge slots):
-        // once by it before it died, once by the survivor after its leases ran out. Under CPU load the dead worker may
-        // have held a received answer for a while before the kill, so the first time is not bound to the kill's moment;
-        // but two askings both before the kill would be two live workers on one sample (a lapsed lease, now fenced).
+        // once by it before it died, once by the survivor after its leases ran out. Counts and order only, no time bounds
+        // (under CPU load the dead worker may have held a received answer for a while before the kill); but two askings
+        // both before the kill would be two live workers on one sample (a lapsed lease, now fenced).
         var repeats = completed.GroupBy(c => c.Fingerprint).Where(g => g.Count() > 1).ToList();
         Assert.InRange(repeats.Count, 0, 4);
-        Assert.All(repeats, r => Assert.True(r.Count() == 2 && r.Min(c => c.At) < killedAt.AddSeconds(1) && r.Max(c => c.At) > killedAt,
+        Assert.All(repeats, r => Assert.True(r.Count() == 2 && r.Max(c => c.At) > killedAt,
             $"asked {r.Count()} times at {string.Join(", ", r.Select(c => (c.At - killedAt).TotalMilliseconds.ToString("F0") + " ms"))} from the kill"));
 
         // Nothing left to do: resuming asks nothing.
