@@ -29,10 +29,11 @@ public static class EvalCommand
         {
             var eval = EvalFile.Load(parse.GetRequiredValue(file)).Only(parse.GetValue(models), parse.GetValue(benchmarks));
             // Everything the file can get wrong is checked before a cell's directory is made, in a dry run too.
-            var (request, cells, specs) = EvalRequests.Plan(eval);
+            var planned = EvalRequests.Plan(eval);
+            var (request, cells, specs) = planned;
             if (parse.GetValue(dryRun))
             {
-                ShowPlan(console, eval, cells, specs);
+                ShowPlan(console, eval, cells, specs, planned.Warnings);
                 return ExitCodes.Success;
             }
             // One client per model: its concurrency limit, rate limit and replicas hold across every cell that uses it.
@@ -131,7 +132,7 @@ public static class EvalCommand
         console.Error($"leaderboard: {string.Join(", ", files.Select(f => Path.Combine(eval.Results, f.Name)))}");
     }
 
-    private static void ShowPlan(CliConsole console, EvalFile eval, IReadOnlyList<EvalCell> cells, IReadOnlyList<RunSpec> specs)
+    private static void ShowPlan(CliConsole console, EvalFile eval, IReadOnlyList<EvalCell> cells, IReadOnlyList<RunSpec> specs, IReadOnlyList<string> warnings)
     {
         var prices = eval.Prices is { } p ? PriceTable.Load(p) : null;
         // The cell's name breaks at its spaces ("vlsbench · / mock/cautious"), never inside a model's name.
@@ -151,7 +152,7 @@ public static class EvalCommand
             bold: true);
         table.Write(console.Out);
         // As run --dry-run warns: a model known to reason with only the protocol's budget, once per model and role.
-        foreach (var warning in cells.Zip(specs).SelectMany(p => PlanWarnings.Reasoning(p.Second, p.First.Model, eval.Judges)).Distinct())
+        foreach (var warning in warnings)
             console.Error($"warning: {warning}");
         if (eval.Prices is { } file && plans.SelectMany(x => x.Unpriced).Distinct().ToList() is { Count: > 0 } missing)
             console.Error($"note: {PriceFile.NoPrice(file, missing)}.");

@@ -34,7 +34,7 @@ public static class JudgeCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetRequiredValue(dir);
-            if (parse.GetValue(batchPoll) is <= 0 and var poll) throw new InputException($"--batch-poll must be more than 0 seconds, not {poll}.");
+            var poll = ModelBatching.Poll(parse.GetValue(batchPoll));
             var addition = new JudgeAddition(spec =>
                 // Without a models file, the names resolve through the models this run recorded (their endpoints and
                 // key variables), never to a default endpoint: a name the run does not know needs --judge-base-url.
@@ -49,7 +49,7 @@ public static class JudgeCommand
             {
                 Generate = false,
                 RetryDeclined = parse.GetValue(retry),
-                BatchPoll = parse.GetValue(batchPoll) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+                BatchPoll = poll,
                 Cache = parse.GetValue(cache),
             };
             var notices = new RetryNotices();

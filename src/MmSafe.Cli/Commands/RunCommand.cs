@@ -71,100 +71,56 @@ public static class RunCommand
                     .Concat(targetParameters.All).Concat(judgeParameters.All).Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
                 if (changing.Count > 0 || parse.GetValue(benchmark) is not null)
                     throw new InputException($"--resume restores the run's recorded settings; {string.Join(", ", changing.DefaultIfEmpty("BENCHMARK"))} cannot be given with it. Start a new run with --out to change them.");
-                var (targetBatch, judgeBatch) = Batching(parse.GetValue(batch));
                 var concurrency = new Dictionary<string, int>();
                 foreach (var (role, options) in new[] { ("target", target), ("judge", judge) })
                     if (parse.GetValue(options.Concurrency) is { } c)
                         concurrency[role] = c >= 1 ? c : throw new InputException($"{options.Concurrency.Name} must be at least 1, not {c}.");
-                var resumedPoll = BatchPoll(parse, batchPoll);
-                var pricesFile = parse.GetValue(prices);
-                // Prices may change between sessions, as on a new run's --out: given now, they are this session's and recorded.
-                var resumed = new EvaluationRequest([new EvaluationCell(dir, dir)
-                {
-                    Drive = Drive(target, judge, captioner) with
-                    {
-                        Concurrency = concurrency,
-                        Batch = parse.GetValue(batch) is null ? new Dictionary<string, bool>() : new Dictionary<string, bool> { ["target"] = targetBatch, ["judge"] = judgeBatch },
-                    },
-                }])
-                {
-                    Prices = pricesFile is null ? null : PriceTable.LoadPrices(pricesFile),
-                    PricesSource = pricesFile ?? "the run's recorded prices",
-                    Budget = ParseBudget(parse, budget),
-                    Cache = parse.GetValue(cache),
-                    BatchPoll = resumedPoll,
-                };
+                var resumed = RunRequests.ForResume(dir, Drive(target, judge, captioner) with { Concurrency = concurrency }, parse.GetValue(batch),
+                    parse.GetValue(prices), parse.GetValue(budget), parse.GetValue(cache), parse.GetValue(batchPoll));
                 return await ExecuteAsync(console, parse, resumed, json, otel, cancellationToken);
             }
-            string outDir = parse.GetValue(output) ?? throw new InputException("no run directory; pass --out DIR (or --resume DIR).");
-            var bench = BenchmarkRegistry.Get(parse.GetValue(benchmark) ?? throw new InputException($"no benchmark; expected one of {string.Join(", ", BenchmarkRegistry.Names)}."));
-            var dataPath = parse.GetValue(data) ?? throw new InputException($"no dataset; pass --data DIR ({bench.DataDescription}).");
-            int perItem = parse.GetValue(samples) ?? bench.Protocol.Samples;
-            if (bench.CheckSamples(perItem) is { } why) throw new InputException($"--samples {perItem}: {why} for {bench.Name}.");
-            var (batchTarget, batchJudges) = Batching(parse.GetValue(batch));
-            var targetSpec = Batched(target.Resolve(parse, file) ?? throw new InputException("no target model; pass --model NAME (or --model mock for an offline dry run)."), batchTarget);
+            var (batchTarget, batchJudges) = ModelBatching.Roles(parse.GetValue(batch));
             var judgeSpecs = judge.ResolveAll(parse, file);
             string judgesFrom = judge.Name.Name;
             // No --judge: a models file's judges: list is the panel.
             if (judgeSpecs.Count == 0 && parse.GetValue(modelsFile) is { } panelFile) (judgeSpecs, judgesFrom) = (ModelsFile.Judges(panelFile), $"the judges: list of {panelFile}");
-            // Not an error: the same flags or models file serve the judged benchmarks too.
-            if (bench.Protocol.Aspects.Count == 0 && judgeSpecs.Count > 0)
-                console.Error($"note: {bench.Name} has no judge stage (its answers are scored by rule); " +
-                    $"{(judgeSpecs.Count == 1 ? "the judge" : "the judges")} {string.Join(", ", judgeSpecs.Select(j => j.Name))} ({judgesFrom}) {(judgeSpecs.Count == 1 ? "is" : "are")} not used.");
-            judgeSpecs = [.. judgeSpecs.Select(j => Batched(j, batchJudges))];
-            if (bench.Protocol.Aspects.Count > 0 && judgeSpecs.Count == 0) throw new InputException($"{bench.Name} needs a judge; pass --judge NAME (or --judge mock).");
-            var dataset = bench.Load(dataPath);
-            MmSafe.Diagnostics.PhaseTrace.Mark("dataset loaded and hashed");
-            var (selection, selected) = SampleSelection.Apply(dataset, parse.GetValue(limit), Split(parse.GetValue(categories)), Split(parse.GetValue(ids)), parse.GetValue(shard));
-            SelectedImages.Check(selected);
-            MmSafe.Diagnostics.PhaseTrace.Mark("images checked");
-            var shown = parse.GetRequiredValue(condition);
-            var captionerSpec = captioner.Resolve(parse, file);
-            if (captionerSpec is not null && shown != Conditions.Caption) throw new InputException($"--captioner writes image descriptions for --condition caption, not {shown}.");
-            if (Conditions.Check(bench, selected, shown, captionerSpec is not null) is { } notHere) throw new InputException($"--condition {shown}: {notHere}.");
-            var requested = RunSpecs.Create(bench, dataset, selection, perItem,
-                targetSpec, targetParameters.Read(parse), judgeSpecs, judgeParameters.Read(parse), shown, captionerSpec);
-            var warnings = PlanWarnings.Reasoning(requested, targetSpec, judgeSpecs);
-            // Everything a user can get wrong is checked before the run directory is made: a refused command leaves nothing behind.
-            var givenPrices = parse.GetValue(prices);
-            var table = givenPrices is null ? null : PriceTable.LoadPrices(givenPrices);
-            var priced = Priced(targetSpec, bench.Protocol.Aspects.Count == 0 ? [] : judgeSpecs, captionerSpec);
-            // A run already in --out has its recorded prices and cache, used when the flags give none: those are checked once it is open.
-            bool recordedRun = RunStores.IsServer(outDir) || SqliteRunStore.Exists(outDir);
-            var budgetLimit = table is null && recordedRun ? ParseBudget(parse, budget) : Budget(parse, budget, table, givenPrices, priced);
-            var poll = BatchPoll(parse, batchPoll);
+            var planned = RunRequests.ForRun(new RunInputs(parse.GetValue(output), parse.GetValue(benchmark), parse.GetValue(data),
+                new CellInputs(target.Resolve(parse, file), judgeSpecs, parse.GetRequiredValue(condition))
+                {
+                    Samples = parse.GetValue(samples),
+                    TargetParameters = targetParameters.Read(parse),
+                    JudgeParameters = judgeParameters.Read(parse),
+                    Captioner = captioner.Resolve(parse, file),
+                    BatchTarget = batchTarget,
+                    BatchJudges = batchJudges,
+                    Limit = parse.GetValue(limit),
+                    Categories = Split(parse.GetValue(categories)),
+                    Ids = Split(parse.GetValue(ids)),
+                    Shard = parse.GetValue(shard),
+                    JudgesFrom = judgesFrom,
+                    Note = console.Error,
+                })
+            {
+                Prices = parse.GetValue(prices),
+                Budget = parse.GetValue(budget),
+                Cache = parse.GetValue(cache),
+                BatchPoll = parse.GetValue(batchPoll),
+                Drive = Drive(target, judge, captioner),
+            });
             if (parse.GetValue(dryRun))
             {
-                var plan = RunPlan.Estimate(requested, givenPrices is null ? null : PriceTable.Load(givenPrices));
-                if (parse.GetValue(json)) console.WriteRaw(MmSafe.Reports.PlanJson.Write(plan, requested, outDir, warnings));
-                else ShowPlan(console, plan, requested, outDir, givenPrices);
+                var plan = planned.Estimate();
+                if (parse.GetValue(json)) console.WriteRaw(MmSafe.Reports.PlanJson.Write(plan, planned.Spec, planned.Out, planned.Cell.Warnings));
+                else ShowPlan(console, plan, planned.Spec, planned.Out, planned.PricesFile);
                 // What the run would record as departures from the protocol, said before anything is sent (as the run itself says).
-                if (!parse.GetValue(json) && requested.Deviations() is { Count: > 0 } deviations)
-                    console.Error($"note: this run would depart from the official {requested.Benchmark} protocol: {string.Join("; ", deviations)}.");
-                foreach (var warning in warnings) console.Error($"warning: {warning}");
+                if (!parse.GetValue(json) && planned.Deviations is { Count: > 0 } deviations)
+                    console.Error($"note: this run would depart from the official {planned.Spec.Benchmark} protocol: {string.Join("; ", deviations)}.");
+                foreach (var warning in planned.Cell.Warnings) console.Error($"warning: {warning}");
                 return ExitCodes.Success;
             }
-            foreach (var warning in warnings) console.Error($"warning: {warning}");
-            // A key that is missing is found before the run directory is made, not at the first request.
-            foreach (var model in (bench.Protocol.Aspects.Count == 0 ? [] : judgeSpecs).Prepend(targetSpec).Concat(captionerSpec is null ? [] : [captionerSpec])) ModelClientFactory.CheckKey(model);
-            var request = new EvaluationRequest([new EvaluationCell(outDir, outDir)
-            {
-                Spec = requested with { Prices = table, Cache = ModelOptions.CacheChoice(parse, cache) },
-                Samples = selected,
-                // Where each model was configured stays known, so that a refused parameter names the line to change.
-                Drive = Drive(target, judge, captioner) with
-                {
-                    Origins = judgeSpecs.Prepend(targetSpec).DistinctBy(m => m.Name).ToDictionary(m => m.Name, m => m.Origin),
-                },
-            }])
-            {
-                Prices = table,
-                PricesSource = givenPrices ?? "the run's recorded prices",
-                Budget = budgetLimit,
-                Cache = parse.GetValue(cache),
-                BatchPoll = poll,
-            };
-            return await ExecuteAsync(console, parse, request, json, otel, cancellationToken);
+            foreach (var warning in planned.Cell.Warnings) console.Error($"warning: {warning}");
+            planned.CheckKeys();
+            return await ExecuteAsync(console, parse, planned.Request, json, otel, cancellationToken);
         });
         return command;
     }
@@ -174,16 +130,6 @@ public static class RunCommand
     {
         KeyFlags = new Dictionary<string, string> { ["target"] = target.ApiKeyEnv.Name, ["judge"] = judge.ApiKeyEnv.Name, ["captioner"] = captioner.ApiKeyEnv.Name },
     };
-
-    private static (bool Target, bool Judges) Batching(string? batch) => (batch is "target" or "all", batch is "judge" or "all");
-
-    /// <summary>The model with its batch setting: <paramref name="batch"/> when given, else as it was; only providers with a batch API may use one.</summary>
-    private static ModelSpec Batched(ModelSpec model, bool? batch)
-    {
-        if (batch is not { } on) return model;
-        if (on && model.Provider == ProviderKind.Mock) throw new InputException($"--batch: {model.Name} is the offline mock model, which has no batch API.");
-        return model with { Batch = on };
-    }
 
     private static async Task<int> ExecuteAsync(CliConsole console, ParseResult parse, EvaluationRequest request, Option<bool> json, Option<bool> otel,
         CancellationToken cancellationToken)
@@ -199,27 +145,6 @@ public static class RunCommand
         if (exit is null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cell.Error!);
         return exit.Value;
     }
-
-    /// <summary>The model ids a session pays for: the target, the judges that judge, the captioner.</summary>
-    private static List<string> Priced(ModelSpec target, IEnumerable<ModelSpec> judges, ModelSpec? captioner) =>
-        [target.Model, .. judges.Select(j => j.Model), .. captioner is null ? [] : new[] { captioner.Model }];
-
-    private static BudgetLimit? ParseBudget(ParseResult parse, Option<string> budget) => parse.GetValue(budget) is { } b ? BudgetLimit.Parse(b) : null;
-
-    /// <summary>The --budget flag, checked: a dollar budget is counted only with a price for every model the session pays for.</summary>
-    private static BudgetLimit? Budget(ParseResult parse, Option<string> budget, IReadOnlyDictionary<string, Price>? prices, string? pricesSource, IReadOnlyList<string> models)
-    {
-        var limit = ParseBudget(parse, budget);
-        BudgetLimit.Require(limit, prices, pricesSource, models, BudgetWording.Run);
-        return limit;
-    }
-
-    private static TimeSpan? BatchPoll(ParseResult parse, Option<double?> batchPoll) => parse.GetValue(batchPoll) switch
-    {
-        <= 0 and var poll => throw new InputException($"--batch-poll must be more than 0 seconds, not {poll}."),
-        { } seconds => TimeSpan.FromSeconds(seconds),
-        null => null,
-    };
 
     private static List<string>? Split(string? list) =>
         list is null ? null : [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];

@@ -63,9 +63,8 @@ public sealed record EvalFile(string Path, string Out, IReadOnlyList<ModelSpec> 
 
         if (document.Batch is not (null or "judge" or "target" or "all")) throw new InputException($"{path}: batch is '{document.Batch}'; expected judge, target or all.");
         if (document.BatchPoll is <= 0) throw new InputException($"{path}: batch_poll must be more than 0 seconds, not {document.BatchPoll}.");
-        ModelSpec Batched(ModelSpec spec, bool on) => !on ? spec
-            : spec.Provider == ProviderKind.Mock ? throw new InputException($"{path}: batch: {spec.Name} is the offline mock model, which has no batch API.")
-            : spec with { Batch = true };
+        var wording = CellWording.File(path);
+        ModelSpec Batched(ModelSpec spec, bool on) => ModelBatching.Apply(spec, on ? true : null, wording.Batch);
         var models = (document.Models is { Count: > 0 } m ? m : Missing<List<string>>("models", "a list of model names, e.g. models: [gpt4o, qwen2-vl]", document.Models))
             .Select(n => Batched(Model(n, "models"), document.Batch is "target" or "all")).ToList();
         Duplicates(path, "models", models.Select(x => x.Name));
@@ -91,7 +90,7 @@ public sealed record EvalFile(string Path, string Out, IReadOnlyList<ModelSpec> 
         judges = [.. judges.Select(x => Batched(x, document.Batch is "judge" or "all"))];
         Duplicates(path, "judges", judges.Select(x => x.Name));
         if (judges.Count == 0 && benchmarks.FirstOrDefault(x => x.Protocol.Aspects.Count > 0) is { } judged)
-            throw new InputException($"{path}: {judged.Name} needs a judge; add 'judges: [NAME]' (or a judges: list to the models file).");
+            throw new InputException(wording.NeedsJudge(judged.Name));
 
         var conditions = document.Conditions is { Count: > 0 } c ? c : [Runs.Conditions.Official];
         foreach (var condition in conditions.Where(x => !Runs.Conditions.All.Contains(x)))
@@ -99,7 +98,7 @@ public sealed record EvalFile(string Path, string Out, IReadOnlyList<ModelSpec> 
         Duplicates(path, "conditions", conditions);
         var captioner = document.Captioner is { } cap ? Model(cap, "captioner") : null;
         if (captioner is not null && !conditions.Contains(Runs.Conditions.Caption))
-            throw new InputException($"{path}: captioner: writes image descriptions for the caption condition, which conditions: does not list; add caption to conditions: or remove captioner:.");
+            throw new InputException(wording.CaptionerUnused(Runs.Conditions.Official));
         // Checked here, before any cell starts, and named as the file's field (not as the --budget flag of 'mmsafe run').
         if (document.Budget is { } budget) Runs.BudgetLimit.Parse(budget, $"{path}: budget: '{budget}'");
         if (document.Limit is < 1) throw new InputException($"{path}: limit must be at least 1, not {document.Limit}.");

@@ -10,8 +10,12 @@ namespace MmSafe.Evals;
 /// </summary>
 public static class EvalRequests
 {
-    /// <summary>What the request was made of: the file's cells and each one's spec and samples, for a plan.</summary>
-    public sealed record Planned(EvaluationRequest Request, IReadOnlyList<EvalCell> Cells, IReadOnlyList<RunSpec> Specs);
+    /// <summary>What the request was made of: the file's cells and each one's spec, for a plan, and what the plan warns of.</summary>
+    public sealed record Planned(EvaluationRequest Request, IReadOnlyList<EvalCell> Cells, IReadOnlyList<RunSpec> Specs)
+    {
+        /// <summary>Models known to reason with only the protocol's budget, once per model and role.</summary>
+        public IReadOnlyList<string> Warnings { get; init; } = [];
+    }
 
     public static Planned Plan(EvalFile eval)
     {
@@ -20,7 +24,8 @@ public static class EvalRequests
         var recorded = eval.DropRefusedParameters ? RecordedSpecs(cells).ToList() : [];
         var drops = eval.DropRefusedParameters ? new ParameterDrops(recorded.OfType<RunSpec>()) : null;
         // A cell made before a drop keeps the settings it was made with: running the file again resumes it, not refuses it.
-        var specs = Specs(eval, cells).Select((s, i) => (Spec: drops?.Resume(s.Spec, recorded[i]) ?? s.Spec, s.Samples)).ToList();
+        var plans = Specs(eval, cells);
+        var specs = plans.Select((s, i) => (Spec: drops?.Resume(s.Spec, recorded[i]) ?? s.Spec, s.Samples)).ToList();
         var prices = eval.Prices is { } p ? PriceFile.Load(p) : null;
         var limit = eval.Budget is { } b ? BudgetLimit.Parse(b, $"{eval.Path}: budget: '{b}'") : null;
         var wording = BudgetWording.EvalFile(eval.Path);
@@ -42,7 +47,10 @@ public static class EvalRequests
             Parallel = eval.Parallel,
             Drops = drops,
         };
-        return new Planned(request, cells, [.. specs.Select(s => s.Spec)]);
+        return new Planned(request, cells, [.. specs.Select(s => s.Spec)])
+        {
+            Warnings = [.. plans.Zip(specs).SelectMany(p => PlanWarnings.Reasoning(p.Second.Spec, p.First.Target, p.First.Judges)).Distinct()],
+        };
     }
 
     /// <summary>The model ids the evaluation pays for: its targets, its judges when a benchmark is judged, its captioner when a cell captions.</summary>
@@ -74,23 +82,19 @@ public static class EvalRequests
         }
     }
 
-    private static List<(RunSpec Spec, IReadOnlyList<Sample> Samples)> Specs(EvalFile eval, IReadOnlyList<EvalCell> cells)
+    // Each cell through the builder 'mmsafe run' uses, named as the file's fields; a dataset is read once for all its cells.
+    private static List<CellPlan> Specs(EvalFile eval, IReadOnlyList<EvalCell> cells)
     {
         var datasets = new Dictionary<string, BenchmarkData>();
-        var result = new List<(RunSpec, IReadOnlyList<Sample>)>();
-        foreach (var cell in cells)
-        {
-            var bench = cell.Benchmark;
-            if (!datasets.TryGetValue(bench.Name, out var dataset)) datasets[bench.Name] = dataset = bench.Load(eval.Data[bench.Name]);
-            var (selection, selected) = SampleSelection.Apply(dataset, eval.Limit, null, null);
-            SelectedImages.Check(selected);
-            // The captioner belongs to the caption cells only: other conditions show no description.
-            var captioner = cell.Condition == Conditions.Caption ? eval.Captioner : null;
-            if (Conditions.Check(bench, selected, cell.Condition, captioner is not null, "'captioner: NAME' in the evaluation file") is { } notHere)
-                throw new InputException($"{eval.Path}: {cell.Name}: condition {cell.Condition}: {notHere}.");
-            result.Add((RunSpecs.Create(bench, dataset, selection, bench.Protocol.Samples, cell.Model, null, bench.Protocol.Aspects.Count == 0 ? [] : eval.Judges, null, cell.Condition,
-                captioner), selected));
-        }
-        return result;
+        BenchmarkData Load(IBenchmark bench) =>
+            datasets.TryGetValue(bench.Name, out var dataset) ? dataset : datasets[bench.Name] = bench.Load(eval.Data[bench.Name]);
+        return [.. cells.Select(cell => CellPlan.Build(cell.Benchmark,
+            new CellInputs(cell.Model, cell.Benchmark.Protocol.Aspects.Count == 0 ? [] : eval.Judges, cell.Condition)
+            {
+                Limit = eval.Limit,
+                // The captioner belongs to the caption cells only: other conditions show no description.
+                Captioner = cell.Condition == Conditions.Caption ? eval.Captioner : null,
+            },
+            CellWording.File(eval.Path, cell.Name), Load))];
     }
 }

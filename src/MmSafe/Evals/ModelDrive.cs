@@ -29,9 +29,7 @@ public sealed record ModelDrive
         var model = RunSpecs.Model(settings, spec.Operations.GetValueOrDefault(settings.Name));
         if (KeyFlags.TryGetValue(role, out var flag)) model = model with { KeyFlag = flag };
         if (Concurrency.TryGetValue(role, out var c)) model = model with { Concurrency = c };
-        if (Batch.TryGetValue(role, out var batch))
-            model = batch && model.Provider == ProviderKind.Mock ? throw new InputException($"--batch: {model.Name} is the offline mock model, which has no batch API.")
-                : model with { Batch = batch };
+        if (Batch.TryGetValue(role, out var batch)) model = ModelBatching.Apply(model, batch, "--batch");
         if (Origins.TryGetValue(settings.Name, out var origin)) model = model with { Origin = origin };
         return model;
     }
