@@ -66,6 +66,9 @@ public static class RunCommand
             var file = parse.GetValue(modelsFile) is { } path ? ModelsFile.Load(path) : null;
             if (parse.GetValue(resume) is { } dir)
             {
+                // A plan prices a new run; a resume would send (and pay for) what is left, which a dry run must never do.
+                if (parse.GetValue(dryRun))
+                    throw new InputException($"--dry-run plans a new run and cannot be given with --resume (which sends the requests still missing); 'mmsafe score {dir}' shows what is left.");
                 // Everything that shapes the results comes from the record; only how hard to drive the models may change.
                 var changing = new Option[] { data, output, condition, captioner.Name, shard, limit, categories, ids, samples, target.Name, judge.Name, target.BaseUrl, judge.BaseUrl, target.MaxTokensField, judge.MaxTokensField }
                     .Concat(targetParameters.All).Concat(judgeParameters.All).Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();

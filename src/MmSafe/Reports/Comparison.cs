@@ -21,8 +21,9 @@ public sealed record Comparison(IReadOnlyList<LeaderboardRow> Rows, IReadOnlyLis
 {
     public static Comparison Of(IReadOnlyList<RunReportData> runs)
     {
-        // One run named twice, through another path, a link or a copy: the same spec, down to the moment it was made.
-        var twice = runs.GroupBy(r => (r.Spec.CreatedAt, r.Spec.Benchmark, r.Spec.Target.Name, r.Spec.Condition, string.Join(",", r.Spec.Selection.SampleIds)))
+        // One run named twice, through another path, a link or a copy: the same spec, down to the moment it was made, and the
+        // same judge (a run judged by a panel is one row per judge).
+        var twice = runs.GroupBy(r => (r.Spec.CreatedAt, r.Spec.Benchmark, r.Spec.Target.Name, r.Spec.Condition, string.Join(",", r.Spec.Selection.SampleIds), r.Judge))
             .FirstOrDefault(g => g.Count() > 1);
         if (twice is not null)
             throw new InputException($"{string.Join(" and ", twice.Select(r => r.Directory).Distinct())} {(twice.Select(r => Where(r.Directory)).Distinct().Count() == 1 ? $"is given {twice.Count()} times" : "hold the same run (a link or a copy)")}; " +
