@@ -20,7 +20,7 @@ public static class InterchangeCommands
         };
         format.AcceptOnlyFromAmong(["official", "jsonl", .. MmSafe.Reports.Exporters.ReportExporters.All.Select(e => e.Name)]);
         var to = new Option<string>("--to") { Description = "Where to write (default: DIR/export)." };
-        var judge = new Option<string>("--judge") { Description = "Whose verdicts the markdown, csv and json exports hold, for runs judged more than once (default: the run's judge)." };
+        var judge = new Option<string>("--judge") { Description = "Whose verdicts the official, markdown, csv and json exports hold, for runs judged more than once (default: the run's judge)." };
         var command = new Command("export", "Write a run as the authors' files, JSONL, Markdown, CSV or JSON.") { dir, format, to, judge };
         command.SetAction(parse =>
         {
@@ -37,7 +37,7 @@ public static class InterchangeCommands
             using (var store = RunStores.OpenRead(path)) run = store.Read();
             IReadOnlyList<string> written = Writing(target, () => parse.GetValue(format) == "jsonl"
                 ? [RunExport.Jsonl(run, Path.Combine(target, "samples.jsonl"))]
-                : RunExport.Official(run, target));
+                : RunExport.Official(run, target, OfficialJudge(run, parse.GetValue(judge))));
             if (parse.GetValue(format) == "official" && run.Spec.Samples > 1 && run.Spec.Benchmark != "siuo-gen")
                 console.Error($"note: the authors' {run.Spec.Benchmark} file holds one answer per item; with {run.Spec.Samples} per item, each item's answer is "
                     + "one that has the item's majority verdict (so their scorer gives the run's numbers), and every answer is in an added field that mmsafe score and import read.");
@@ -59,6 +59,11 @@ public static class InterchangeCommands
             throw new InputException($"{target}: cannot write the export there ({e.Message}); pass --to with a directory you can write.", e);
         }
     }
+
+    // The authors' files hold one judge's verdicts: the one asked for, which the run must have.
+    private static string? OfficialJudge(RunContents run, string? judge) =>
+        judge is null || run.Spec.Judges.Any(j => j.Name == judge) ? judge
+        : throw new InputException($"--judge {judge}: {run.Directory} was judged by {(run.Spec.Judges.Count == 0 ? "no judge" : string.Join(", ", run.Spec.Judges.Select(j => j.Name)))}; name one of them.");
 
     public static Command Merge(CliConsole console)
     {

@@ -53,4 +53,17 @@ public sealed class PanelLeaderboardTests
         Assert.Contains("--dry-run plans a new run and cannot be given with --resume", dry.Error);
         Assert.Equal(before, server.Count);
     }
+
+    [Fact]
+    public async Task The_official_export_holds_the_judge_asked_for_or_refuses_one_the_run_has_not()
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 3);
+        Assert.Equal(0, (await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "mock", "--judge", "mock", "--out", dir.Full("r"), "--cache", "off")).ExitCode);
+        var unknown = await Support.Cli.RunAsync("export", dir.Full("r"), "--format", "official", "--judge", "other", "--to", dir.Full("x"));
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("--judge other:", unknown.Error);
+        Assert.Contains("was judged by mock", unknown.Error);
+        Assert.Equal(0, (await Support.Cli.RunAsync("export", dir.Full("r"), "--format", "official", "--judge", "mock", "--to", dir.Full("y"))).ExitCode);
+    }
 }
