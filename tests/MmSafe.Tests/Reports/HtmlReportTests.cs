@@ -142,3 +142,26 @@ public sealed class ReportImageTests
         Assert.DoesNotContain("<img alt=\"imgs/0.png\" src=", html); // sources come from the one data block, set by the page's script
     }
 }
+
+public sealed class ReportUndecodableImageTests
+{
+    [Fact]
+    public async Task A_truncated_image_is_noted_as_not_decodable_and_the_report_is_written()
+    {
+        using var dir = new TempDir();
+        var data = RunFixture.WriteVlsBench(dir, 3);
+        Assert.Equal(0, (await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "mock", "--judge", "mock", "--out", dir.Full("a"), "--json")).ExitCode);
+        // A PNG cut after 40 bytes: its header is valid, its pixels are gone.
+        using (var big = new SkiaSharp.SKBitmap(64, 64))
+        {
+            big.Erase(new SkiaSharp.SKColor(10, 200, 30));
+            using var png = big.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+            File.WriteAllBytes(Path.Combine(data, "imgs", "0.png"), png.ToArray()[..40]);
+        }
+        var report = await Support.Cli.RunAsync("report", dir.Full("a"), "--out", dir.Full("r.html"));
+        Assert.True(report.ExitCode == 0, report.Error);
+        var html = File.ReadAllText(dir.Full("r.html"));
+        Assert.Contains("Image imgs/0.png could not be decoded.", html);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(html, "data-img=\"([0-9a-f]+)\"").Count); // the other two images are shown
+    }
+}

@@ -22,7 +22,7 @@ public sealed class BatchTests
 
     static BatchTests() => Environment.SetEnvironmentVariable(KeyVariable, Key);
 
-    private static string? Content(JsonNode body) => ((FakeReply.Answer)RunFixture.Answer(body)).Content;
+    internal static string? Content(JsonNode body) => ((FakeReply.Answer)RunFixture.Answer(body)).Content;
 
     private static async Task<string> ReferenceAsync(TempDir dir, string data)
     {
@@ -35,7 +35,7 @@ public sealed class BatchTests
     }
 
     /// <summary>A dataset, the scores of judging it one request at a time, and a batch server answering as the reference did.</summary>
-    private sealed class Fixture : IAsyncDisposable
+    internal sealed class Fixture : IAsyncDisposable
     {
         public required TempDir Dir { get; init; }
         public required string Data { get; init; }
@@ -59,7 +59,7 @@ public sealed class BatchTests
         }
     }
 
-    private static string[] Args(string data, Uri target, Uri judge, string output, string batch) =>
+    internal static string[] Args(string data, Uri target, Uri judge, string output, string batch) =>
         ["run", "vlsbench", "--data", data, "--model", "t", "--base-url", target.ToString(), "--api-key-env", KeyVariable, "--judge", "j", "--judge-base-url", judge.ToString(),
          "--judge-api-key-env", KeyVariable, "--out", output, "--cache", "off", "--json", "--batch", batch, "--batch-poll", "0.05"];
 

@@ -31,6 +31,12 @@ public sealed class FakeBatchServer : IAsyncDisposable
 
     public int PollsToEnd { get; set; } = 1;
 
+    /// <summary>Rewrites an ended batch's output file (its JSONL text) before it is stored, e.g. to break a line.</summary>
+    public Func<string, string> OutputFile { get; set; } = text => text;
+
+    /// <summary>Every batch made so far is forgotten: asking for it is a 404, as when a provider has dropped it.</summary>
+    public void Forget() => _batches.Clear();
+
     /// <summary>How long a created batch's id takes to reach the client (a window in which a kill loses the id).</summary>
     public TimeSpan CreateDelay { get; set; }
 
@@ -210,7 +216,7 @@ public sealed class FakeBatchServer : IAsyncDisposable
                 output.Append(result.ToJsonString()).Append('\n');
             }
             var fileId = $"file-{Interlocked.Increment(ref _ids)}";
-            _files[fileId] = output.ToString();
+            _files[fileId] = OutputFile(output.ToString());
             b.Output = fileId;
             return true;
         }

@@ -66,15 +66,12 @@ public sealed class AnthropicBatchApi(ModelEndpoint endpoint, HttpClient http) :
     {
         if (state.Results is null) return [];
         var text = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, new Uri(state.Results)), cancellationToken).ConfigureAwait(false);
-        return [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ReadLine)];
+        return [.. ReadLines(text, ReadLine)];
     }
 
     // {"custom_id": …, "result": {"type": "succeeded", "message": {content, stop_reason, usage}} | {"type": "errored", "error": …} | canceled | expired}
-    private BatchOutcome ReadLine(string line)
+    private BatchOutcome ReadLine(string id, JsonElement root)
     {
-        using var json = JsonDocument.Parse(line);
-        var root = json.RootElement;
-        var id = root.GetProperty("custom_id").GetString()!;
         var result = root.GetProperty("result");
         var type = result.GetProperty("type").GetString();
         if (type == "errored" && result.TryGetProperty("error", out var refusal) && Providers.HttpErrors.FromStatus(400, refusal.GetRawText(), null, Endpoint) is { Kind: ModelErrorKind.RefusedParameter } refused)

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 using MmSafe.Models.Providers;
 using Polly;
@@ -63,6 +64,43 @@ public abstract class BatchApi(ModelEndpoint endpoint, HttpClient http)
     public abstract Task<BatchState> PollAsync(string id, CancellationToken cancellationToken);
 
     public abstract Task<IReadOnlyList<BatchOutcome>> ResultsAsync(BatchState state, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The outcomes of a results file, one JSON line each, read by <paramref name="read"/> from the line's custom id and
+    /// object. A line that is not a JSON object with a custom id answers nothing (its request, left without a result, is
+    /// asked again one at a time); a line whose custom id is readable but whose rest is not is that request's error.
+    /// </summary>
+    protected static IEnumerable<BatchOutcome> ReadLines(string text, Func<string, JsonElement, BatchOutcome> read)
+    {
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            JsonDocument json;
+            try
+            {
+                json = JsonDocument.Parse(line);
+            }
+            catch (JsonException)
+            {
+                continue;
+            }
+            using (json)
+            {
+                var root = json.RootElement;
+                if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("custom_id", out var custom) || custom.ValueKind != JsonValueKind.String) continue;
+                var id = custom.GetString()!;
+                BatchOutcome outcome;
+                try
+                {
+                    outcome = read(id, root);
+                }
+                catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or JsonException or FormatException)
+                {
+                    outcome = new BatchOutcome(id, null, "the batch's result line for this request could not be read");
+                }
+                yield return outcome;
+            }
+        }
+    }
 
     private static readonly ResiliencePipeline Retry = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
     {

@@ -101,17 +101,14 @@ public sealed class OpenAIBatchApi(ModelEndpoint endpoint, HttpClient http) : Ba
         foreach (var fileId in new[] { state.Results, state.Errors }.OfType<string>())
         {
             var text = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, Url($"files/{Uri.EscapeDataString(fileId)}/content")), cancellationToken).ConfigureAwait(false);
-            foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) outcomes.Add(ReadLine(line));
+            outcomes.AddRange(ReadLines(text, ReadLine));
         }
         return outcomes;
     }
 
     // {"custom_id": …, "response": {"status_code": 200, "body": {chat completion}}, "error": null}
-    private BatchOutcome ReadLine(string line)
+    private BatchOutcome ReadLine(string id, JsonElement root)
     {
-        using var json = JsonDocument.Parse(line);
-        var root = json.RootElement;
-        var id = root.GetProperty("custom_id").GetString()!;
         try
         {
             if (root.TryGetProperty("response", out var response) && response.ValueKind == JsonValueKind.Object)

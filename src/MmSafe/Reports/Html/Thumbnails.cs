@@ -40,7 +40,10 @@ internal sealed class Thumbnails(int capKb)
             var key = Convert.ToHexStringLower(SHA256.HashData(bytes))[..16];
             if (_byKey.ContainsKey(key)) return (key, null);
             if (ImageHeader.TryRead(bytes) is null) return (null, $"Image {image.RelativePath} is not a PNG, JPEG, GIF or WebP.");
-            using var decoded = SKBitmap.Decode(bytes);
+            // A codec first: SKBitmap.Decode(byte[]) throws (not returns null) when no codec can read the data, as for a truncated file.
+            using var data = SKData.CreateCopy(bytes);
+            using var codec = SKCodec.Create(data);
+            using var decoded = codec is null ? null : SKBitmap.Decode(codec);
             if (decoded is null) return (null, $"Image {image.RelativePath} could not be decoded.");
             double scale = Math.Min(1, (double)MaxSide / Math.Max(decoded.Width, decoded.Height));
             var size = new SKImageInfo(Math.Max(1, (int)(decoded.Width * scale)), Math.Max(1, (int)(decoded.Height * scale)));

@@ -57,20 +57,32 @@ internal sealed class BatchLedger(IRunStore store, ModelClient client, BatchApi 
         return null;
     }
 
-    /// <summary>The batch's results by custom id once it has ended; null while it runs (or when the poll failed transiently).</summary>
+    /// <summary>The batch's results by custom id once it has ended; null while it runs (or when asking failed transiently).
+    /// A batch the provider no longer knows (404), or whose status or results cannot be read, ends with no results: its
+    /// requests are asked again one at a time, and an event says why.</summary>
     public async Task<IReadOnlyDictionary<string, BatchOutcome>?> ResultsAsync(StoredBatch batch, CancellationToken cancellationToken)
     {
         BatchState state;
+        IReadOnlyList<BatchOutcome> read;
         try
         {
             state = await api.PollAsync(batch.Id, cancellationToken).ConfigureAwait(false);
+            if (!state.Ended) return null;
+            read = await api.ResultsAsync(state, cancellationToken).ConfigureAwait(false);
         }
         catch (ModelRequestException e) when (e.IsTransient)
         {
             return null;
         }
-        if (!state.Ended) return null;
-        var outcomes = (await api.ResultsAsync(state, cancellationToken).ConfigureAwait(false)).ToDictionary(o => o.CustomId);
+        catch (Exception e) when (e is ModelRequestException or System.Text.Json.JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
+        {
+            var why = e is ModelRequestException { Kind: ModelErrorKind.NotFound } ? $"{client.Spec.Provider} no longer knows this batch (404)" : $"its status or results could not be read ({e.Message})";
+            await store.SaveAsync(new RunEvent(DateTimeOffset.UtcNow, RunEvents.BatchEnded, client.Spec.Name,
+                $"{batch.Id}: {why}; its {batch.Entries.Count} {role} requests are asked again one at a time"), cancellationToken).ConfigureAwait(false);
+            return new Dictionary<string, BatchOutcome>();
+        }
+        var outcomes = new Dictionary<string, BatchOutcome>();
+        foreach (var o in read) outcomes.TryAdd(o.CustomId, o); // a repeated line answers once
         await store.SaveAsync(new RunEvent(DateTimeOffset.UtcNow, RunEvents.BatchEnded, client.Spec.Name, $"{batch.Id}: {state.Status}, {outcomes.Count} of {batch.Entries.Count} answered"),
             cancellationToken).ConfigureAwait(false);
         return outcomes;

@@ -188,7 +188,15 @@ internal sealed class BatchScheduler : IAsyncDisposable
                 if (idle && _file is not null && Environment.TickCount64 - Interlocked.Read(ref _lastAdd) > IdleWindow.TotalMilliseconds) await FlushAsync().ConfigureAwait(false);
                 List<StoredBatch> wanted;
                 lock (_lock) wanted = [.. _open.Where(b => b.Entries.Any(e => _waiters.ContainsKey(Key(e))))];
-                foreach (var batch in wanted) await CollectAsync(batch, cancellationToken).ConfigureAwait(false);
+                foreach (var batch in wanted)
+                    try
+                    {
+                        await CollectAsync(batch, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        Abandon(batch, e); // never a silent end of polling: its requests are asked one at a time
+                    }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -222,6 +230,25 @@ internal sealed class BatchScheduler : IAsyncDisposable
             collected = _undelivered[batch.Id] == 0;
         }
         if (collected) await _ledger.CollectedAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    // A batch that could not be collected: its waiting requests are asked one at a time; it is not polled again this session.
+    private void Abandon(StoredBatch batch, Exception error)
+    {
+        lock (_lock)
+        {
+            _open.Remove(batch);
+            foreach (var e in batch.Entries)
+            {
+                var key = Key(e);
+                if (_held.TryGetValue(key, out var holder) && holder == batch) _held.Remove(key);
+                if (_waiters.Remove(key, out var waiter))
+                {
+                    _expect();
+                    waiter.TrySetException(new BatchUnansweredException($"batch {batch.Id} could not be collected: {error.Message}"));
+                }
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()
