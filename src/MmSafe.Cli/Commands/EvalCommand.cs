@@ -64,10 +64,9 @@ public static class EvalCommand
                     }
                     else
                     {
-                        var stored = cell.Read();
-                        var completeness = cell.ReadCompleteness(stored);
+                        var completeness = cell.Score().Completeness;
                         progress.Cell(i).Finish(completeness.IsComplete);
-                        outcome = completeness.Describe() + (cell.Failures(stored) is { } why ? $"; {why}" : "");
+                        outcome = completeness.Describe() + (cell.Failures() is { } why ? $"; {why}" : "");
                     }
                     // Without a terminal (a batch job's log) there are no bars: a line per finished cell instead.
                     if (!console.Err.Profile.Capabilities.Interactive)

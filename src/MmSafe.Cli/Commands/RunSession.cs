@@ -52,7 +52,7 @@ internal static class RunSession
         }
         MmSafe.Diagnostics.PhaseTrace.Mark("pipeline ended");
         var contents = cell.Read();
-        var score = RunScoring.Score(contents, judge);
+        var score = cell.Score(judge);
         ScorePrinter.Print(console, score, json);
         if (!json) ShowUsage(console, cell.Target, cell.Judges, contents, cell.Started);
         MmSafe.Diagnostics.PhaseTrace.Mark("scored and printed");

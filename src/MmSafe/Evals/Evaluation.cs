@@ -77,6 +77,7 @@ public sealed class Evaluation : IDisposable
             }
             // A shared store's workers run on other machines: each keeps its own cache, not the first worker's path.
             if (request.Cache is null) cache = ResponseCaches.Open(ResponseCaches.Choice(null, runs[0].Store.IsShared ? null : runs[0].Spec.Cache));
+            Diagnostics.PhaseTrace.Mark("runs started");
             return new Evaluation(request, runs, judges, cache, factory);
         }
         catch
@@ -131,6 +132,7 @@ public sealed class Evaluation : IDisposable
         var started = DateTimeOffset.UtcNow;
         CellStop stop;
         Exception? error = null;
+        (RunContents Contents, RunScore Score)? ended = null;
         try
         {
             var spec = run.Spec;
@@ -141,7 +143,9 @@ public sealed class Evaluation : IDisposable
                 try
                 {
                     bool budgetSpent = await RunSchedule.RunAsync(run.Store, spec, target, judges, _cache, progress, captioner, Budget, options, cancellationToken).ConfigureAwait(false);
-                    stop = budgetSpent ? CellStop.BudgetSpent : RunScoring.Score(run.Store.Read(), null).Completeness.IsComplete ? CellStop.Complete : CellStop.Incomplete;
+                    var contents = run.Store.Read();
+                    ended = (contents, RunScoring.Score(contents, null));
+                    stop = budgetSpent ? CellStop.BudgetSpent : ended.Value.Score.Completeness.IsComplete ? CellStop.Complete : CellStop.Incomplete;
                     break;
                 }
                 catch (ModelRequestException e) when (drops is not null && ParameterDrops.Droppable(e))
@@ -167,7 +171,8 @@ public sealed class Evaluation : IDisposable
                 await run.Store.SaveAsync(new RunEvent(DateTimeOffset.UtcNow, RunEvents.ParameterRefused, ((ModelRequestException)e).ModelName ?? "", e.Message), CancellationToken.None)
                     .ConfigureAwait(false);
         }
-        return new CellResult(_request.Cells[i], run.Store, stop, error, target, judges, started);
+        var result = new CellResult(_request.Cells[i], run.Store, stop, error, target, judges, started);
+        return ended is { } read ? result.WithContents(read.Contents, read.Score) : result;
     }
 
     /// <summary>

@@ -24,15 +24,29 @@ public sealed class ModelClientFactory(HttpClient? httpClient = null, ILoggerFac
     private readonly Dictionary<string, SemaphoreSlim> _slotsByEndpoint = new(StringComparer.Ordinal);
 
     /// <summary>One connection pool for all models; timeouts are per request, not per client.</summary>
-    public static HttpClient CreateHttpClient() => new(new SocketsHttpHandler
+    public static HttpClient CreateHttpClient()
     {
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        ConnectTimeout = TimeSpan.FromSeconds(30),
-        AutomaticDecompression = DecompressionMethods.All,
-    })
+        HttpMessageHandler handler = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectTimeout = TimeSpan.FromSeconds(30),
+            AutomaticDecompression = DecompressionMethods.All,
+        };
+        if (Diagnostics.PhaseTrace.IsEnabled) handler = new TracedHandler(handler);
+        return new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    // MMSAFE_TRACE=1: when the first request reaches the HTTP stack, and when its response headers arrive.
+    private sealed class TracedHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
     {
-        Timeout = Timeout.InfiniteTimeSpan,
-    };
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Diagnostics.PhaseTrace.MarkOnce("first request handed to HTTP");
+            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            Diagnostics.PhaseTrace.MarkOnce("first response headers");
+            return response;
+        }
+    }
 
     public ModelClient Create(ModelSpec spec)
     {

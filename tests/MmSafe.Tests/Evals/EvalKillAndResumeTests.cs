@@ -44,8 +44,11 @@ public sealed partial class EvalKillAndResumeTests
             while (servers.Completed < at && !process.HasExited) await Task.Delay(5, Token);
             Assert.False(process.HasExited, $"the evaluation ended (exit {(process.HasExited ? process.ExitCode : 0)}) before it could be killed: {string.Join(" | ", errors)}");
             process.Kill(entireProcessTree: true);
-            kills.Add(DateTime.UtcNow);
             await process.WaitForExitAsync(Token);
+            // The kill's mark lies after the process is gone and the server has read what it wrote before dying (a request
+            // sent a moment before SIGKILL arrives after Kill() returns), and before the next process starts.
+            await Task.Delay(200, Token);
+            kills.Add(DateTime.UtcNow);
         }
         var last = await CliProcess.RunAsync("eval", evalFile);
         Assert.True(last.ExitCode == 0, last.Error);

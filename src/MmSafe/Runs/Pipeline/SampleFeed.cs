@@ -110,6 +110,23 @@ internal sealed class SampleFeed(IRunStore store, IReadOnlyList<SampleWork> todo
         }
         lock (_gate)
             foreach (var work in fresh) _out[work.Sample.Id] = work;
+        if (fresh.Count < batch.Count) Prune();
         return fresh;
+    }
+
+    // A claimed sample was finished by another worker: so may be many of those still listed here. What is left of them is
+    // read at once, and the finished ones are dropped, rather than each claimed, read and released on its own.
+    private void Prune()
+    {
+        List<SampleWork> listed;
+        lock (_gate) listed = [.. _remaining];
+        if (listed.Count == 0) return;
+        var records = store.ReadSamples([.. listed.Select(w => w.Sample.Id)]);
+        var answers = records.Answers.ToLookup(a => a.SampleId);
+        var verdicts = records.Verdicts.ToLookup(v => v.SampleId);
+        var scored = records.Scored.ToHashSet();
+        var finished = listed.Where(w => !needsWork(new SampleWork(w.Sample, answers[w.Sample.Id], verdicts[w.Sample.Id]), scored))
+            .Select(w => w.Sample.Id).ToHashSet(StringComparer.Ordinal);
+        lock (_gate) _remaining.RemoveAll(w => finished.Contains(w.Sample.Id));
     }
 }

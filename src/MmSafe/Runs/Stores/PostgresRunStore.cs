@@ -177,12 +177,14 @@ public sealed partial class PostgresRunStore : IRunStore
             _leasesMade = true;
         }
         // Free, expired (its worker died) or already ours; rows another worker is claiming this instant are skipped, not waited for.
+        // Samples no worker has claimed come first: one another worker released is most likely finished, and is only read
+        // again (to see what is left of it) once nothing untouched remains.
         long sent = System.Diagnostics.Stopwatch.GetTimestamp();
         var claimed = await QueryAsync(connection, """
             WITH free AS (
                 SELECT l.sample_id FROM mmsafe_leases l JOIN unnest(@ids) WITH ORDINALITY AS p(id, pos) ON p.id = l.sample_id
                 WHERE l.run = @run AND (l.holder IS NULL OR l.holder = @me OR l.expires_at < now())
-                ORDER BY p.pos LIMIT @max FOR UPDATE OF l SKIP LOCKED)
+                ORDER BY l.worked_by IS NOT NULL, p.pos LIMIT @max FOR UPDATE OF l SKIP LOCKED)
             UPDATE mmsafe_leases l SET holder = @me, expires_at = now() + @lease, worked_by = @me
             FROM free WHERE l.run = @run AND l.sample_id = free.sample_id RETURNING l.sample_id
             """, r => r.GetString(0), cancellationToken, ("ids", pending.ToArray()), ("max", max), ("me", Worker), ("lease", _where.Lease)).ConfigureAwait(false);

@@ -116,9 +116,13 @@ public sealed partial class SqliteRunStore : IRunStore
     public RunSpec? ReadSpec()
     {
         if (Scalar(_db, "SELECT value FROM meta WHERE key = 'spec'") is not string json) return null;
+        // Read at every turn of a session (the run's spec, its prices, its cache): parsed again only when it changed.
+        if (_lastSpec is { } last && last.Json == json) return last.Spec;
         try
         {
-            return JsonSerializer.Deserialize<RunSpec>(json);
+            var spec = JsonSerializer.Deserialize<RunSpec>(json);
+            _lastSpec = spec is null ? null : new ParsedSpec(json, spec);
+            return spec;
         }
         catch (JsonException e)
         {
@@ -126,10 +130,17 @@ public sealed partial class SqliteRunStore : IRunStore
         }
     }
 
+    private sealed record ParsedSpec(string Json, RunSpec Spec);
+
+    private volatile ParsedSpec? _lastSpec;
+
     public void WriteSpec(RunSpec spec) => Run("INSERT OR REPLACE INTO meta VALUES ('spec', $v)", ("$v", JsonSerializer.Serialize(spec)));
 
     public void SaveSamples(IReadOnlyList<Sample> samples)
     {
+        // Written into an empty table (a new run, the only caller), the samples are the table: kept, not read back.
+        bool fresh = _samples is null && Query("SELECT 1 FROM samples LIMIT 1", _ => 1).Count == 0;
+        _samples = null;
         Run("BEGIN");
         // One prepared statement for every row: a full VLSBench is 2,241 rows, written before the first request.
         using var insert = Command("INSERT OR REPLACE INTO samples VALUES ($id, $ord, $cat, $sub, $images, $fields)",
@@ -147,9 +158,13 @@ public sealed partial class SqliteRunStore : IRunStore
             insert.ExecuteNonQuery();
         }
         Run("COMMIT");
+        if (fresh) _samples = [.. samples];
     }
 
-    public IReadOnlyList<Sample> Samples() => Query("SELECT id, category, sub_category, images, fields FROM samples ORDER BY ord", r =>
+    // A run's samples are written once, when it starts: read (or written) once per store, not at every pipeline start and read.
+    private volatile IReadOnlyList<Sample>? _samples;
+
+    public IReadOnlyList<Sample> Samples() => _samples ??= Query("SELECT id, category, sub_category, images, fields FROM samples ORDER BY ord", r =>
         new Sample(r.GetString(0), r.GetString(1), Str(r, 2), JsonSerializer.Deserialize<List<ImageRef>>(r.GetString(3))!,
             JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(4))!));
 
