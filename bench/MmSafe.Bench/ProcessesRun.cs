@@ -3,7 +3,7 @@ using System.Globalization;
 namespace MmSafe.Bench;
 
 /// <summary>K <c>mmsafe</c> processes on one run: how long from the first start to the last exit, and what the endpoints received.</summary>
-public sealed record ProcessesRow(int Workers, double Seconds, double RatioToIdeal, double Speedup, long RequestsReceived, double CpuMsPerRequest, IReadOnlyList<int> ExitCodes);
+public sealed record ProcessesRow(int Workers, double Seconds, double RatioToIdeal, double? Speedup, long RequestsReceived, double CpuMsPerRequest, IReadOnlyList<int> ExitCodes);
 
 public sealed record ProcessesResult(int Items, int Concurrency, double LatencyMs, double OneWorkerIdealSeconds, int RequestsNeeded, IReadOnlyList<ProcessesRow> Rows, bool Complete);
 
@@ -35,11 +35,11 @@ public static class ProcessesRun
             double seconds = MmsafeProcess.Seconds(exits.Min(e => e.Started), exits.Max(e => e.Exited));
             one ??= k == 1 ? seconds : null;
             long received = t.Requests + j.Requests;
-            var row = new ProcessesRow(k, seconds, seconds / (items * latency.TotalSeconds / concurrency / k), one is { } o ? o / seconds : double.NaN, received,
+            var row = new ProcessesRow(k, seconds, seconds / (items * latency.TotalSeconds / concurrency / k), one is { } o ? o / seconds : null, received,
                 exits.Sum(e => e.CpuMs) / Math.Max(1, received), [.. exits.Select(e => e.ExitCode)]);
             rows.Add(row);
             Console.Error.WriteLine(FormattableString.Invariant(
-                $"  {k} processes: {seconds:F2} s ({row.RatioToIdeal:F3}x their ideal), speed-up {row.Speedup:F2}x, {received} requests received, exits {string.Join(",", row.ExitCodes)}"));
+                $"  {k} processes: {seconds:F2} s ({row.RatioToIdeal:F3}x their ideal), speed-up {(row.Speedup is { } up ? $"{up:F2}x" : "(no 1-process row)")}, {received} requests received, exits {string.Join(",", row.ExitCodes)}"));
             foreach (var e in exits.Where(e => e.ExitCode != 0)) Console.Error.WriteLine(e.Error);
             // With MMSAFE_TRACE=1 in the harness's environment (the processes inherit it), each process's phases, from its start.
             foreach (var e in exits)

@@ -82,7 +82,7 @@ else if (args.FirstOrDefault() == "processes")
     result = r;
     ok = r.Complete;
     summary = string.Join("; ", r.Rows.Select(w => FormattableString.Invariant(
-        $"{w.Workers} mmsafe processes: {w.Seconds:F2} s ({w.Speedup:F2}x of {w.Workers}x), requests {w.RequestsReceived}/{r.RequestsNeeded}, exits {string.Join(",", w.ExitCodes)}")));
+        $"{w.Workers} mmsafe processes: {w.Seconds:F2} s ({(w.Speedup is { } up ? $"{up:F2}" : "?")}x of {w.Workers}x), requests {w.RequestsReceived}/{r.RequestsNeeded}, exits {string.Join(",", w.ExitCodes)}")));
 }
 else if (args.FirstOrDefault() == "pipeline")
 {

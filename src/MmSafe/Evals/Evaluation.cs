@@ -19,12 +19,13 @@ public sealed class Evaluation : IDisposable
     private readonly List<JudgeAddition.Applied?> _judges;
     private readonly ResponseCache? _cache;
     private readonly ModelClientFactory _factory;
-    private readonly Dictionary<string, ModelClient> _clients = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ModelClient> _clients;
     private readonly List<(ModelClient? Target, List<ModelClient> Judges, ModelClient? Captioner)> _cellClients = [];
 
-    private Evaluation(EvaluationRequest request, List<RunDirectory> runs, List<JudgeAddition.Applied?> judges, ResponseCache? cache, ModelClientFactory factory)
+    private Evaluation(EvaluationRequest request, List<RunDirectory> runs, List<JudgeAddition.Applied?> judges, ResponseCache? cache, ModelClientFactory factory,
+        Dictionary<string, ModelClient> built)
     {
-        (_request, _runs, _judges, _cache, _factory) = (request, runs, judges, cache, factory);
+        (_request, _runs, _judges, _cache, _factory, _clients) = (request, runs, judges, cache, factory, built);
         foreach (var (run, judge) in runs.Zip(judges))
         {
             var spec = run.Spec;
@@ -64,6 +65,8 @@ public sealed class Evaluation : IDisposable
         if (request.Cells.Count == 0) throw new ArgumentException("an evaluation needs at least one cell", nameof(request));
         // A cache the request names is opened first: a wrong path leaves no run directory behind.
         var cache = request.Cache is { } named ? ResponseCaches.Open(ResponseCaches.Choice(named, null)) : null;
+        // The clients of the models new runs name are built on another core while the runs' stores are made.
+        var built = Task.Run(() => Prebuild(request, factory), cancellationToken);
         var runs = new List<RunDirectory>();
         var judges = new List<JudgeAddition.Applied?>();
         try
@@ -78,7 +81,7 @@ public sealed class Evaluation : IDisposable
             // A shared store's workers run on other machines: each keeps its own cache, not the first worker's path.
             if (request.Cache is null) cache = ResponseCaches.Open(ResponseCaches.Choice(null, runs[0].Store.IsShared ? null : runs[0].Spec.Cache));
             Diagnostics.PhaseTrace.Mark("runs started");
-            return new Evaluation(request, runs, judges, cache, factory);
+            return new Evaluation(request, runs, judges, cache, factory, await built.ConfigureAwait(false));
         }
         catch
         {
@@ -86,6 +89,16 @@ public sealed class Evaluation : IDisposable
             cache?.Dispose();
             throw;
         }
+    }
+
+    // The request's models that a new run's cell uses (a cell continuing a run takes its models from the recorded spec).
+    private static Dictionary<string, ModelClient> Prebuild(EvaluationRequest request, ModelClientFactory factory)
+    {
+        var used = request.Cells.Where(c => c.Spec is not null && c.Judge is null)
+            .SelectMany(c => (request.Generate ? [c.Spec!.Target.Name, .. c.Spec.Captioner is { } k ? [k.Name] : Array.Empty<string>()] : Array.Empty<string>())
+                .Concat(c.Spec!.Judges.Select(j => j.Name)))
+            .ToHashSet(StringComparer.Ordinal);
+        return request.Models.Where(m => used.Contains(m.Name)).DistinctBy(m => m.Name).ToDictionary(m => m.Name, factory.Create, StringComparer.Ordinal);
     }
 
     private static RunDirectory Start(EvaluationCell cell, EvaluationRequest request)

@@ -96,9 +96,10 @@ public sealed partial class RunPipeline
         // must not keep the target idle. Each holds its images, so memory grows with this (about 300 KB each);
         // a sample waiting only for a batch holds no place (SampleFlow).
         // With a shared store, a sample held but waiting for a slot is one an idle worker cannot take, and the last samples
-        // would wait on one worker while the others end: a worker holds no more than its endpoints can work on at once.
+        // would wait on one worker while the others end: a worker holds what its endpoints work on at once and a quarter
+        // of a target round more, ready for the slots that free up (no round waits for the store between rounds).
         int slots = (_target?.Spec.Concurrency ?? 0) + _judges.Sum(j => j.Client.Spec.Concurrency);
-        int degree = Math.Max(2, _store.IsShared ? slots : 2 * slots);
+        int degree = Math.Max(2, _store.IsShared ? slots + Math.Max(1, (_target?.Spec.Concurrency ?? 0) / 4) : 2 * slots);
         // Cancelling stops new requests at once; requests already in flight get a grace period to answer and be stored.
         _stopping = cancellationToken;
         using var abort = new CancellationTokenSource();

@@ -24,11 +24,18 @@ internal sealed class SampleFeed(IRunStore store, IReadOnlyList<SampleWork> todo
     private readonly Dictionary<string, int> _returns = new(StringComparer.Ordinal);
     private TaskCompletionSource _released = NewSignal();
 
-    /// <summary>How long to wait before asking again when every remaining sample is leased to another worker.</summary>
-    public TimeSpan Poll { get; init; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>
+    /// The longest wait before asking again when every remaining sample is leased to another worker. The first wait is
+    /// short (<see cref="FirstPoll"/>) and each next one twice as long: at the end of a run, the other workers' last
+    /// samples are released within moments, and a worker waiting on a dead one's leases asks rarely.
+    /// </summary>
+    public TimeSpan Poll { get; init; } = TimeSpan.FromSeconds(1);
+
+    private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(25);
 
     public async IAsyncEnumerable<SampleWork> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var wait = FirstPoll;
         while (true)
         {
             List<SampleWork> remaining;
@@ -49,10 +56,12 @@ internal sealed class SampleFeed(IRunStore store, IReadOnlyList<SampleWork> todo
             var granted = (await store.ClaimAsync([.. remaining.Select(w => w.Sample.Id)], chunk, cancellationToken).ConfigureAwait(false)).ToHashSet();
             if (granted.Count == 0)
             {
-                await Task.WhenAny(Task.Delay(Poll, cancellationToken), released).ConfigureAwait(false);
+                await Task.WhenAny(Task.Delay(wait, cancellationToken), released).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
+                wait = wait * 2 < Poll ? wait * 2 : Poll;
                 continue;
             }
+            wait = FirstPoll;
             var batch = remaining.Where(w => granted.Contains(w.Sample.Id)).ToList();
             lock (_gate)
             {

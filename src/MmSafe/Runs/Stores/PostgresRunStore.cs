@@ -104,7 +104,7 @@ public sealed partial class PostgresRunStore : IRunStore
     }
 
     public void WriteSpec(RunSpec spec) =>
-        Write("INSERT INTO mmsafe_runs VALUES (@run, @spec) ON CONFLICT (run) DO UPDATE SET spec = EXCLUDED.spec", ("spec", JsonSerializer.Serialize(spec)));
+        Write("INSERT INTO mmsafe_runs VALUES (@run, @spec) ON CONFLICT (run) DO UPDATE SET spec = EXCLUDED.spec", ("spec", SpecJson.Get(spec).Json));
 
     public void SaveSamples(IReadOnlyList<Sample> samples) => Guard(() =>
     {

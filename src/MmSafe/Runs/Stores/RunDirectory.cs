@@ -25,6 +25,7 @@ public sealed class RunDirectory : IDisposable
     /// <param name="remedy">What the user can do when the recorded run differs (the command's own advice).</param>
     public static RunDirectory Start(string directory, RunSpec requested, IReadOnlyList<Sample> samples, string? remedy = null)
     {
+        SpecJson.Prepare(requested);
         var run = Hold(directory, mustExist: false);
         try
         {

@@ -134,7 +134,12 @@ public sealed partial class SqliteRunStore : IRunStore
 
     private volatile ParsedSpec? _lastSpec;
 
-    public void WriteSpec(RunSpec spec) => Run("INSERT OR REPLACE INTO meta VALUES ('spec', $v)", ("$v", JsonSerializer.Serialize(spec)));
+    public void WriteSpec(RunSpec spec)
+    {
+        var made = SpecJson.Get(spec);
+        Run("INSERT OR REPLACE INTO meta VALUES ('spec', $v)", ("$v", made.Json));
+        _lastSpec = new ParsedSpec(made.Json, made.Read);
+    }
 
     public void SaveSamples(IReadOnlyList<Sample> samples)
     {
