@@ -164,6 +164,8 @@ public sealed partial class SqliteRunStore : IRunStore
         }
         Run("COMMIT");
         if (fresh) _samples = [.. samples];
+        if (fresh)
+            lock (_scoresGate) _scores ??= [];
     }
 
     // A run's samples are written once, when it starts: read (or written) once per store, not at every pipeline start and read.
@@ -185,8 +187,13 @@ public sealed partial class SqliteRunStore : IRunStore
         ("$kind", v.Kind?.ToString()), ("$raw", v.Raw), ("$error", v.Error), ("$in", v.InputTokens), ("$out", v.OutputTokens),
         ("$latency", v.LatencyMs), ("$cached", v.Cached ? 1 : 0), ("$at", v.At.ToString("O")));
 
-    public Task SaveScoreAsync(string judge, ItemScore score, CancellationToken cancellationToken = default) => WriteAsync(
-        "INSERT OR REPLACE INTO scores VALUES ($judge, $id, $score)", cancellationToken, ("$judge", judge), ("$id", score.Id), ("$score", JsonSerializer.Serialize(score)));
+    public async Task SaveScoreAsync(string judge, ItemScore score, CancellationToken cancellationToken = default)
+    {
+        await WriteAsync("INSERT OR REPLACE INTO scores VALUES ($judge, $id, $score)", cancellationToken,
+            ("$judge", judge), ("$id", score.Id), ("$score", JsonSerializer.Serialize(score))).ConfigureAwait(false);
+        lock (_scoresGate)
+            if (_scores is not null) _scores[(judge, score.Id)] = score;
+    }
 
     public Task SaveAsync(RunEvent e, CancellationToken cancellationToken = default) => WriteAsync(
         "INSERT INTO events VALUES ($at, $kind, $model, $detail)", cancellationToken, ("$at", e.At.ToString("O")), ("$kind", e.Kind), ("$model", e.Model), ("$detail", e.Detail));
@@ -202,11 +209,22 @@ public sealed partial class SqliteRunStore : IRunStore
         r => new StoredVerdict(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetString(3), r.GetString(4), Kind(r, 5), Str(r, 6), Str(r, 7),
             Long(r, 8), Long(r, 9), r.GetDouble(10), r.GetInt32(11) != 0, Date(r, 12)), ("$j", judge));
 
+    // Every score the store holds, by judge and item: read once (a new run's: none), then kept as they are saved, so a
+    // session's end and its score command do not parse a full run's 2,241 scores again. This process is the store's only writer.
+    private readonly Lock _scoresGate = new();
+    private Dictionary<(string Judge, string Id), ItemScore>? _scores;
+
     public IReadOnlyDictionary<string, IReadOnlyList<ItemScore>> Scores()
     {
         var order = Samples().Select((s, i) => (s.Id, i)).ToDictionary(p => p.Id, p => p.i);
-        return Query("SELECT judge, score FROM scores", r => (Judge: r.GetString(0), Score: JsonSerializer.Deserialize<ItemScore>(r.GetString(1))!))
-            .GroupBy(x => x.Judge)
+        List<(string Judge, ItemScore Score)> all;
+        lock (_scoresGate)
+        {
+            _scores ??= Query("SELECT judge, score FROM scores", r => (Judge: r.GetString(0), Score: JsonSerializer.Deserialize<ItemScore>(r.GetString(1))!))
+                .ToDictionary(x => (x.Judge, x.Score.Id), x => x.Score);
+            all = [.. _scores.Select(p => (p.Key.Judge, p.Value))];
+        }
+        return all.GroupBy(x => x.Judge)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<ItemScore>)[.. g.Select(x => x.Score).OrderBy(s => order.GetValueOrDefault(s.Id, int.MaxValue))]);
     }
 
