@@ -25,7 +25,10 @@ public static class InterchangeCommands
         command.SetAction(parse =>
         {
             var path = parse.GetRequiredValue(dir);
-            var target = parse.GetValue(to) ?? Path.Combine(path, "export");
+            // A run in a database has no directory to write beside: the user names one.
+            var target = parse.GetValue(to) ?? (RunStores.IsServer(path)
+                ? throw new InputException($"{PostgresLocation.Parse(path).Text}: a run in PostgreSQL has no directory to export into; pass --to with a local directory.")
+                : Path.Combine(path, "export"));
             if (File.Exists(target)) throw new InputException($"{target}: is a file; --to names the directory to write the exported files into.");
             if (MmSafe.Reports.Exporters.ReportExporters.Find(parse.GetRequiredValue(format)) is { } exporter)
             {

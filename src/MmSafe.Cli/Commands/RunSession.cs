@@ -64,7 +64,10 @@ internal static class RunSession
             return (ExitCodes.ModelUnavailable, cell);
         }
         if (score.Completeness.IsComplete) return (ExitCodes.Success, cell);
-        console.Error($"error: the scores are incomplete: {score.Completeness.Describe()}{(score.UnscoredAnswers.Count > 0 ? " (the answers not scored are listed with their reasons)" : "")}. " +
+        // With --json the list of unscored answers is not printed: which model failed, where and why, is said here instead.
+        var failures = cell.Failures(contents);
+        console.Error($"error: the scores are incomplete: {score.Completeness.Describe()}" +
+            (json ? failures is null ? "" : $" ({failures})" : score.UnscoredAnswers.Count > 0 ? " (the answers not scored are listed with their reasons)" : "") + ". " +
             (score.Completeness.Resumable ? $"What was received is stored; {again} asks again for the rest."
                 : "Everything was asked and is stored; asking again would not change it." + (contents.Answers.Any(a => !a.Failed && a.Kind == CompletionKind.ReasoningOnly)
                     // The allowance changes the run's settings: the stored run keeps what it was made with, the fix is a new run.
@@ -81,12 +84,24 @@ internal static class RunSession
         var rows = (target is null ? [] : new[] { ("target", target, run.Answers.Count(a => a.At >= started && a.NeedsRetry), run.Answers.Count(a => a.Cached)) })
             .Concat(judges.Select(j => ("judge", j, run.Verdicts.Count(v => v.Judge == j.Spec.Name && v.At >= started && v.NeedsRetry),
                 run.Verdicts.Count(v => v.Cached && v.Judge == j.Spec.Name))));
+        // One client serves a model in every role it has (the same model as target and judge): its counters are the
+        // sum, so each role's row is read from what it stored this session instead.
+        bool shared = target is not null && judges.Any(j => ReferenceEquals(j, target));
         foreach (var (role, client, failed, cached) in rows)
         {
             var u = client.Usage.Snapshot();
-            table.Add([role, u.Model, u.Requests.ToString(), failed.ToString("N0"), u.InputTokens.ToString("N0"),
-                u.OutputTokens.ToString("N0"), $"{u.MeanLatency.TotalMilliseconds:F0} ms", cached.ToString("N0")]);
+            var (requests, tokensIn, tokensOut, latency) = !shared || !ReferenceEquals(client, target) ? (u.Requests, u.InputTokens, u.OutputTokens, u.MeanLatency.TotalMilliseconds)
+                : role == "target" ? Stored(run.Answers.Where(a => a.At >= started && !a.Cached).Select(a => (a.InputTokens, a.OutputTokens, a.LatencyMs)))
+                : Stored(run.Verdicts.Where(v => v.Judge == client.Spec.Name && v.At >= started && !v.Cached).Select(v => (v.InputTokens, v.OutputTokens, v.LatencyMs)));
+            table.Add([role, u.Model, requests.ToString(), failed.ToString("N0"), tokensIn.ToString("N0"),
+                tokensOut.ToString("N0"), $"{latency:F0} ms", cached.ToString("N0")]);
         }
         table.Write(console.Out);
+    }
+
+    private static (long Requests, long TokensIn, long TokensOut, double MeanLatencyMs) Stored(IEnumerable<(long? In, long? Out, double LatencyMs)> records)
+    {
+        var list = records.ToList();
+        return (list.Count, list.Sum(r => r.In ?? 0), list.Sum(r => r.Out ?? 0), list.Count == 0 ? 0 : list.Average(r => r.LatencyMs));
     }
 }
