@@ -1,3 +1,4 @@
+using MmSafe.Benchmarks.MossBench;
 using MmSafe.Benchmarks.Siuo;
 using MmSafe.Benchmarks.VlsBench;
 
@@ -6,7 +7,8 @@ namespace MmSafe.Benchmarks;
 /// <summary>The only list of benchmarks: adding one is a folder with an <see cref="IBenchmark"/> and a line here.</summary>
 public static class BenchmarkRegistry
 {
-    public static readonly IReadOnlyList<IBenchmark> All = [new SiuoGenBenchmark(), new SiuoMcqaBenchmark(), new VlsBenchBenchmark()];
+    public static readonly IReadOnlyList<IBenchmark> All = [new SiuoGenBenchmark(), new SiuoMcqaBenchmark(), new VlsBenchBenchmark(),
+        new MossBenchBenchmark(contrast: false), new MossBenchBenchmark(contrast: true)];
 
     public static IReadOnlyList<string> Names { get; } = [.. All.Select(b => b.Name)];
 
