@@ -29,7 +29,11 @@ public sealed record BenchmarkData(string File, string Root, string Sha256, IRea
 /// <param name="Aspects">What the judge rates per answer; empty when the benchmark has no judge.</param>
 /// <param name="AuthorsJudge">The judge model the authors used, for the deviation notes.</param>
 public sealed record BenchmarkProtocol(int Samples, GenerationParameters Target, GenerationParameters Judge, IReadOnlyList<string> Aspects,
-    ChatResponseFormat? JudgeFormat, string? AuthorsJudge);
+    ChatResponseFormat? JudgeFormat, string? AuthorsJudge)
+{
+    /// <summary>The authors' judge can no longer be called (MOSSBench's gpt-4-turbo): whatever judge a run uses is a deviation.</summary>
+    public bool AuthorsJudgeRetired { get; init; }
+}
 
 /// <summary>A judge request, or a verdict given by rule without calling the judge.</summary>
 public sealed record JudgeRequest(IReadOnlyList<ChatMessage>? Messages, string? RuleVerdict = null);

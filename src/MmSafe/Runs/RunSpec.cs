@@ -134,6 +134,9 @@ public sealed record RunSpec(
         {
             list.AddRange(ModelDeviations.Of($"judge {judge.Name}", protocol.Judge, judge));
             list.AddRange(DroppedDeviations($"judge {judge.Name}", protocol.Judge, judge));
+            // MOSSBench (issue 18): the authors' judge is retired, so every judge replaces it.
+            if (protocol.AuthorsJudgeRetired && !judge.IsImported)
+                list.Add($"judge {judge.Name} ({judge.Model}) replaces the authors' judge {protocol.AuthorsJudge}, which is retired: check it against human labels or another judge before comparing with the published table");
             if (!judge.SeesImage) list.Add($"judge {judge.Name} without the image (protocol: the judge sees it)");
             if (protocol.JudgeFormat is not null && judge.StructuredOutput == nameof(StructuredOutputMode.Off))
                 list.Add($"judge {judge.Name} without structured output (protocol: json_schema)");

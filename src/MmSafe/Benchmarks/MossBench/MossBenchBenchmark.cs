@@ -42,7 +42,7 @@ public sealed class MossBenchBenchmark(bool contrast) : IBenchmark
         ? "a MOSSBench data root (data_contrast/ or contrast/ with images_information/information.json and images/)"
         : "a MOSSBench data root (data/ or the root itself with images_information/information.json and images/)";
 
-    public BenchmarkProtocol Protocol { get; } = new(1, Authors, Authors, [Aspect], null, "gpt-4-turbo");
+    public BenchmarkProtocol Protocol { get; } = new(1, Authors, Authors, [Aspect], null, "gpt-4-turbo") { AuthorsJudgeRetired = true };
 
     public ScoreLayout Layout { get; } = MossBenchScorer.Layout(contrast ? "mossbench-contrast" : "mossbench",
         contrast ? "MOSSBench contrast (harmful)" : "MOSSBench (over-refusal)");
