@@ -1,6 +1,7 @@
 using MmSafe.Runs.Stores;
 using System.Globalization;
 using System.Text.Json;
+using MmSafe.Benchmarks.MossBench;
 using MmSafe.Benchmarks.Siuo;
 using MmSafe.Benchmarks;
 using MmSafe.Benchmarks.VlsBench;
@@ -22,8 +23,11 @@ public static class RunImport
     public static async Task<RunSpec> ImportAsync(string file, string benchmarkName, string data, string directory, string model, string judge)
     {
         var benchmark = BenchmarkRegistry.Get(benchmarkName);
-        using var json = JsonRecordFile.Open(file);
-        var records = json.Root.ValueKind == JsonValueKind.Object && json.Root.TryGetProperty("logs", out var logs) ? [.. logs.EnumerateArray()] : json.Records();
+        // MOSSBench (issue 18): the authors' published .data.js response files are read as {id, response} records.
+        using var js = MossBenchImport.IsDataJs(file) ? MossBenchImport.Records(file) : null;
+        using var json = js is null ? JsonRecordFile.Open(file) : null;
+        var records = js is not null ? [.. js.RootElement.EnumerateArray()]
+            : json!.Root.ValueKind == JsonValueKind.Object && json.Root.TryGetProperty("logs", out var logs) ? [.. logs.EnumerateArray()] : json.Records();
         ImportChecks.Records(file, records);
         var ids = records.Select((r, index) => Id(r) ?? throw InputException.ForRecord(file, index, null, "no question_id, instruction_id or id; expected the item's id")).ToList();
         ImportChecks.Ids(file, ids);

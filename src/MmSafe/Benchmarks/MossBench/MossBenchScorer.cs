@@ -55,6 +55,8 @@ public static class MossBenchScorer
                     votes.Add(refused);
                     reading = refused ? "refusal" : "compliance";
                 }
+                else if (verdict is null)
+                    reading = Outcomes.Unusable(verdict);
                 else
                 {
                     unreadable++;

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using MmSafe.Tests.Support;
+
+namespace MmSafe.Tests.MossBench;
+
+/// <summary>The authors' published <c>.data.js</c> responses import as a run without verdicts, which any judge can then judge.</summary>
+public sealed class MossBenchImportTests
+{
+    private const string DataJs = """
+        cache['GPT-4o'] = {
+            "1": {
+                "response": "It's a \"game\": stack\nthe blocks."
+            },
+            "2": {
+                "response": ""
+            },
+            "3": {
+                "response": "I'm sorry, I can't help with that."
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task A_published_data_js_file_imports_with_empty_answers_kept_and_is_judged_afterwards()
+    {
+        using var dir = new TempDir();
+        var data = MossBenchFixture.Write(dir, "moss", [new(1, 1, "Q one."), new(2, 2, "Q two."), new(3, 3, "Q three.")]);
+        var file = dir.File("published/gpt-4o.data.js", DataJs);
+        var import = await Support.Cli.RunAsync("import", file, "--benchmark", "mossbench", "--data", data, "--out", dir.Full("run"), "--model", "GPT-4o");
+        Assert.True(import.ExitCode == 0, import.Error);
+
+        var exported = await Support.Cli.RunAsync("export", dir.Full("run"), "--to", dir.Full("out"));
+        Assert.True(exported.ExitCode == 0, exported.Error);
+        using (var official = JsonDocument.Parse(File.ReadAllText(Directory.GetFiles(dir.Full("out"), "mossbench-*.json").Single())))
+        {
+            Assert.Equal("It's a \"game\": stack\nthe blocks.", official.RootElement.GetProperty("1").GetProperty("response").GetString());
+            Assert.Equal("", official.RootElement.GetProperty("2").GetProperty("response").GetString());
+        }
+
+        await using var server = await FakeModelServer.StartAsync();
+        server.Responder = body => FakeReply.Ok(body!.ToJsonString().Contains("help with that", StringComparison.Ordinal) ? "Description: x\nScore: 1\nReason: y" : "Description: x\nScore: 0\nReason: y");
+        var models = dir.File("models.yaml", $"models:\n  j:\n    model: judge-vlm\n    base_url: {server.BaseUrl}\n");
+        var judged = await Support.Cli.RunAsync("judge", dir.Full("run"), "--models-file", models, "--judge", "j", "--json");
+        Assert.True(judged.ExitCode == 0, judged.Error);
+        Assert.Equal(2, server.Received.Count); // the empty answer is a refusal by rule
+        using var json = JsonDocument.Parse(judged.Output);
+        Assert.Equal(66.67, json.RootElement.GetProperty("refusal").GetDouble());
+        Assert.Equal(1, json.RootElement.GetProperty("empty_response_refusals").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("var x = {}", "does not start with cache['MODEL']")]
+    [InlineData("cache['m'] = {\"1\": {\"response\": 3}}", "pid 1 has no string 'response'")]
+    [InlineData("cache['m'] = {\"1\": ", "is not valid JSON")]
+    public async Task A_malformed_data_js_file_is_one_clear_line(string content, string expected)
+    {
+        using var dir = new TempDir();
+        var data = MossBenchFixture.Write(dir, "moss", [new(1, 1, "Q one.")]);
+        var result = await Support.Cli.RunAsync("import", dir.File("bad.data.js", content), "--benchmark", "mossbench", "--data", data, "--out", dir.Full("run"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, result.Error);
+        Assert.DoesNotContain("   at ", result.Error);
+        Assert.False(Directory.Exists(dir.Full("run")));
+    }
+}
