@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MmSafe.Benchmarks.MossBench;
 using MmSafe.Benchmarks.Siuo;
 using MmSafe.Benchmarks.VlsBench;
 using MmSafe.Cli.Output;
@@ -24,8 +25,8 @@ public static class DataCommand
 
     private static Command Fetch(CliConsole console)
     {
-        var which = new Argument<string>("DATASET") { Description = "siuo or vlsbench." };
-        which.AcceptOnlyFromAmong("siuo", "vlsbench");
+        var which = new Argument<string>("DATASET") { Description = "siuo, vlsbench or mossbench." };
+        which.AcceptOnlyFromAmong("siuo", "vlsbench", "mossbench");
         var to = new Option<string>("--to") { Description = "The data root to create or complete.", Required = true };
         var source = new Option<string>("--source") { Description = "A base URL to download from instead of the public source (a mirror)." };
         var images = new Option<string>("--images") { Description = "An image archive you have (.zip, .tar, .tar.gz): SIUO-images.zip for SIUO." };
@@ -69,7 +70,8 @@ public static class DataCommand
                 if (archive is null)
                     console.Error($"note: {plan.Benchmark} images are distributed separately; pass --images SIUO-images.zip to unpack them into {Path.Combine(root, plan.ImagesFolder)}.");
                 else
-                    console.Out.Write(new Text($"{MmSafe.Datasets.Fetch.ArchiveExtractor.Extract(archive, Path.Combine(root, plan.ImagesFolder), plan.ImagesFolder)} images unpacked.\n"));
+                    console.Out.Write(new Text($"{(plan.Benchmark == "mossbench" ? MossBenchSources.Unpack(archive, root) // issue 18: both splits' images
+                        : MmSafe.Datasets.Fetch.ArchiveExtractor.Extract(archive, Path.Combine(root, plan.ImagesFolder), plan.ImagesFolder))} images unpacked.\n"));
             }
             return Check(console, root, checkImages: !parse.GetValue(noImages) && (parse.GetValue(images) is not null || plan.ImagesArchive is not null));
         });
@@ -101,8 +103,13 @@ public static class DataCommand
             var dataset = VlsBenchDataset.Load(root);
             summaries.Add(Summarise("VLSBench", dataset, dataset.Items.Select(i => i.SubCategory).Distinct().Count()));
         }
+        // Issue 18: MOSSBench's benign and contrast splits, in the authors' repository layout or the flat one.
+        if (MossBenchData.Find(root, contrast: false) is not null && Directory.Exists(root))
+            summaries.Add(Summarise("MOSSBench (benign)", MossBenchData.Load(root, contrast: false), null));
+        if (MossBenchData.Find(root, contrast: true) is not null && Directory.Exists(root))
+            summaries.Add(Summarise("MOSSBench contrast", MossBenchData.Load(root, contrast: true), null));
         if (summaries.Count == 0)
-            throw new InputException($"{root}: no {SiuoDataset.GenerationFile}, {SiuoDataset.MultipleChoiceFile} or {VlsBenchDataset.FileName} here; expected a SIUO or VLSBench data root.");
+            throw new InputException($"{root}: no {SiuoDataset.GenerationFile}, {SiuoDataset.MultipleChoiceFile}, {VlsBenchDataset.FileName} or {MossBenchData.InfoFile} here; expected a SIUO, VLSBench or MOSSBench data root.");
 
         // SIUO's two question files share their images: each image is checked, and each problem told, once.
         var report = checkImages ? ImageCheckReport.Run(summaries[0].Root, summaries.SelectMany(s => s.Images)) : null;
