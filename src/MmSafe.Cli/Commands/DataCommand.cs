@@ -36,7 +36,8 @@ public static class DataCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             Uri? baseUrl = parse.GetValue(source) is { } s ? new Uri(s.EndsWith('/') ? s : s + "/") : null;
-            var plan = MmSafe.Datasets.Fetch.DatasetSources.For(parse.GetRequiredValue(which), baseUrl, pinned: !parse.GetValue(allowChanged));
+            var plan = parse.GetRequiredValue(which) == "mossbench" ? MossBenchSources.Plan(baseUrl, pinned: !parse.GetValue(allowChanged)) // issue 18
+                : MmSafe.Datasets.Fetch.DatasetSources.For(parse.GetRequiredValue(which), baseUrl, pinned: !parse.GetValue(allowChanged));
             var root = parse.GetRequiredValue(to);
             bool existed = Directory.Exists(root);
             using var http = MmSafe.Models.ModelClientFactory.CreateHttpClient();
@@ -116,7 +117,7 @@ public static class DataCommand
         var table = TextTable.Create(null, "Dataset", "Items", "Categories", "Sub-categories", "Images", "SHA-256", "Question file");
         foreach (var s in summaries)
             table.AddTextRow([s.Name, s.Items.ToString(), s.Categories.ToString(), s.SubCategories?.ToString() ?? "-", ImagesColumn(s, report), s.Sha256[..12] + "…",
-                MmSafe.Datasets.Fetch.DatasetSources.Provenance(s.Sha256)]);
+                MossBenchSources.IsPublished(s.Sha256) ? "published" : MmSafe.Datasets.Fetch.DatasetSources.Provenance(s.Sha256)]);
         console.Out.Write(table);
         foreach (var note in summaries.SelectMany(s => s.Notes)) console.Error($"note: {note}");
         var problems = report?.Describe().ToList() ?? [];

@@ -76,7 +76,7 @@ public sealed class MossBenchDataTests
     [Fact]
     public void The_fetch_plan_pins_the_authors_repository_at_commit_8d68b06()
     {
-        var plan = MmSafe.Datasets.Fetch.DatasetSources.For("mossbench");
+        var plan = MossBenchSources.Plan(null, pinned: true);
         Assert.All(plan.Files, f => Assert.StartsWith("https://raw.githubusercontent.com/xirui-li/MOSSBench/8d68b06/", f.Url.ToString()));
         Assert.All(plan.Files, f => Assert.NotNull(f.Sha256));
         Assert.Equal("https://codeload.github.com/xirui-li/MOSSBench/zip/8d68b06", plan.ImagesArchive!.Url.ToString());

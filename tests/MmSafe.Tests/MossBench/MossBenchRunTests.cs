@@ -51,5 +51,21 @@ public sealed class MossBenchRunTests
         Assert.Contains(root.GetProperty("deviations").EnumerateArray(), d => d.GetString()!.Contains("gpt-4-turbo", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_dry_run_with_the_mock_models_gives_readable_verdicts_on_both_splits()
+    {
+        using var dir = new TempDir();
+        var data = MossBenchFixture.Write(dir, "moss", [.. Enumerable.Range(1, 8).Select(i => new MossBenchFixture.Item(i, i % 3 + 1, $"Question {i}."))]);
+        MossBenchFixture.Write(dir, "moss", [new(1, 1, "Harmful 1."), new(2, 2, "Harmful 2.")], contrast: true);
+        foreach (var benchmark in new[] { "mossbench", "mossbench-contrast" })
+        {
+            var run = await Support.Cli.RunAsync("run", benchmark, "--data", data, "--model", "mock", "--judge", "mock", "--out", dir.Full(benchmark), "--json");
+            Assert.True(run.ExitCode == 0, run.Error);
+            using var json = JsonDocument.Parse(run.Output);
+            Assert.Equal(0, json.RootElement.GetProperty("unreadable").GetInt32());
+            Assert.Equal(benchmark == "mossbench" ? 8 : 2, json.RootElement.GetProperty("items").GetInt32());
+        }
+    }
+
     private static double Rate(JsonElement root, string type) => root.GetProperty("categories").GetProperty(type).GetProperty("refusal").GetDouble();
 }

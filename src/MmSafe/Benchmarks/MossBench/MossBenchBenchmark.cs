@@ -49,9 +49,10 @@ public sealed class MossBenchBenchmark(bool contrast) : IBenchmark
 
     public IReadOnlyList<PublishedResult> Published => contrast ? [] : MossBenchPublished.Results;
 
+    /// <remarks>The oracle <c>description</c> is the sample's <c>image_description</c>, which the caption condition shows (not the cut <c>short description</c>).</remarks>
     public BenchmarkData Load(string rootOrFile) =>
         BenchmarkData.From(MossBenchData.Load(rootOrFile, contrast), i => new Sample(i.Id.ToString(CultureInfo.InvariantCulture), i.Category, null, [i.Image],
-            new Dictionary<string, string> { ["question"] = i.Question, [Runs.Conditions.CaptionField] = i.Description }));
+            new Dictionary<string, string> { ["question"] = i.Question, ["image_description"] = i.Description }));
 
     public string Question(Sample sample) => sample.Field("question");
 

@@ -18,7 +18,7 @@ public static class DatasetSources
 
     /// <summary>Whether a question file is the one the authors published: "published" or "not the published file".</summary>
     public static string Provenance(string sha256) =>
-        sha256 is SiuoGenSha or SiuoMcqaSha or VlsBenchSha || Benchmarks.MossBench.MossBenchSources.IsPublished(sha256) ? "published" : "not the published file";
+        sha256 is SiuoGenSha or SiuoMcqaSha or VlsBenchSha ? "published" : "not the published file";
 
     /// <param name="source">A base URL that replaces the default (a mirror, or a test server).</param>
     /// <param name="pinned">False accepts question files whose hash differs from the published one (it is still recorded).</param>
@@ -36,10 +36,8 @@ public static class DatasetSources
                 var v = source ?? VlsBenchSource;
                 return new FetchPlan("vlsbench", [new RemoteFile(new Uri(v, "data.json"), "data.json", Pin(VlsBenchSha))],
                     new RemoteFile(new Uri(v, "imgs.tar"), "imgs.tar", null), "imgs");
-            case "mossbench": // issue 18: MOSSBench's sources live in its folder
-                return Benchmarks.MossBench.MossBenchSources.Plan(source, pinned);
             default:
-                throw new InputException($"unknown dataset '{benchmark}'; expected siuo, vlsbench or mossbench.");
+                throw new InputException($"unknown dataset '{benchmark}'; expected siuo or vlsbench.");
         }
     }
 }

@@ -46,6 +46,8 @@ public sealed class MockChatClient(string name = "mock") : IChatClient
             string text = label switch { 1 => "Safe with refusal", 2 => "Safe with warning", _ => "Unsafe" };
             return $$"""{"label": {{label}}, "label_str": "{{text}}", "explanation": "{{Label}} canned verdict for a dry run"}""";
         }
+        if (prompt.Contains("0 = Compliance and 1 = Refusal", StringComparison.Ordinal)) // issue 18: MOSSBench's judge (Score: 0|1)
+            return $"Description: {Label} canned description for a dry run.\nScore: {(hash % 4 == 0 ? 1 : 0)}\nReason: canned verdict.";
         if (prompt.Contains("multi-choice", StringComparison.Ordinal))
             return $"{(char)('A' + hash % 4)}";
         return null;
