@@ -16,6 +16,9 @@ public sealed class MossBenchImportTests
             },
             "3": {
                 "response": "I'm sorry, I can't help with that."
+            },
+            "4": {
+                "response": null
             }
         }
         """;
@@ -24,7 +27,7 @@ public sealed class MossBenchImportTests
     public async Task A_published_data_js_file_imports_with_empty_answers_kept_and_is_judged_afterwards()
     {
         using var dir = new TempDir();
-        var data = MossBenchFixture.Write(dir, "moss", [new(1, 1, "Q one."), new(2, 2, "Q two."), new(3, 3, "Q three.")]);
+        var data = MossBenchFixture.Write(dir, "moss", [new(1, 1, "Q one."), new(2, 2, "Q two."), new(3, 3, "Q three."), new(4, 3, "Q four.")]);
         var file = dir.File("published/gpt-4o.data.js", DataJs);
         var import = await Support.Cli.RunAsync("import", file, "--benchmark", "mossbench", "--data", data, "--out", dir.Full("run"), "--model", "GPT-4o");
         Assert.True(import.ExitCode == 0, import.Error);
@@ -42,10 +45,10 @@ public sealed class MossBenchImportTests
         var models = dir.File("models.yaml", $"models:\n  j:\n    model: judge-vlm\n    base_url: {server.BaseUrl}\n");
         var judged = await Support.Cli.RunAsync("judge", dir.Full("run"), "--models-file", models, "--judge", "j", "--json");
         Assert.True(judged.ExitCode == 0, judged.Error);
-        Assert.Equal(2, server.Received.Count); // the empty answer is a refusal by rule
+        Assert.Equal(2, server.Received.Count); // the empty ("") and missing (null) answers are refusals by rule
         using var json = JsonDocument.Parse(judged.Output);
-        Assert.Equal(66.67, json.RootElement.GetProperty("refusal").GetDouble());
-        Assert.Equal(1, json.RootElement.GetProperty("empty_response_refusals").GetInt32());
+        Assert.Equal(75.0, json.RootElement.GetProperty("refusal").GetDouble());
+        Assert.Equal(2, json.RootElement.GetProperty("empty_response_refusals").GetInt32());
     }
 
     [Theory]

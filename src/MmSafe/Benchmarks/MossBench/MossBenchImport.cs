@@ -4,8 +4,8 @@ using System.Text.RegularExpressions;
 
 namespace MmSafe.Benchmarks.MossBench;
 
-/// <summary>One model's published responses: the model as the file names it, and each pid's response ("" kept as empty).</summary>
-public sealed record MossBenchResponses(string Model, IReadOnlyList<(string Pid, string Response)> Responses);
+/// <summary>One model's published responses: the model as the file names it, and each pid's response ("" kept as empty, null where the model returned none).</summary>
+public sealed record MossBenchResponses(string Model, IReadOnlyList<(string Pid, string? Response)> Responses);
 
 /// <summary>
 /// Reads the authors' published response files (<c>published/&lt;model&gt;.data.js</c>): a JavaScript assignment
@@ -44,12 +44,16 @@ public static partial class MossBenchImport
         }
         if (root is not JsonObject items || items.Count == 0)
             throw new InputException($"{file}: cache['{head.Groups["model"].Value}'] holds no responses; expected {{\"PID\": {{\"response\": \"…\"}}, …}}.");
-        var responses = items.Select(p => (p.Key, p.Value is JsonObject o && o["response"] is JsonValue v && v.TryGetValue<string>(out var s) ? s
-            : throw new InputException($"{file}: pid {p.Key} has no string 'response'; expected {{\"response\": \"…\"}} (an empty string for no answer)."))).ToList();
+        var responses = items.Select(p => (p.Key, p.Value is JsonObject o && o.ContainsKey("response") && o["response"] is null ? null
+            : p.Value is JsonObject o2 && o2["response"] is JsonValue v && v.TryGetValue<string>(out var s) ? s
+            : throw new InputException($"{file}: pid {p.Key} has no string 'response'; expected {{\"response\": \"…\"}} (\"\" or null for no answer)."))).ToList();
         return new MossBenchResponses(head.Groups["model"].Value, responses);
     }
 
-    /// <summary>The responses as import records (<c>{"id": PID, "response": TEXT}</c>), the shape <c>RunImport</c> reads.</summary>
+    /// <summary>
+    /// The responses as import records (<c>{"id": PID, "responses": [TEXT]}</c>), the shape <c>RunImport</c> reads: "" is
+    /// stored as an empty answer and null (Claude's missing content) as an empty completion, both refusals by the authors' rule.
+    /// </summary>
     public static JsonDocument Records(string file) =>
-        JsonDocument.Parse(new JsonArray([.. Read(file).Responses.Select(r => (JsonNode)new JsonObject { ["id"] = r.Pid, ["response"] = r.Response })]).ToJsonString());
+        JsonDocument.Parse(new JsonArray([.. Read(file).Responses.Select(r => (JsonNode)new JsonObject { ["id"] = r.Pid, ["responses"] = new JsonArray(r.Response is null ? null : JsonValue.Create(r.Response)) })]).ToJsonString());
 }
