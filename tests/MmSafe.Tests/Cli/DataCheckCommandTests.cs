@@ -64,7 +64,7 @@ public sealed class DataCheckCommandTests
         using var dir = new TempDir();
         var result = await Support.Cli.RunAsync("data", "check", dir.Path);
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("expected a SIUO or VLSBench data root", result.Error);
+        Assert.Contains("expected a SIUO, VLSBench or MOSSBench data root", result.Error);
     }
 
     [Fact]

@@ -71,6 +71,14 @@ public sealed partial class ReadmeCommandsTests
             "run vlsbench --data {VLS} --model mock --judge mock --judge-unset temperature --judge-reasoning-effort low --out {T}/runs/m-gpt5-judge --cache off"),
         new("mmsafe run vlsbench --data D --model claude --models-file models.yaml --judge J --unset temperature,top_p --reasoning-allowance 2048 --out runs/claude",
             null, "asks Anthropic: Models/ReasoningGoldenRequestTests sends it to a loopback Anthropic server with thinking"),
+        new("mmsafe data fetch mossbench --to ~/data/mossbench", null, "downloads: MossBench/MossBenchDataTests, against a loopback file server"),
+        new("mmsafe run mossbench --data ~/data/mossbench --model gpt-4o --judge gpt-4o --out runs/gpt4o-moss", null,
+            "needs MOSSBench data: MossBench/MossBenchRunTests runs it against a loopback server and with the mock models"),
+        new("mmsafe run mossbench-contrast --data ~/data/mossbench --model gpt-4o --judge gpt-4o --out runs/gpt4o-moss-contrast", null,
+            "needs MOSSBench data: MossBench/MossBenchRunTests runs it with the mock models"),
+        new("mmsafe import published/gpt-4o.data.js --benchmark mossbench --data ~/data/mossbench --out runs/published-gpt4o --model GPT-4o", null,
+            "needs the authors' files: MossBench/MossBenchImportTests imports a .data.js it writes; .ci/acceptance.cs imports the 9 published ones"),
+        new("mmsafe judge runs/published-gpt4o --judge gpt-4o", null, "judges an imported run: MossBench/MossBenchImportTests, against a loopback judge"),
     ];
 
     /// <summary>The commands in README.md's code blocks: continuation lines joined, comments cut, spaces collapsed.</summary>

@@ -17,6 +17,7 @@ public sealed class ReadmeTests
     [InlineData("content filter", "*filtered*")]
     [InlineData("Sorry, but error occured", "*failed*")]
     [InlineData("data:image/jpeg", "real media type")]
+    [InlineData("holds a \"1\" anywhere", "is unreadable")]
     public void The_differences_table_lists_each_one_that_moves_scores(string authors, string ours)
     {
         var row = DifferencesTable().Split('\n').SingleOrDefault(l => l.Contains(authors, StringComparison.Ordinal));
