@@ -33,10 +33,10 @@ public sealed class MossBenchBenchmark(bool contrast) : IBenchmark
         ? "Score MOSSBench's harmful contrast items: refusal rate (refusing is right here), overall and per type."
         : "Score MOSSBench: over-refusal rate on benign items (lower is better), overall and per type.";
 
-    public string ResultsFileHelp => "MOSSBench publishes responses without verdicts: import them with 'mmsafe import FILE.data.js --benchmark mossbench' and judge the run.";
+    public string ResultsFileHelp => "MOSSBench publishes responses without verdicts: import them with 'mmsafe import FILE.data.js --benchmark mossbench --data DIR --out RUN' and judge the run.";
 
     public (ScoreSheet Sheet, IReadOnlyList<string> Warnings) ScoreResultsFile(string file, string? data) =>
-        throw new InputException($"{file}: MOSSBench's authors publish responses without verdicts, so there is nothing to score; import it with 'mmsafe import {file} --benchmark {Name} --data DIR --to RUN' and judge it with 'mmsafe judge RUN'.");
+        throw new InputException($"{file}: MOSSBench's authors publish responses without verdicts, so there is nothing to score; import it with 'mmsafe import {file} --benchmark {Name} --data DIR --out RUN' and judge it with 'mmsafe judge RUN'.");
 
     public string DataDescription => contrast
         ? "a MOSSBench data root (data_contrast/ or contrast/ with images_information/information.json and images/)"
