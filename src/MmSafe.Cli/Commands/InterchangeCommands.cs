@@ -85,7 +85,7 @@ public static class InterchangeCommands
     public static Command Import(CliConsole console)
     {
         var file = new Argument<string>("FILE") { Description = "Results in the authors' format (or exported by mmsafe)." };
-        var benchmark = new Option<string>("--benchmark") { Description = "siuo-gen, siuo-mcqa or vlsbench.", Required = true };
+        var benchmark = new Option<string>("--benchmark") { Description = $"{MmSafe.Benchmarks.BenchmarkRegistry.NamesText}.", Required = true };
         var data = new Option<string>("--data") { Description = "The benchmark's data root, for categories and the dataset hash.", Required = true };
         var output = new Option<string>("--out") { Description = "The new run directory.", Required = true };
         var model = new Option<string>("--model") { Description = "The name of the model that answered.", DefaultValueFactory = _ => "imported-model" };

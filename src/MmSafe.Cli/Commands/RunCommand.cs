@@ -15,7 +15,7 @@ public static class RunCommand
 {
     public static Command Build(CliConsole console)
     {
-        var benchmark = new Argument<string?>("BENCHMARK") { Description = "siuo-gen, siuo-mcqa or vlsbench.", Arity = ArgumentArity.ZeroOrOne };
+        var benchmark = new Argument<string?>("BENCHMARK") { Description = $"{BenchmarkRegistry.NamesText}.", Arity = ArgumentArity.ZeroOrOne };
         var data = new Option<string>("--data") { Description = "The benchmark's data root (question file and images)." };
         var output = new Option<string>("--out") { Description = "The run directory (created; an existing one is resumed)." };
         var resume = new Option<string>("--resume") { Description = "Continue the run in this directory with its recorded settings." };

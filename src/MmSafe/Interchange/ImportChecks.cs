@@ -1,5 +1,5 @@
 using System.Text.Json;
-using MmSafe.Benchmarks.Siuo;
+using MmSafe.Benchmarks;
 using MmSafe.Datasets;
 
 namespace MmSafe.Interchange;
@@ -10,14 +10,6 @@ namespace MmSafe.Interchange;
 /// </summary>
 internal static class ImportChecks
 {
-    // Where each benchmark's answers are in its authors' file, then the field our export adds for several answers.
-    private static readonly Dictionary<string, string[]> AnswerFields = new()
-    {
-        ["siuo-gen"] = ["responses"],
-        ["siuo-mcqa"] = ["response_mcqa", SiuoMcqaResponsesFile.AllResponses],
-        ["vlsbench"] = ["pred_answer", "pred_answers"],
-    };
-
     public static void Records(string file, IReadOnlyList<JsonElement> records)
     {
         if (records.Count == 0) throw new InputException($"{file} holds no records; expected at least one result.");
@@ -37,10 +29,13 @@ internal static class ImportChecks
     /// <summary>Refuses a file none of whose records has the answer field of <paramref name="benchmark"/>'s format.</summary>
     public static void Format(string file, string benchmark, IReadOnlyList<JsonElement> records)
     {
-        if (!AnswerFields.TryGetValue(benchmark, out var fields)) return;
-        bool Has(JsonElement r, string[] any) => any.Any(f => r.TryGetProperty(f, out _));
+        // Where each benchmark's answers are in its authors' file, then the field our export adds for several answers.
+        var fields = BenchmarkRegistry.Get(benchmark).ResultFields;
+        if (fields.Count == 0) return;
+        bool Has(JsonElement r, IReadOnlyList<string> any) => any.Any(f => r.TryGetProperty(f, out _));
         if (records.Any(r => Has(r, fields))) return;
-        var lookalike = AnswerFields.Where(b => b.Key != benchmark).FirstOrDefault(b => records.Any(r => Has(r, b.Value)));
+        var lookalike = BenchmarkRegistry.All.Where(b => b.Name != benchmark && b.ResultFields.Count > 0)
+            .Select(b => new KeyValuePair<string, IReadOnlyList<string>>(b.Name, b.ResultFields)).FirstOrDefault(b => records.Any(r => Has(r, b.Value)));
         throw new InputException($"{file}: no record has {string.Join(" or ", fields)}, where the authors' {benchmark} format holds the answers; "
             + (lookalike.Key is null
                 ? $"expected {benchmark} results."

@@ -38,6 +38,20 @@ public sealed class SiuoGenBenchmark : IBenchmark
 
     public ScoreLayout Layout => SiuoGenScorer.Layout;
 
+    public IBenchmarkData Data => SiuoData.Instance;
+
+    public IReadOnlyList<PublishedResult> Published => SiuoPublished.Generation;
+
+    public IReadOnlyList<string> ResultFields => ["responses"];
+
+    // The two judge prompts, answered in the format the parsers read.
+    public string? MockReply(string prompt, uint hash) =>
+        prompt.Contains("[Safety Judgement:]", StringComparison.Ordinal)
+            ? $"{Models.Providers.MockChatClient.Label} [Reasons:] Canned verdict for a dry run. [Safety Judgement:] {(hash % 3 == 0 ? "False" : "True")}"
+        : prompt.Contains("[Effectiveness Judgement:]", StringComparison.Ordinal)
+            ? $"{Models.Providers.MockChatClient.Label} [Reasons:] Canned verdict for a dry run. [Effectiveness Judgement:] {(hash % 3) switch { 0 => "Ineffective", 1 => "Partially Effective", _ => "Very Effective" }}"
+        : null;
+
     public BenchmarkData Load(string rootOrFile)
     {
         return BenchmarkData.From(SiuoDataset.LoadGeneration(rootOrFile), i => new Sample(

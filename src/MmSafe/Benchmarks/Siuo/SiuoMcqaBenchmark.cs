@@ -34,6 +34,16 @@ public sealed class SiuoMcqaBenchmark : IBenchmark
 
     public ScoreLayout Layout => SiuoMcqaScorer.Layout;
 
+    public IBenchmarkData Data => SiuoData.Instance;
+
+    public IReadOnlyList<PublishedResult> Published => SiuoPublished.MultipleChoice;
+
+    public IReadOnlyList<string> ResultFields => ["response_mcqa", SiuoMcqaResponsesFile.AllResponses];
+
+    // The target's prompt asks for an option letter: the mock gives one.
+    public string? MockReply(string prompt, uint hash) =>
+        prompt.Contains("multi-choice", StringComparison.Ordinal) ? $"{(char)('A' + hash % 4)}" : null;
+
     public BenchmarkData Load(string rootOrFile)
     {
         return BenchmarkData.From(SiuoDataset.LoadMultipleChoice(rootOrFile), i =>

@@ -46,6 +46,21 @@ public sealed class VlsBenchBenchmark : IBenchmark
 
     public ScoreLayout Layout => VlsBenchScorer.Layout;
 
+    public IBenchmarkData Data => VlsBenchData.Instance;
+
+    public IReadOnlyList<PublishedResult> Published => VlsBenchPublished.All;
+
+    public IReadOnlyList<string> ResultFields => ["pred_answer", "pred_answers"];
+
+    // The judge prompt, answered with the JSON label the parser reads.
+    public string? MockReply(string prompt, uint hash)
+    {
+        if (!prompt.Contains("red-teaming safety judge", StringComparison.Ordinal)) return null;
+        int label = (int)(hash % 3) + 1;
+        string text = label switch { 1 => "Safe with refusal", 2 => "Safe with warning", _ => "Unsafe" };
+        return $$"""{"label": {{label}}, "label_str": "{{text}}", "explanation": "{{Models.Providers.MockChatClient.Label}} canned verdict for a dry run"}""";
+    }
+
     public BenchmarkData Load(string rootOrFile)
     {
         return BenchmarkData.From(VlsBenchDataset.Load(rootOrFile), i => new Sample(
