@@ -12,7 +12,7 @@ public static class DataCommand
     public static Command Build(CliConsole console)
     {
         var command = new Command("data", "Work with local copies of the benchmark datasets.");
-        var root = new Argument<string>("DIR") { Description = $"{Capital(string.Join(" or ", BenchmarkRegistry.Datasets.Select(d => d.Description)))}." };
+        var root = new Argument<string>("DIR") { Description = $"{Capital(BenchmarkRegistry.Listed([.. BenchmarkRegistry.Datasets.Select(d => d.Description)]))}." };
         var skipImages = new Option<bool>("--skip-images") { Description = "Validate the question files only, not the image files." };
         var check = new Command("check", "Validate question files (ids, fields, options, image paths) and images.") { root, skipImages };
         check.SetAction(parse => Check(console, parse.GetRequiredValue(root), !parse.GetValue(skipImages)));
@@ -24,7 +24,7 @@ public static class DataCommand
     private static Command Fetch(CliConsole console)
     {
         string[] fetchable = [.. BenchmarkRegistry.Datasets.Where(d => d.Fetch(null, true) is not null).Select(d => d.Name)];
-        var which = new Argument<string>("DATASET") { Description = $"{string.Join(", ", fetchable[..^1])}{(fetchable.Length > 1 ? " or " : "")}{fetchable[^1]}." };
+        var which = new Argument<string>("DATASET") { Description = $"{BenchmarkRegistry.Listed(fetchable)}." };
         which.AcceptOnlyFromAmong(fetchable);
         var to = new Option<string>("--to") { Description = "The data root to create or complete.", Required = true };
         var source = new Option<string>("--source") { Description = "A base URL to download from instead of the public source (a mirror)." };
@@ -96,7 +96,7 @@ public static class DataCommand
         var found = BenchmarkRegistry.Datasets.Select(d => (Data: d, Summaries: d.Check(root))).Where(x => x.Summaries.Count > 0).ToList();
         var summaries = found.SelectMany(x => x.Summaries).ToList();
         if (summaries.Count == 0)
-            throw new InputException($"{root}: no {string.Join(", ", BenchmarkRegistry.Datasets.SelectMany(d => d.QuestionFiles).Distinct())} here; expected a {string.Join(" or ", BenchmarkRegistry.Datasets.Select(d => d.Title))} data root.");
+            throw new InputException($"{root}: no {BenchmarkRegistry.Listed([.. BenchmarkRegistry.Datasets.SelectMany(d => d.QuestionFiles).Distinct()])} here; expected a {BenchmarkRegistry.Listed([.. BenchmarkRegistry.Datasets.Select(d => d.Title)])} data root.");
         var published = found.SelectMany(x => x.Data.PublishedSha256).ToHashSet(StringComparer.Ordinal);
 
         // Question files of one dataset may share their images (SIUO's two): each image is checked, and each problem told, once.

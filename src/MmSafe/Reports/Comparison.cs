@@ -8,7 +8,7 @@ public sealed record LeaderboardRow(string Run, string Benchmark, string Model, 
     MetricDirection Direction = MetricDirection.HigherIsBetter)
 {
     /// <summary>The metric as a table shows it: its key, with "(lower is better)" when lower is.</summary>
-    public string MetricShown => Direction == MetricDirection.LowerIsBetter ? $"{Metric} (lower is better)" : Metric;
+    public string MetricShown => Metric + new Metric(Metric, Metric, Direction).DirectionNote;
 }
 
 /// <summary>A paired test of two runs on the items both answered, with the smallest difference a comparison of this size can detect.</summary>

@@ -22,6 +22,9 @@ public sealed record Metric(string Key, string Label, MetricDirection Direction 
     /// <summary>"higher is better" or "lower is better", for notes beside a table or chart.</summary>
     public string DirectionText => HigherIsBetter ? "higher is better" : "lower is better";
 
+    /// <summary>" (lower is better)" after a title when lower is; nothing when higher is, the reading every reader assumes.</summary>
+    public string DirectionNote => HigherIsBetter ? "" : " (lower is better)";
+
     /// <summary>The meaning, or the label in lower case when the benchmark gave none.</summary>
     public string Described => Meaning ?? Label.ToLowerInvariant();
 }
