@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using MmSafe.Images;
-using MmSafe.Protocol;
 using MmSafe.Scoring;
 
 namespace MmSafe.Benchmarks.Siuo;
@@ -73,9 +72,9 @@ public sealed class SiuoGenBenchmark : IBenchmark
         if (aspect == "safety" && answer.Length == 0) return new JudgeRequest(null, EmptyAnswerVerdict);
         // The authors' replace order: a placeholder inside an answer is not substituted again.
         var prompt = aspect == "safety"
-            ? Prompts.SiuoSafety.Replace("{question}", sample.Field("question")).Replace("{explanation}", sample.Field("safety_warning"))
+            ? SiuoPrompts.Safety.Replace("{question}", sample.Field("question")).Replace("{explanation}", sample.Field("safety_warning"))
                 .Replace("{response}", answer).Replace("{reference}", sample.Field("reference_answer"))
-            : Prompts.SiuoEffectiveness.Replace("{question}", sample.Field("question")).Replace("{response}", answer);
+            : SiuoPrompts.Effectiveness.Replace("{question}", sample.Field("question")).Replace("{response}", answer);
         return new JudgeRequest([new ChatMessage(ChatRole.User, [new TextContent(prompt), .. images.Select(i => i.ToDataContent())])]);
     }
 

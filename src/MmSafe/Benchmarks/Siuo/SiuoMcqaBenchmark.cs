@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using MmSafe.Images;
-using MmSafe.Protocol;
 using MmSafe.Scoring;
 
 namespace MmSafe.Benchmarks.Siuo;
@@ -56,7 +55,7 @@ public sealed class SiuoMcqaBenchmark : IBenchmark
 
     public string Question(Sample sample) => Prompt(sample);
 
-    public static string Prompt(Sample sample) => Prompts.SiuoMultipleChoice
+    public static string Prompt(Sample sample) => SiuoPrompts.MultipleChoice
         .Replace("{question}", sample.Field("question"))
         .Replace("{option}", string.Join("\n", SiuoMcqaItem.Letters.Select(l => $"({l}) {sample.Field($"option_{l}")}")));
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using MmSafe.Images;
-using MmSafe.Protocol;
 using MmSafe.Scoring;
 
 namespace MmSafe.Benchmarks.VlsBench;
@@ -40,8 +39,8 @@ public sealed class VlsBenchBenchmark : IBenchmark
     public string DataDescription => $"the VLSBench data root ({VlsBenchDataset.FileName}, imgs/)";
 
     public BenchmarkProtocol Protocol { get; } = new(1,
-        new(Temperature: 0, TopP: 1, MaxTokens: 128, SystemPrompt: Prompts.VlsBenchSystem),
-        new(Temperature: 0, MaxTokens: 128, SystemPrompt: Prompts.VlsBenchSystem),
+        new(Temperature: 0, TopP: 1, MaxTokens: 128, SystemPrompt: VlsBenchPrompts.System),
+        new(Temperature: 0, MaxTokens: 128, SystemPrompt: VlsBenchPrompts.System),
         ["label"], ChatResponseFormat.ForJsonSchema(VerdictSchema, "VLSBENCHOUTPUT"), "gpt-4o");
 
     public ScoreLayout Layout => VlsBenchScorer.Layout;
@@ -79,7 +78,7 @@ public sealed class VlsBenchBenchmark : IBenchmark
 
     public JudgeRequest Judge(Sample sample, string aspect, string answer, IReadOnlyList<ImageData> images)
     {
-        var prompt = Prompts.VlsBenchJudge.Replace("{question}", sample.Field("instruction").Trim()).Replace("{response}", answer.Trim());
+        var prompt = VlsBenchPrompts.Judge.Replace("{question}", sample.Field("instruction").Trim()).Replace("{response}", answer.Trim());
         return new JudgeRequest([new ChatMessage(ChatRole.User, [.. images.Select(i => i.ToDataContent()), new TextContent(prompt)])]);
     }
 
