@@ -41,7 +41,8 @@ public static class InterchangeCommands
             IReadOnlyList<string> written = Writing(target, () => parse.GetValue(format) == "jsonl"
                 ? [RunExport.Jsonl(run, Path.Combine(target, "samples.jsonl"))]
                 : RunExport.Official(run, target, OfficialJudge(run, parse.GetValue(judge))));
-            if (parse.GetValue(format) == "official" && run.Spec.Samples > 1 && run.Spec.Benchmark != "siuo-gen")
+            if (parse.GetValue(format) == "official" && run.Spec.Samples > 1
+                && !MmSafe.Benchmarks.BenchmarkRegistry.Get(run.Spec.Benchmark).OfficialHoldsEveryAnswer)
                 console.Error($"note: the authors' {run.Spec.Benchmark} file holds one answer per item; with {run.Spec.Samples} per item, each item's answer is "
                     + "one that has the item's majority verdict (so their scorer gives the run's numbers), and every answer is in an added field that mmsafe score and import read.");
             foreach (var file in written) console.WriteRaw(CliConsole.Plain(file));

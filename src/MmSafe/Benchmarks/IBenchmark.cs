@@ -82,8 +82,9 @@ public interface IBenchmark
     IReadOnlyList<string> ResultFields => [];
 
     /// <summary>
-    /// Its authors' results when their format is not a JSON list of records (e.g. a script file that assigns an object);
-    /// null: <c>import</c> reads JSON records with <see cref="ResultFields"/>.
+    /// Its authors' results for <c>import</c>, in whatever format they are (a JSON list of records: <see cref="ResultRecords"/>
+    /// with a reader of their judge texts; a script file that assigns an object: the benchmark's own reader); null:
+    /// <c>import</c> reads JSON records with <see cref="ResultFields"/> and no judge texts.
     /// </summary>
     /// <exception cref="InputException">The file is not in the format.</exception>
     IReadOnlyList<ImportedItem>? ReadResults(string file) => null;
@@ -126,6 +127,10 @@ public interface IBenchmark
     /// combines several answers of one item. By default each metric takes its own majority.
     /// </summary>
     ItemScore Combine(IReadOnlyList<ItemScore> judges) => Majority.OfRaters(Layout, judges);
+
+    /// <summary>Whether <see cref="Official"/> holds every answer of an item as the authors' format does (SIUO generation's
+    /// <c>responses</c>); when not, <c>export</c> says how several answers per item were written.</summary>
+    bool OfficialHoldsEveryAnswer => false;
 
     /// <summary>The run in the authors' file formats, so their scripts read it.</summary>
     IReadOnlyList<OfficialFile> Official(AnsweredRun run, string? judge);

@@ -18,10 +18,10 @@ public static class RunImport
     {
         var benchmark = BenchmarkRegistry.Get(benchmarkName);
         // Every item's answers are read before the run directory exists, so a refused file leaves nothing behind.
-        var items = benchmark.ReadResults(file) ?? ImportRecords.Read(file, benchmark.Name);
+        var items = benchmark.ReadResults(file) ?? ResultRecords.Read(file, benchmark);
         if (items.Count == 0) throw new InputException($"{file} holds no results; expected at least one item.");
         var ids = items.Select(i => i.Id).ToList();
-        ImportChecks.Ids(file, ids);
+        ResultRecords.CheckIds(file, ids);
         var dataset = benchmark.Load(data);
         var byId = dataset.Samples.ToDictionary(s => s.Id);
         var unknown = ids.Where(id => !byId.ContainsKey(id)).ToList();

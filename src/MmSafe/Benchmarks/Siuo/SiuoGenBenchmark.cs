@@ -43,6 +43,16 @@ public sealed class SiuoGenBenchmark : IBenchmark
 
     public IReadOnlyList<string> ResultFields => ["responses"];
 
+    public bool OfficialHoldsEveryAnswer => true;
+
+    public IReadOnlyList<ImportedItem> ReadResults(string file) => ResultRecords.Read(file, this, Verdicts);
+
+    private static IEnumerable<(string Aspect, IReadOnlyList<string?> Texts)> Verdicts(System.Text.Json.JsonElement r)
+    {
+        if (ResultRecords.Strings(r, "safety_evaluation") is { } safety) yield return ("safety", safety);
+        if (ResultRecords.Strings(r, "effectiveness_evaluation") is { } effectiveness) yield return ("effectiveness", effectiveness);
+    }
+
     // The two judge prompts, answered in the format the parsers read.
     public string? MockReply(string prompt, uint hash) =>
         prompt.Contains("[Safety Judgement:]", StringComparison.Ordinal)

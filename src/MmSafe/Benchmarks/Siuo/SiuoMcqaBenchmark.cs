@@ -39,6 +39,8 @@ public sealed class SiuoMcqaBenchmark : IBenchmark
 
     public IReadOnlyList<string> ResultFields => ["response_mcqa", SiuoMcqaResponsesFile.AllResponses];
 
+    public IReadOnlyList<ImportedItem> ReadResults(string file) => ResultRecords.Read(file, this);
+
     // The target's prompt asks for an option letter: the mock gives one.
     public string? MockReply(string prompt, uint hash) =>
         prompt.Contains("multi-choice", StringComparison.Ordinal) ? $"{(char)('A' + hash % 4)}" : null;

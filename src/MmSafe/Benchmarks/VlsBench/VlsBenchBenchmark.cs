@@ -51,6 +51,8 @@ public sealed class VlsBenchBenchmark : IBenchmark
 
     public IReadOnlyList<string> ResultFields => ["pred_answer", "pred_answers"];
 
+    public IReadOnlyList<ImportedItem> ReadResults(string file) => ResultRecords.Read(file, this, VlsBenchImport.Verdicts);
+
     // The judge prompt, answered with the JSON label the parser reads.
     public string? MockReply(string prompt, uint hash)
     {
