@@ -1,6 +1,5 @@
 using System.CommandLine;
-using MmSafe.Benchmarks.Siuo;
-using MmSafe.Benchmarks.VlsBench;
+using MmSafe.Benchmarks;
 using MmSafe.Cli.Output;
 using MmSafe.Datasets;
 using Spectre.Console;
@@ -13,7 +12,7 @@ public static class DataCommand
     public static Command Build(CliConsole console)
     {
         var command = new Command("data", "Work with local copies of the benchmark datasets.");
-        var root = new Argument<string>("DIR") { Description = "A SIUO data root (siuo_gen.json, siuo_mcqa.json, images/) or a VLSBench data root (data.json, imgs/)." };
+        var root = new Argument<string>("DIR") { Description = $"{Capital(BenchmarkRegistry.Listed([.. BenchmarkRegistry.Datasets.Select(d => d.Description)]))}." };
         var skipImages = new Option<bool>("--skip-images") { Description = "Validate the question files only, not the image files." };
         var check = new Command("check", "Validate question files (ids, fields, options, image paths) and images.") { root, skipImages };
         check.SetAction(parse => Check(console, parse.GetRequiredValue(root), !parse.GetValue(skipImages)));
@@ -24,8 +23,9 @@ public static class DataCommand
 
     private static Command Fetch(CliConsole console)
     {
-        var which = new Argument<string>("DATASET") { Description = "siuo or vlsbench." };
-        which.AcceptOnlyFromAmong("siuo", "vlsbench");
+        string[] fetchable = [.. BenchmarkRegistry.Datasets.Where(d => d.Fetch(null, true) is not null).Select(d => d.Name)];
+        var which = new Argument<string>("DATASET") { Description = $"{BenchmarkRegistry.Listed(fetchable)}." };
+        which.AcceptOnlyFromAmong(fetchable);
         var to = new Option<string>("--to") { Description = "The data root to create or complete.", Required = true };
         var source = new Option<string>("--source") { Description = "A base URL to download from instead of the public source (a mirror)." };
         var images = new Option<string>("--images") { Description = "An image archive you have (.zip, .tar, .tar.gz): SIUO-images.zip for SIUO." };
@@ -35,7 +35,9 @@ public static class DataCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             Uri? baseUrl = parse.GetValue(source) is { } s ? new Uri(s.EndsWith('/') ? s : s + "/") : null;
-            var plan = MmSafe.Datasets.Fetch.DatasetSources.For(parse.GetRequiredValue(which), baseUrl, pinned: !parse.GetValue(allowChanged));
+            var data = BenchmarkRegistry.GetData(parse.GetRequiredValue(which));
+            var plan = data.Fetch(baseUrl, pinned: !parse.GetValue(allowChanged))
+                ?? throw new InputException($"{data.Name} has no public source to fetch from; copy {data.Description} yourself and run 'mmsafe data check DIR'.");
             var root = parse.GetRequiredValue(to);
             bool existed = Directory.Exists(root);
             using var http = MmSafe.Models.ModelClientFactory.CreateHttpClient();
@@ -67,7 +69,7 @@ public static class DataCommand
                     archive = Path.Combine(root, remote.RelativePath);
                 }
                 if (archive is null)
-                    console.Error($"note: {plan.Benchmark} images are distributed separately; pass --images SIUO-images.zip to unpack them into {Path.Combine(root, plan.ImagesFolder)}.");
+                    console.Error($"note: {data.ImagesNote ?? $"{data.Name} images are distributed separately; pass --images ARCHIVE to unpack them"} into {Path.Combine(root, plan.ImagesFolder)}.");
                 else
                     console.Out.Write(new Text($"{MmSafe.Datasets.Fetch.ArchiveExtractor.Extract(archive, Path.Combine(root, plan.ImagesFolder), plan.ImagesFolder)} images unpacked.\n"));
             }
@@ -91,25 +93,18 @@ public static class DataCommand
 
     private static int CheckAll(CliConsole console, string root, bool checkImages)
     {
-        var summaries = new List<Summary>();
-        if (File.Exists(Path.Combine(root, SiuoDataset.GenerationFile)))
-            summaries.Add(Summarise("SIUO generation", SiuoDataset.LoadGeneration(root), null));
-        if (File.Exists(Path.Combine(root, SiuoDataset.MultipleChoiceFile)))
-            summaries.Add(Summarise("SIUO multiple choice", SiuoDataset.LoadMultipleChoice(root), null));
-        if (File.Exists(Path.Combine(root, VlsBenchDataset.FileName)))
-        {
-            var dataset = VlsBenchDataset.Load(root);
-            summaries.Add(Summarise("VLSBench", dataset, dataset.Items.Select(i => i.SubCategory).Distinct().Count()));
-        }
+        var found = BenchmarkRegistry.Datasets.Select(d => (Data: d, Summaries: d.Check(root))).Where(x => x.Summaries.Count > 0).ToList();
+        var summaries = found.SelectMany(x => x.Summaries).ToList();
         if (summaries.Count == 0)
-            throw new InputException($"{root}: no {SiuoDataset.GenerationFile}, {SiuoDataset.MultipleChoiceFile} or {VlsBenchDataset.FileName} here; expected a SIUO or VLSBench data root.");
+            throw new InputException($"{root}: no {BenchmarkRegistry.Listed([.. BenchmarkRegistry.Datasets.SelectMany(d => d.QuestionFiles).Distinct()])} here; expected a {BenchmarkRegistry.Listed([.. BenchmarkRegistry.Datasets.Select(d => d.Title)])} data root.");
+        var published = found.SelectMany(x => x.Data.PublishedSha256).ToHashSet(StringComparer.Ordinal);
 
-        // SIUO's two question files share their images: each image is checked, and each problem told, once.
+        // Question files of one dataset may share their images (SIUO's two): each image is checked, and each problem told, once.
         var report = checkImages ? ImageCheckReport.Run(summaries[0].Root, summaries.SelectMany(s => s.Images)) : null;
         var table = TextTable.Create(null, "Dataset", "Items", "Categories", "Sub-categories", "Images", "SHA-256", "Question file");
         foreach (var s in summaries)
             table.AddTextRow([s.Name, s.Items.ToString(), s.Categories.ToString(), s.SubCategories?.ToString() ?? "-", ImagesColumn(s, report), s.Sha256[..12] + "…",
-                MmSafe.Datasets.Fetch.DatasetSources.Provenance(s.Sha256)]);
+                published.Contains(s.Sha256) ? "published" : "not the published file"]);
         console.Out.Write(table);
         foreach (var note in summaries.SelectMany(s => s.Notes)) console.Error($"note: {note}");
         var problems = report?.Describe().ToList() ?? [];
@@ -117,13 +112,7 @@ public static class DataCommand
         return problems.Count == 0 ? ExitCodes.Success : ExitCodes.InputError;
     }
 
-    private sealed record Summary(string Name, int Items, int Categories, int? SubCategories, string Sha256, string Root,
-        IReadOnlyList<MmSafe.Images.ImageRef> Images, IReadOnlyList<DatasetProblem> Notes);
-
-    private static Summary Summarise<T>(string name, Dataset<T> dataset, int? subCategories) where T : IDatasetItem =>
-        new(name, dataset.Count, dataset.Categories.Count, subCategories, dataset.Sha256, dataset.Root, [.. dataset.Items.Select(i => i.Image)], dataset.Notes);
-
-    private static string ImagesColumn(Summary summary, ImageCheckReport? report)
+    private static string ImagesColumn(DataSummary summary, ImageCheckReport? report)
     {
         if (report is null) return "not checked";
         var names = summary.Images.Select(i => i.RelativePath).ToHashSet(StringComparer.Ordinal);
@@ -131,4 +120,6 @@ public static class DataCommand
         bool bad = report.Missing.Concat(report.OutsideRoot).Concat(report.Unrecognised).Any(names.Contains);
         return bad ? $"{count} checked, problems" : $"{count} ok";
     }
+
+    private static string Capital(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 }
