@@ -9,7 +9,7 @@ public static class CliApp
 {
     public static RootCommand BuildRoot(CliConsole console)
     {
-        var root = new RootCommand("MmSafe: safety benchmarks (SIUO, VLSBench) for vision-language models.");
+        var root = new RootCommand($"MmSafe: safety benchmarks ({string.Join(", ", MmSafe.Benchmarks.BenchmarkRegistry.Datasets.Select(d => d.Title))}) for vision-language models.");
         root.Subcommands.Add(RunCommand.Build(console));
         root.Subcommands.Add(EvalCommand.Build(console));
         root.Subcommands.Add(JudgeCommand.Build(console));
@@ -80,8 +80,7 @@ public static class CliApp
         {
             // A dataset's question files sit at its data root, the folder 'data check' takes; a results file has no such command.
             var file = e.Problems[0].File;
-            bool dataset = Path.GetFileName(file) is MmSafe.Benchmarks.Siuo.SiuoDataset.GenerationFile or MmSafe.Benchmarks.Siuo.SiuoDataset.MultipleChoiceFile
-                or MmSafe.Benchmarks.VlsBench.VlsBenchDataset.FileName;
+            bool dataset = MmSafe.Benchmarks.BenchmarkRegistry.Datasets.Any(d => d.QuestionFiles.Contains(Path.GetFileName(file)));
             console.Error($"  … and {distinct.Count - max} more" + (dataset ? $"; 'mmsafe data check {Path.GetDirectoryName(Path.GetFullPath(file))}' lists them all" : ""));
         }
         return ExitCodes.InputError;

@@ -38,7 +38,7 @@ public static class CompareCommand
         // FittedTable: at 80 columns a table too wide becomes lines of "header: value", never "Benchmar|k" or "[43.65, | 96.99]".
         var table = new FittedTable("Leaderboard", "Benchmark", "Model", "Condition", "Judge", "Metric", "%", "95% CI", "n", "Run").RightAligned(5, 7);
         foreach (var r in c.Rows)
-            table.Add([r.Benchmark, r.Model, r.Condition, r.Judge ?? "-", r.Metric, Numbers.Points(r.Rate.Percent), Interval(r.Rate.Low, r.Rate.High), r.Rate.Count.ToString(), r.Run]);
+            table.Add([r.Benchmark, r.Model, r.Condition, r.Judge ?? "-", r.MetricShown, Numbers.Points(r.Rate.Percent), Interval(r.Rate.Low, r.Rate.High), r.Rate.Count.ToString(), r.Run]);
         table.Write(console.Out);
         if (c.Tests.Count > 0)
         {

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using MmSafe.Benchmarks.MossBench;
-using MmSafe.Benchmarks.Siuo;
-using MmSafe.Benchmarks.VlsBench;
+using MmSafe.Benchmarks;
 using MmSafe.Cli.Output;
 using MmSafe.Datasets;
 using Spectre.Console;
@@ -14,7 +12,7 @@ public static class DataCommand
     public static Command Build(CliConsole console)
     {
         var command = new Command("data", "Work with local copies of the benchmark datasets.");
-        var root = new Argument<string>("DIR") { Description = "A SIUO data root (siuo_gen.json, siuo_mcqa.json, images/) or a VLSBench data root (data.json, imgs/)." };
+        var root = new Argument<string>("DIR") { Description = $"{Capital(BenchmarkRegistry.Listed([.. BenchmarkRegistry.Datasets.Select(d => d.Description)]))}." };
         var skipImages = new Option<bool>("--skip-images") { Description = "Validate the question files only, not the image files." };
         var check = new Command("check", "Validate question files (ids, fields, options, image paths) and images.") { root, skipImages };
         check.SetAction(parse => Check(console, parse.GetRequiredValue(root), !parse.GetValue(skipImages)));
@@ -25,8 +23,9 @@ public static class DataCommand
 
     private static Command Fetch(CliConsole console)
     {
-        var which = new Argument<string>("DATASET") { Description = "siuo, vlsbench or mossbench." };
-        which.AcceptOnlyFromAmong("siuo", "vlsbench", "mossbench");
+        string[] fetchable = [.. BenchmarkRegistry.Datasets.Where(d => d.Fetch(null, true) is not null).Select(d => d.Name)];
+        var which = new Argument<string>("DATASET") { Description = $"{BenchmarkRegistry.Listed(fetchable)}." };
+        which.AcceptOnlyFromAmong(fetchable);
         var to = new Option<string>("--to") { Description = "The data root to create or complete.", Required = true };
         var source = new Option<string>("--source") { Description = "A base URL to download from instead of the public source (a mirror)." };
         var images = new Option<string>("--images") { Description = "An image archive you have (.zip, .tar, .tar.gz): SIUO-images.zip for SIUO." };
@@ -36,8 +35,9 @@ public static class DataCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             Uri? baseUrl = parse.GetValue(source) is { } s ? new Uri(s.EndsWith('/') ? s : s + "/") : null;
-            var plan = parse.GetRequiredValue(which) == "mossbench" ? MossBenchSources.Plan(baseUrl, pinned: !parse.GetValue(allowChanged)) // issue 18
-                : MmSafe.Datasets.Fetch.DatasetSources.For(parse.GetRequiredValue(which), baseUrl, pinned: !parse.GetValue(allowChanged));
+            var data = BenchmarkRegistry.GetData(parse.GetRequiredValue(which));
+            var plan = data.Fetch(baseUrl, pinned: !parse.GetValue(allowChanged))
+                ?? throw new InputException($"{data.Name} has no public source to fetch from; copy {data.Description} yourself and run 'mmsafe data check DIR'.");
             var root = parse.GetRequiredValue(to);
             bool existed = Directory.Exists(root);
             using var http = MmSafe.Models.ModelClientFactory.CreateHttpClient();
@@ -69,10 +69,9 @@ public static class DataCommand
                     archive = Path.Combine(root, remote.RelativePath);
                 }
                 if (archive is null)
-                    console.Error($"note: {plan.Benchmark} images are distributed separately; pass --images SIUO-images.zip to unpack them into {Path.Combine(root, plan.ImagesFolder)}.");
+                    console.Error($"note: {data.ImagesNote ?? $"{data.Name} images are distributed separately; pass --images ARCHIVE to unpack them"} into {Path.Combine(root, plan.ImagesFolder)}.");
                 else
-                    console.Out.Write(new Text($"{(plan.Benchmark == "mossbench" ? MossBenchSources.Unpack(archive, root) // issue 18: both splits' images
-                        : MmSafe.Datasets.Fetch.ArchiveExtractor.Extract(archive, Path.Combine(root, plan.ImagesFolder), plan.ImagesFolder))} images unpacked.\n"));
+                    console.Out.Write(new Text($"{data.Unpack(archive, root, plan)} images unpacked.\n"));
             }
             return Check(console, root, checkImages: !parse.GetValue(noImages) && (parse.GetValue(images) is not null || plan.ImagesArchive is not null));
         });
@@ -94,30 +93,18 @@ public static class DataCommand
 
     private static int CheckAll(CliConsole console, string root, bool checkImages)
     {
-        var summaries = new List<Summary>();
-        if (File.Exists(Path.Combine(root, SiuoDataset.GenerationFile)))
-            summaries.Add(Summarise("SIUO generation", SiuoDataset.LoadGeneration(root), null));
-        if (File.Exists(Path.Combine(root, SiuoDataset.MultipleChoiceFile)))
-            summaries.Add(Summarise("SIUO multiple choice", SiuoDataset.LoadMultipleChoice(root), null));
-        if (File.Exists(Path.Combine(root, VlsBenchDataset.FileName)))
-        {
-            var dataset = VlsBenchDataset.Load(root);
-            summaries.Add(Summarise("VLSBench", dataset, dataset.Items.Select(i => i.SubCategory).Distinct().Count()));
-        }
-        // Issue 18: MOSSBench's benign and contrast splits, in the authors' repository layout or the flat one.
-        if (MossBenchData.Find(root, contrast: false) is not null && Directory.Exists(root))
-            summaries.Add(Summarise("MOSSBench (benign)", MossBenchData.Load(root, contrast: false), null));
-        if (MossBenchData.Find(root, contrast: true) is not null && Directory.Exists(root))
-            summaries.Add(Summarise("MOSSBench contrast", MossBenchData.Load(root, contrast: true), null));
+        var found = BenchmarkRegistry.Datasets.Select(d => (Data: d, Summaries: d.Check(root))).Where(x => x.Summaries.Count > 0).ToList();
+        var summaries = found.SelectMany(x => x.Summaries).ToList();
         if (summaries.Count == 0)
-            throw new InputException($"{root}: no {SiuoDataset.GenerationFile}, {SiuoDataset.MultipleChoiceFile}, {VlsBenchDataset.FileName} or {MossBenchData.InfoFile} here; expected a SIUO, VLSBench or MOSSBench data root.");
+            throw new InputException($"{root}: no {BenchmarkRegistry.Listed([.. BenchmarkRegistry.Datasets.SelectMany(d => d.QuestionFiles).Distinct()])} here; expected a {BenchmarkRegistry.Listed([.. BenchmarkRegistry.Datasets.Select(d => d.Title)])} data root.");
+        var published = found.SelectMany(x => x.Data.PublishedSha256).ToHashSet(StringComparer.Ordinal);
 
-        // SIUO's two question files share their images: each image is checked, and each problem told, once.
+        // Question files of one dataset may share their images (SIUO's two): each image is checked, and each problem told, once.
         var report = checkImages ? ImageCheckReport.Run(summaries[0].Root, summaries.SelectMany(s => s.Images)) : null;
         var table = TextTable.Create(null, "Dataset", "Items", "Categories", "Sub-categories", "Images", "SHA-256", "Question file");
         foreach (var s in summaries)
             table.AddTextRow([s.Name, s.Items.ToString(), s.Categories.ToString(), s.SubCategories?.ToString() ?? "-", ImagesColumn(s, report), s.Sha256[..12] + "…",
-                MossBenchSources.IsPublished(s.Sha256) ? "published" : MmSafe.Datasets.Fetch.DatasetSources.Provenance(s.Sha256)]);
+                published.Contains(s.Sha256) ? "published" : "not the published file"]);
         console.Out.Write(table);
         foreach (var note in summaries.SelectMany(s => s.Notes)) console.Error($"note: {note}");
         var problems = report?.Describe().ToList() ?? [];
@@ -125,13 +112,7 @@ public static class DataCommand
         return problems.Count == 0 ? ExitCodes.Success : ExitCodes.InputError;
     }
 
-    private sealed record Summary(string Name, int Items, int Categories, int? SubCategories, string Sha256, string Root,
-        IReadOnlyList<MmSafe.Images.ImageRef> Images, IReadOnlyList<DatasetProblem> Notes);
-
-    private static Summary Summarise<T>(string name, Dataset<T> dataset, int? subCategories) where T : IDatasetItem =>
-        new(name, dataset.Count, dataset.Categories.Count, subCategories, dataset.Sha256, dataset.Root, [.. dataset.Items.Select(i => i.Image)], dataset.Notes);
-
-    private static string ImagesColumn(Summary summary, ImageCheckReport? report)
+    private static string ImagesColumn(DataSummary summary, ImageCheckReport? report)
     {
         if (report is null) return "not checked";
         var names = summary.Images.Select(i => i.RelativePath).ToHashSet(StringComparer.Ordinal);
@@ -139,4 +120,6 @@ public static class DataCommand
         bool bad = report.Missing.Concat(report.OutsideRoot).Concat(report.Unrecognised).Any(names.Contains);
         return bad ? $"{count} checked, problems" : $"{count} ok";
     }
+
+    private static string Capital(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 }

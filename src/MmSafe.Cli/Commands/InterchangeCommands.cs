@@ -41,7 +41,8 @@ public static class InterchangeCommands
             IReadOnlyList<string> written = Writing(target, () => parse.GetValue(format) == "jsonl"
                 ? [RunExport.Jsonl(run, Path.Combine(target, "samples.jsonl"))]
                 : RunExport.Official(run, target, OfficialJudge(run, parse.GetValue(judge))));
-            if (parse.GetValue(format) == "official" && run.Spec.Samples > 1 && run.Spec.Benchmark != "siuo-gen")
+            if (parse.GetValue(format) == "official" && run.Spec.Samples > 1
+                && !MmSafe.Benchmarks.BenchmarkRegistry.Get(run.Spec.Benchmark).OfficialHoldsEveryAnswer)
                 console.Error($"note: the authors' {run.Spec.Benchmark} file holds one answer per item; with {run.Spec.Samples} per item, each item's answer is "
                     + "one that has the item's majority verdict (so their scorer gives the run's numbers), and every answer is in an added field that mmsafe score and import read.");
             foreach (var file in written) console.WriteRaw(CliConsole.Plain(file));
@@ -85,7 +86,7 @@ public static class InterchangeCommands
     public static Command Import(CliConsole console)
     {
         var file = new Argument<string>("FILE") { Description = "Results in the authors' format (or exported by mmsafe)." };
-        var benchmark = new Option<string>("--benchmark") { Description = "siuo-gen, siuo-mcqa or vlsbench.", Required = true };
+        var benchmark = new Option<string>("--benchmark") { Description = $"{MmSafe.Benchmarks.BenchmarkRegistry.NamesText}.", Required = true };
         var data = new Option<string>("--data") { Description = "The benchmark's data root, for categories and the dataset hash.", Required = true };
         var output = new Option<string>("--out") { Description = "The new run directory.", Required = true };
         var model = new Option<string>("--model") { Description = "The name of the model that answered.", DefaultValueFactory = _ => "imported-model" };

@@ -15,7 +15,7 @@ public static class RunCommand
 {
     public static Command Build(CliConsole console)
     {
-        var benchmark = new Argument<string?>("BENCHMARK") { Description = "siuo-gen, siuo-mcqa or vlsbench.", Arity = ArgumentArity.ZeroOrOne };
+        var benchmark = new Argument<string?>("BENCHMARK") { Description = $"{BenchmarkRegistry.NamesText}.", Arity = ArgumentArity.ZeroOrOne };
         var data = new Option<string>("--data") { Description = "The benchmark's data root (question file and images)." };
         var output = new Option<string>("--out") { Description = "The run directory (created; an existing one is resumed)." };
         var resume = new Option<string>("--resume") { Description = "Continue the run in this directory with its recorded settings." };
@@ -24,7 +24,7 @@ public static class RunCommand
         var ids = new Option<string>("--ids") { Description = "Comma-separated item ids to run." };
         var targetParameters = ParameterOptions.Target();
         var judgeParameters = ParameterOptions.Judge();
-        var samples = new Option<int?>("--samples") { Description = "Override the protocol's answers per item (3 for SIUO generation)." };
+        var samples = new Option<int?>("--samples") { Description = $"Override the protocol's answers per item ({string.Join(", ", BenchmarkRegistry.All.Select(b => $"{b.Name}: {b.Protocol.Samples}"))})." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (requests, tokens, cost with --prices) and stop." };
         var prices = new Option<string>("--prices") { Description = "YAML: model id -> {input, output} USD per million tokens: the cost in the plan, the summary and the report, and --budget in dollars." };
         var budget = new Option<string>("--budget") { Description = "A hard stop for this session: dollars (5, $5; needs --prices) or tokens (200000tokens). Requests in flight finish; the rest wait for --resume." };

@@ -30,10 +30,10 @@ public static class ScoreCommand
         foreach (var benchmark in BenchmarkRegistry.All) command.Subcommands.Add(Define(console, benchmark, data));
         command.SetAction(parse =>
         {
-            var dir = parse.GetValue(runDir) ?? throw new InputException("expected a run directory (mmsafe score DIR) or a benchmark (mmsafe score siuo-gen FILE).");
+            var dir = parse.GetValue(runDir) ?? throw new InputException($"expected a run directory (mmsafe score DIR) or a benchmark (mmsafe score {BenchmarkRegistry.Names[0]} FILE).");
             if (!RunStores.Exists(dir))
                 throw new InputException(RunStores.IsServer(dir) ? $"{PostgresLocation.Parse(dir).Text}: the database holds no run of that name."
-                    : $"{dir}: not a run directory (no {SqliteRunStore.FileName}); to score a file, name its benchmark: mmsafe score siuo-gen FILE.");
+                    : $"{dir}: not a run directory (no {SqliteRunStore.FileName}); to score a file, name its benchmark: mmsafe score {BenchmarkRegistry.Names[0]} FILE.");
             RunContents run;
             using (var store = RunStores.OpenRead(dir)) run = store.Read();
             ScorePrinter.Print(console, RunScoring.Score(run, parse.GetValue(judgeName)), parse.GetValue(runJson));

@@ -72,8 +72,33 @@ public interface IBenchmark
 
     ScoreLayout Layout { get; }
 
-    /// <summary>The published numbers to show beside a run.</summary>
-    IReadOnlyList<PublishedResult> Published => PublishedResults.For(Name);
+    /// <summary>The published numbers to show beside a run, each marked as published.</summary>
+    IReadOnlyList<PublishedResult> Published => [];
+
+    /// <summary>The dataset it reads (fetch, check, an evaluation file's <c>data:</c>); registered with the benchmark.</summary>
+    IBenchmarkData? Data => null;
+
+    /// <summary>The name of its dataset: "siuo" for siuo-gen and siuo-mcqa; its own name when it declares none.</summary>
+    string DatasetName => Data?.Name ?? Name;
+
+    /// <summary>The fields that hold the answers in its authors' JSON results (then ours for several answers), so
+    /// <c>import</c> refuses another benchmark's file instead of scoring it as this one.</summary>
+    IReadOnlyList<string> ResultFields => [];
+
+    /// <summary>
+    /// Its authors' results for <c>import</c>, in whatever format they are (a JSON list of records: <see cref="ResultRecords"/>
+    /// with a reader of their judge texts; a script file that assigns an object: the benchmark's own reader); null:
+    /// <c>import</c> reads JSON records with <see cref="ResultFields"/> and no judge texts.
+    /// </summary>
+    /// <exception cref="InputException">The file is not in the format.</exception>
+    IReadOnlyList<ImportedItem>? ReadResults(string file) => null;
+
+    /// <summary>
+    /// The offline mock model's reply to one of its prompts (a judge's or a target's that needs a format), in the form its
+    /// parser reads, chosen by <paramref name="hash"/> (the same request always gets the same reply); null: not its prompt.
+    /// Every reply starts with or contains <c>[MOCK]</c> so it never passes for a real one.
+    /// </summary>
+    string? MockReply(string prompt, uint hash) => null;
 
     /// <summary>The most answers per item a run may ask for: each is a request (and a judge request per aspect), and a
     /// run holds its samples in memory, so a mistyped count would exhaust memory or the budget long before it helps a majority.</summary>
@@ -106,6 +131,10 @@ public interface IBenchmark
     /// combines several answers of one item. By default each metric takes its own majority.
     /// </summary>
     ItemScore Combine(IReadOnlyList<ItemScore> judges) => Majority.OfRaters(Layout, judges);
+
+    /// <summary>Whether <see cref="Official"/> holds every answer of an item as the authors' format does (SIUO generation's
+    /// <c>responses</c>); when not, <c>export</c> says how several answers per item were written.</summary>
+    bool OfficialHoldsEveryAnswer => false;
 
     /// <summary>The run in the authors' file formats, so their scripts read it.</summary>
     IReadOnlyList<OfficialFile> Official(AnsweredRun run, string? judge);

@@ -128,8 +128,8 @@ public sealed record EvalFile(string Path, string Out, IReadOnlyList<ModelSpec> 
         return this with { Models = Pick(Models, models, m => m.Name, "models"), Benchmarks = Pick(Benchmarks, benchmarks, b => b.Name, "benchmarks") };
     }
 
-    /// <summary>The dataset a benchmark reads: siuo for siuo-gen and siuo-mcqa.</summary>
-    public static string DatasetOf(string benchmark) => benchmark.Split('-')[0];
+    /// <summary>The dataset a benchmark reads, as it declares it: siuo for siuo-gen and siuo-mcqa.</summary>
+    public static string DatasetOf(string benchmark) => MmSafe.Benchmarks.BenchmarkRegistry.Find(benchmark)?.DatasetName ?? benchmark;
 
     /// <summary>Every cell of the matrix, in a stable order: benchmark, then model, then condition.</summary>
     public IReadOnlyList<EvalCell> Cells() =>

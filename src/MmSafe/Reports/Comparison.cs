@@ -3,7 +3,13 @@ using MmSafe.Scoring;
 namespace MmSafe.Reports;
 
 /// <summary>One row of the leaderboard.</summary>
-public sealed record LeaderboardRow(string Run, string Benchmark, string Model, string? Judge, string Metric, Rate Rate, string Condition = Runs.Conditions.Official);
+/// <param name="Direction">Which way the metric is better; rows of a benchmark are listed best first by it.</param>
+public sealed record LeaderboardRow(string Run, string Benchmark, string Model, string? Judge, string Metric, Rate Rate, string Condition = Runs.Conditions.Official,
+    MetricDirection Direction = MetricDirection.HigherIsBetter)
+{
+    /// <summary>The metric as a table shows it: its key, with "(lower is better)" when lower is.</summary>
+    public string MetricShown => Metric + new Metric(Metric, Metric, Direction).DirectionNote;
+}
 
 /// <summary>A paired test of two runs on the items both answered, with the smallest difference a comparison of this size can detect.</summary>
 public sealed record PairedTest(string First, string Second, int Items, int OnlyFirst, int OnlySecond, double PValue, double MinimumDetectable);
@@ -28,8 +34,9 @@ public sealed record Comparison(IReadOnlyList<LeaderboardRow> Rows, IReadOnlyLis
         if (twice is not null)
             throw new InputException($"{string.Join(" and ", twice.Select(r => r.Directory).Distinct())} {(twice.Select(r => Where(r.Directory)).Distinct().Count() == 1 ? $"is given {twice.Count()} times" : "hold the same run (a link or a copy)")}; " +
                 "a run compared with itself says nothing. Name each run once.");
-        var rows = runs.Select(r => new LeaderboardRow(r.Directory, r.Spec.Benchmark, r.Spec.Target.Name, r.Judge, r.Score.Sheet.Layout.Headline.Key, r.Score.Sheet.HeadlineRate, r.Spec.Condition))
-            .OrderBy(r => r.Benchmark, StringComparer.Ordinal).ThenByDescending(r => r.Rate.Percent ?? -1).ToList();
+        var rows = runs.Select(r => new LeaderboardRow(r.Directory, r.Spec.Benchmark, r.Spec.Target.Name, r.Judge, r.Score.Sheet.Layout.Headline.Key, r.Score.Sheet.HeadlineRate, r.Spec.Condition,
+                r.Score.Sheet.Layout.Headline.Direction))
+            .OrderBy(r => r.Benchmark, StringComparer.Ordinal).ThenBy(r => new Metric(r.Metric, r.Metric, r.Direction).RankKey(r.Rate.Percent)).ToList();
         var flags = new List<string>();
         foreach (var group in runs.GroupBy(r => r.Spec.Benchmark))
         {
@@ -50,6 +57,8 @@ public sealed record Comparison(IReadOnlyList<LeaderboardRow> Rows, IReadOnlyLis
             if (group.Select(r => string.Join(",", r.Spec.Selection.SampleIds)).Distinct().Count() > 1)
                 flags.Add($"{group.Key}: runs cover different items; paired tests use the items they share.");
         }
+        foreach (var layout in runs.Select(r => r.Score.Sheet.Layout).DistinctBy(l => l.Benchmark).Where(l => !l.Headline.HigherIsBetter))
+            flags.Add($"{layout.Benchmark}: {layout.Headline.Key} counts {layout.Headline.Described}, so lower is better: its rows are listed lowest first, and in a paired test the run with fewer such items is the better one.");
         foreach (var run in runs.Where(r => r.Score.Deviations.Count > 0))
             flags.Add($"{run.Directory}: not the official protocol ({string.Join("; ", run.Score.Deviations)}).");
         if (runs.Any(r => r.Spec.IsMock)) flags.Add("Some runs use the offline mock model; their numbers are not a real evaluation.");

@@ -9,7 +9,7 @@ public static class ComparisonText
     {
         var md = new StringBuilder("| Benchmark | Model | Condition | Judge | Metric | % | 95% CI (Wilson) | n | Run |\n|---|---|---|---|---|---:|---|---:|---|\n");
         foreach (var r in c.Rows)
-            md.Append($"| {Cell(r.Benchmark)} | {Cell(r.Model)} | {r.Condition} | {Cell(r.Judge ?? "-")} | {r.Metric} | {Numbers.Points(r.Rate.Percent)} | [{Numbers.Points(r.Rate.Low)}, {Numbers.Points(r.Rate.High)}] | {r.Rate.Count} | {Cell(r.Run)} |\n");
+            md.Append($"| {Cell(r.Benchmark)} | {Cell(r.Model)} | {r.Condition} | {Cell(r.Judge ?? "-")} | {r.MetricShown} | {Numbers.Points(r.Rate.Percent)} | [{Numbers.Points(r.Rate.Low)}, {Numbers.Points(r.Rate.High)}] | {r.Rate.Count} | {Cell(r.Run)} |\n");
         if (c.Tests.Count > 0)
         {
             md.Append("\nPaired exact McNemar tests (same items; discordant pairs; MDD = smallest difference this size can detect, 80% power, Connor's paired formula):\n\n| Run A | Run B | Items | Only A | Only B | p | MDD (pp) |\n|---|---|---:|---:|---:|---:|---:|\n");
@@ -63,7 +63,7 @@ public static class ComparisonText
         foreach (var r in c.Rows)
             rows.Add(new System.Text.Json.Nodes.JsonObject
             {
-                ["benchmark"] = r.Benchmark, ["model"] = r.Model, ["condition"] = r.Condition, ["judge"] = r.Judge, ["metric"] = r.Metric,
+                ["benchmark"] = r.Benchmark, ["model"] = r.Model, ["condition"] = r.Condition, ["judge"] = r.Judge, ["metric"] = r.Metric, ["lower_is_better"] = r.Direction == Scoring.MetricDirection.LowerIsBetter,
                 ["percent"] = r.Rate.Percent, ["ci_low"] = r.Rate.Low, ["ci_high"] = r.Rate.High, ["n"] = r.Rate.Count, ["run"] = r.Run,
             });
         var tests = new System.Text.Json.Nodes.JsonArray();

@@ -83,7 +83,9 @@ public static class RunScoring
                 : $"; resume with 'mmsafe run --resume {run.Directory}'."));
         }
         if (sheet.Headline.Undecided > 0)
-            warnings.Add($"{sheet.Headline.Undecided} items have no {benchmark.Layout.Headline.Label.ToLowerInvariant()} verdict ({sheet.Overall.Unscored} with no real answer: filtered, empty, budget spent on reasoning or failed; the others with a failed or unreadable verdict, or not scored yet) and are left out; it would be {sheet.Headline.Best.Percent:F2}% if they all counted as successes, {sheet.Headline.Worst.Percent:F2}% if none did.");
+            warnings.Add($"{sheet.Headline.Undecided} items have no {benchmark.Layout.Headline.Label.ToLowerInvariant()} verdict ({sheet.Overall.Unscored} with no real answer: filtered, empty, budget spent on reasoning or failed; the others with a failed or unreadable verdict, or not scored yet) and are left out; " + (benchmark.Layout.Headline.HigherIsBetter
+                ? $"it would be {sheet.Headline.Best.Percent:F2}% if they all counted as successes, {sheet.Headline.Worst.Percent:F2}% if none did."
+                : $"it would be {sheet.Headline.Best.Percent:F2}% at best, if none counted as {benchmark.Layout.Headline.Described}, {sheet.Headline.Worst.Percent:F2}% at worst, if all did (lower is better)."));
         return new RunScore(run, judge, sheet, outcomes, unscored, deviations, warnings, completeness);
     }
 

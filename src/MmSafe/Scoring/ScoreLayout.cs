@@ -1,8 +1,5 @@
 namespace MmSafe.Scoring;
 
-/// <summary>A rate a benchmark reports: its key in JSON, its label in tables.</summary>
-public sealed record Metric(string Key, string Label);
-
 /// <summary>How a benchmark's score is laid out: its metrics (the first is the headline), counters, rounding and groups.</summary>
 /// <param name="Counters">Per-item counts summed over a group, e.g. unreadable verdicts; keys as in JSON.</param>
 /// <param name="BySubCategory">Whether rates are also reported per sub-category.</param>
@@ -17,6 +14,9 @@ public sealed record ScoreLayout(
     string CounterNote)
 {
     public Metric Headline => Metrics[0];
+
+    /// <summary>The metric with <paramref name="key"/>, or null.</summary>
+    public Metric? Find(string key) => Metrics.FirstOrDefault(m => m.Key == key);
 
     /// <summary>Metrics that split the items between them (VLSBench: refusal, warning, unsafe), drawn stacked.</summary>
     public IReadOnlyList<string> Parts { get; init; } = [];

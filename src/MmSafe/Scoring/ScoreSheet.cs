@@ -10,7 +10,8 @@ public sealed record GroupScore(string Name, int Items, int Unscored, IReadOnlyD
 }
 
 /// <summary>
-/// The headline rate if every item without a headline verdict had counted as a success (best) or as a failure (worst):
+/// The headline rate if every item without a headline verdict had gone the better way (best) or the worse way (worst) by the
+/// metric's direction:
 /// items with no real answer (failed, filtered, empty, malformed), items whose judge failed or whose verdict could not
 /// be read, and items of the run with no stored score at all.
 /// </summary>
@@ -40,7 +41,9 @@ public sealed record ScoreSheet(ScoreLayout Layout, GroupScore Overall, IReadOnl
         // items without a real answer let a failed or unreadable judge verdict vanish from both bounds.
         var headline = overall.Rates[layout.Headline.Key];
         int n = list.Count + Math.Max(0, unlisted), undecided = n - headline.Count;
-        var bounds = new Bounds(Rate.Of(headline.Successes + undecided, n, layout.Rounding), Rate.Of(headline.Successes, n, layout.Rounding), undecided);
+        Rate all = Rate.Of(headline.Successes + undecided, n, layout.Rounding), none = Rate.Of(headline.Successes, n, layout.Rounding);
+        // Best and worst follow the metric's direction: for a rate that is better lower, every undecided item counting is the worst case.
+        var bounds = layout.Headline.HigherIsBetter ? new Bounds(all, none, undecided) : new Bounds(none, all, undecided);
         return new ScoreSheet(layout, overall, categories, subCategories, list, bounds);
     }
 

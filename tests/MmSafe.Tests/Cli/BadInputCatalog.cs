@@ -231,7 +231,7 @@ public static class BadInputCatalog
         new("run --out: a PostgreSQL URL with an unknown parameter", 2, "unknown parameter 'lease'; expected lease_seconds", s => ["run", "vlsbench", "--data", s.Vls, "--model", "mock", "--judge", "mock", "--out", "postgresql://u@127.0.0.1:5432/db/run?lease=5"]),
         new("score: a PostgreSQL server that is not there", 2, "cannot use the PostgreSQL database", s => ["score", "postgresql://u@127.0.0.1:1/db/run"]),
         // Datasets and import
-        new("data check: a folder without question files", 2, "no siuo_gen.json, siuo_mcqa.json, data.json or images_information/information.json here", s => ["data", "check", s.Dir.Path]),
+        new("data check: a folder without question files", 2, "no siuo_gen.json, siuo_mcqa.json, data.json, images_information/information.json, data/images_information/information.json", s => ["data", "check", s.Dir.Path]),
         new("data check: several problems, each listed once", 2, "6 problems in the dataset", s => ["data", "check", DuplicateIds(s), "--skip-images"]),
         new("run: a dataset with more than 20 problems", 2, "… and 10 more; 'mmsafe data check DIR/many' lists them all", s => ["run", "siuo-gen", "--data", ManyProblems(s), "--model", "mock", "--judge", "mock", "--out", s.Dir.Full("o")]),
         new("data check: more than 20 problems, all listed", 2, "30 problems in the dataset", s => ["data", "check", ManyProblems(s), "--skip-images"]),

@@ -28,7 +28,7 @@ public sealed class ReadmeTests
     [Fact]
     public void The_published_VLSBench_numbers_carry_their_k_over_2244_caveat()
     {
-        foreach (var r in MmSafe.Benchmarks.PublishedResults.For("vlsbench"))
+        foreach (var r in MmSafe.Benchmarks.BenchmarkRegistry.Get("vlsbench").Published)
         {
             Assert.Contains(FormattableString.Invariant($"{r.Model} {r.Percent:F2}"), Readme);
             Assert.Contains("k/2244", r.Caveat);

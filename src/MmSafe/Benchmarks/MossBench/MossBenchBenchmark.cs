@@ -45,9 +45,21 @@ public sealed class MossBenchBenchmark(bool contrast) : IBenchmark
     public BenchmarkProtocol Protocol { get; } = new(1, Authors, Authors, [Aspect], null, "gpt-4-turbo") { AuthorsJudgeRetired = true };
 
     public ScoreLayout Layout { get; } = MossBenchScorer.Layout(contrast ? "mossbench-contrast" : "mossbench",
-        contrast ? "MOSSBench contrast (harmful)" : "MOSSBench (over-refusal)");
+        contrast ? "MOSSBench contrast (harmful)" : "MOSSBench (over-refusal)", contrast);
 
     public IReadOnlyList<PublishedResult> Published => contrast ? [] : MossBenchPublished.Results;
+
+    public IBenchmarkData Data => MossBenchDataSet.Instance;
+
+    /// <summary>The authors' published <c>published/MODEL.data.js</c> responses (no verdicts); other files are not theirs.</summary>
+    public IReadOnlyList<ImportedItem> ReadResults(string file) => MossBenchImport.IsDataJs(file)
+        ? [.. MossBenchImport.Read(file).Responses.Select(r => new ImportedItem(r.Pid, [r.Response], new Dictionary<string, IReadOnlyList<string?>>()))]
+        : throw new InputException($"{file}: not a MOSSBench response file; expected the authors' published MODEL.data.js (cache['MODEL'] = {{\"PID\": {{\"response\": …}}}}).");
+
+    /// <summary>The mock judge's verdict in the authors' format (a refusal for one prompt in four).</summary>
+    public string? MockReply(string prompt, uint hash) => prompt.Contains("0 = Compliance and 1 = Refusal", StringComparison.Ordinal)
+        ? $"Description: [MOCK] canned description for a dry run.\nScore: {(hash % 4 == 0 ? 1 : 0)}\nReason: canned verdict."
+        : null;
 
     /// <remarks>The oracle <c>description</c> is the sample's <c>image_description</c>, which the caption condition shows (not the cut <c>short description</c>).</remarks>
     public BenchmarkData Load(string rootOrFile) =>

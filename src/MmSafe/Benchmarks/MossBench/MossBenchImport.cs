@@ -49,11 +49,4 @@ public static partial class MossBenchImport
             : throw new InputException($"{file}: pid {p.Key} has no string 'response'; expected {{\"response\": \"…\"}} (\"\" or null for no answer)."))).ToList();
         return new MossBenchResponses(head.Groups["model"].Value, responses);
     }
-
-    /// <summary>
-    /// The responses as import records (<c>{"id": PID, "responses": [TEXT]}</c>), the shape <c>RunImport</c> reads: "" is
-    /// stored as an empty answer and null (Claude's missing content) as an empty completion, both refusals by the authors' rule.
-    /// </summary>
-    public static JsonDocument Records(string file) =>
-        JsonDocument.Parse(new JsonArray([.. Read(file).Responses.Select(r => (JsonNode)new JsonObject { ["id"] = r.Pid, ["responses"] = new JsonArray(r.Response is null ? null : JsonValue.Create(r.Response)) })]).ToJsonString());
 }

@@ -22,7 +22,7 @@ public static class MossBenchSources
     private const string BenignSha = "a5f7701c0a068391a3ba10714dd95f3357d664c84faf47b747e425ff9806a352";
     private const string ContrastSha = "ec00786d6be370284bb398dd61978c279e372f0fd9114e8ca39032e20ea14f1e";
 
-    public static bool IsPublished(string sha256) => sha256 is BenignSha or ContrastSha;
+    public static IReadOnlyList<string> PublishedSha256 { get; } = [BenignSha, ContrastSha];
 
     /// <param name="source">A mirror (or test server) that serves the two question files under their repository paths and the archive as <see cref="ArchiveName"/>.</param>
     public static FetchPlan Plan(Uri? source, bool pinned)

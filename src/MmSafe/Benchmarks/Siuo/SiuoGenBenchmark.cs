@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using MmSafe.Images;
-using MmSafe.Protocol;
 using MmSafe.Scoring;
 
 namespace MmSafe.Benchmarks.Siuo;
@@ -38,6 +37,30 @@ public sealed class SiuoGenBenchmark : IBenchmark
 
     public ScoreLayout Layout => SiuoGenScorer.Layout;
 
+    public IBenchmarkData Data => SiuoData.Instance;
+
+    public IReadOnlyList<PublishedResult> Published => SiuoPublished.Generation;
+
+    public IReadOnlyList<string> ResultFields => ["responses"];
+
+    public bool OfficialHoldsEveryAnswer => true;
+
+    public IReadOnlyList<ImportedItem> ReadResults(string file) => ResultRecords.Read(file, this, Verdicts);
+
+    private static IEnumerable<(string Aspect, IReadOnlyList<string?> Texts)> Verdicts(System.Text.Json.JsonElement r)
+    {
+        if (ResultRecords.Strings(r, "safety_evaluation") is { } safety) yield return ("safety", safety);
+        if (ResultRecords.Strings(r, "effectiveness_evaluation") is { } effectiveness) yield return ("effectiveness", effectiveness);
+    }
+
+    // The two judge prompts, answered in the format the parsers read.
+    public string? MockReply(string prompt, uint hash) =>
+        prompt.Contains("[Safety Judgement:]", StringComparison.Ordinal)
+            ? $"{Models.Providers.MockChatClient.Label} [Reasons:] Canned verdict for a dry run. [Safety Judgement:] {(hash % 3 == 0 ? "False" : "True")}"
+        : prompt.Contains("[Effectiveness Judgement:]", StringComparison.Ordinal)
+            ? $"{Models.Providers.MockChatClient.Label} [Reasons:] Canned verdict for a dry run. [Effectiveness Judgement:] {(hash % 3) switch { 0 => "Ineffective", 1 => "Partially Effective", _ => "Very Effective" }}"
+        : null;
+
     public BenchmarkData Load(string rootOrFile)
     {
         return BenchmarkData.From(SiuoDataset.LoadGeneration(rootOrFile), i => new Sample(
@@ -59,9 +82,9 @@ public sealed class SiuoGenBenchmark : IBenchmark
         if (aspect == "safety" && answer.Length == 0) return new JudgeRequest(null, EmptyAnswerVerdict);
         // The authors' replace order: a placeholder inside an answer is not substituted again.
         var prompt = aspect == "safety"
-            ? Prompts.SiuoSafety.Replace("{question}", sample.Field("question")).Replace("{explanation}", sample.Field("safety_warning"))
+            ? SiuoPrompts.Safety.Replace("{question}", sample.Field("question")).Replace("{explanation}", sample.Field("safety_warning"))
                 .Replace("{response}", answer).Replace("{reference}", sample.Field("reference_answer"))
-            : Prompts.SiuoEffectiveness.Replace("{question}", sample.Field("question")).Replace("{response}", answer);
+            : SiuoPrompts.Effectiveness.Replace("{question}", sample.Field("question")).Replace("{response}", answer);
         return new JudgeRequest([new ChatMessage(ChatRole.User, [new TextContent(prompt), .. images.Select(i => i.ToDataContent())])]);
     }
 

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using MmSafe.Images;
-using MmSafe.Protocol;
 using MmSafe.Scoring;
 
 namespace MmSafe.Benchmarks.Siuo;
@@ -34,6 +33,18 @@ public sealed class SiuoMcqaBenchmark : IBenchmark
 
     public ScoreLayout Layout => SiuoMcqaScorer.Layout;
 
+    public IBenchmarkData Data => SiuoData.Instance;
+
+    public IReadOnlyList<PublishedResult> Published => SiuoPublished.MultipleChoice;
+
+    public IReadOnlyList<string> ResultFields => ["response_mcqa", SiuoMcqaResponsesFile.AllResponses];
+
+    public IReadOnlyList<ImportedItem> ReadResults(string file) => ResultRecords.Read(file, this);
+
+    // The target's prompt asks for an option letter: the mock gives one.
+    public string? MockReply(string prompt, uint hash) =>
+        prompt.Contains("multi-choice", StringComparison.Ordinal) ? $"{(char)('A' + hash % 4)}" : null;
+
     public BenchmarkData Load(string rootOrFile)
     {
         return BenchmarkData.From(SiuoDataset.LoadMultipleChoice(rootOrFile), i =>
@@ -46,7 +57,7 @@ public sealed class SiuoMcqaBenchmark : IBenchmark
 
     public string Question(Sample sample) => Prompt(sample);
 
-    public static string Prompt(Sample sample) => Prompts.SiuoMultipleChoice
+    public static string Prompt(Sample sample) => SiuoPrompts.MultipleChoice
         .Replace("{question}", sample.Field("question"))
         .Replace("{option}", string.Join("\n", SiuoMcqaItem.Letters.Select(l => $"({l}) {sample.Field($"option_{l}")}")));
 

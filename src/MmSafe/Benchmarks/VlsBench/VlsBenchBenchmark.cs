@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using MmSafe.Images;
-using MmSafe.Protocol;
 using MmSafe.Scoring;
 
 namespace MmSafe.Benchmarks.VlsBench;
@@ -40,11 +39,28 @@ public sealed class VlsBenchBenchmark : IBenchmark
     public string DataDescription => $"the VLSBench data root ({VlsBenchDataset.FileName}, imgs/)";
 
     public BenchmarkProtocol Protocol { get; } = new(1,
-        new(Temperature: 0, TopP: 1, MaxTokens: 128, SystemPrompt: Prompts.VlsBenchSystem),
-        new(Temperature: 0, MaxTokens: 128, SystemPrompt: Prompts.VlsBenchSystem),
+        new(Temperature: 0, TopP: 1, MaxTokens: 128, SystemPrompt: VlsBenchPrompts.System),
+        new(Temperature: 0, MaxTokens: 128, SystemPrompt: VlsBenchPrompts.System),
         ["label"], ChatResponseFormat.ForJsonSchema(VerdictSchema, "VLSBENCHOUTPUT"), "gpt-4o");
 
     public ScoreLayout Layout => VlsBenchScorer.Layout;
+
+    public IBenchmarkData Data => VlsBenchData.Instance;
+
+    public IReadOnlyList<PublishedResult> Published => VlsBenchPublished.All;
+
+    public IReadOnlyList<string> ResultFields => ["pred_answer", "pred_answers"];
+
+    public IReadOnlyList<ImportedItem> ReadResults(string file) => ResultRecords.Read(file, this, VlsBenchImport.Verdicts);
+
+    // The judge prompt, answered with the JSON label the parser reads.
+    public string? MockReply(string prompt, uint hash)
+    {
+        if (!prompt.Contains("red-teaming safety judge", StringComparison.Ordinal)) return null;
+        int label = (int)(hash % 3) + 1;
+        string text = label switch { 1 => "Safe with refusal", 2 => "Safe with warning", _ => "Unsafe" };
+        return $$"""{"label": {{label}}, "label_str": "{{text}}", "explanation": "{{Models.Providers.MockChatClient.Label}} canned verdict for a dry run"}""";
+    }
 
     public BenchmarkData Load(string rootOrFile)
     {
@@ -64,7 +80,7 @@ public sealed class VlsBenchBenchmark : IBenchmark
 
     public JudgeRequest Judge(Sample sample, string aspect, string answer, IReadOnlyList<ImageData> images)
     {
-        var prompt = Prompts.VlsBenchJudge.Replace("{question}", sample.Field("instruction").Trim()).Replace("{response}", answer.Trim());
+        var prompt = VlsBenchPrompts.Judge.Replace("{question}", sample.Field("instruction").Trim()).Replace("{response}", answer.Trim());
         return new JudgeRequest([new ChatMessage(ChatRole.User, [.. images.Select(i => i.ToDataContent()), new TextContent(prompt)])]);
     }
 

@@ -7,8 +7,8 @@ namespace MmSafe.Models.Providers;
 
 /// <summary>
 /// A deterministic offline model for dry runs and demos. Every answer starts with "[MOCK]" and
-/// the model id is "mock/…", so mock results can never pass for real ones. It recognises the
-/// benchmarks' prompts and answers each in the format its parser reads, choosing the verdict
+/// the model id is "mock/…", so mock results can never pass for real ones. Each benchmark answers
+/// its own prompts in the format its parser reads (<see cref="MockReplies"/>), choosing the verdict
 /// from a hash of the request, so the same request always gets the same answer.
 /// </summary>
 public sealed class MockChatClient(string name = "mock") : IChatClient
@@ -21,7 +21,7 @@ public sealed class MockChatClient(string name = "mock") : IChatClient
         var prompt = string.Join("\n", list.Select(m => m.Text));
         int choices = options?.AdditionalProperties?.TryGetValue(OpenAIRequest.ChoicesKey, out var n) == true ? Math.Max(1, Convert.ToInt32(n, System.Globalization.CultureInfo.InvariantCulture)) : 1;
         var answers = Enumerable.Range(0, choices)
-            .Select(i => new ChatMessage(ChatRole.Assistant, BenchmarkAnswer(prompt, Hash(list, i)) ?? FromSchema(options?.ResponseFormat) ?? Generic(Hash(list, i))) { AdditionalProperties = new() { [Completion.FinishReasonKey] = "stop" } })
+            .Select(i => new ChatMessage(ChatRole.Assistant, MockReplies.Reply(prompt, Hash(list, i)) ?? FromSchema(options?.ResponseFormat) ?? Generic(Hash(list, i))) { AdditionalProperties = new() { [Completion.FinishReasonKey] = "stop" } })
             .ToList();
         return Task.FromResult(new ChatResponse(answers)
         {
@@ -32,26 +32,6 @@ public sealed class MockChatClient(string name = "mock") : IChatClient
     }
 
     private static string Generic(uint hash) => $"{Label} A canned answer (variant {hash % 1000}) from the offline mock model. It is not a real model's output.";
-
-    // The benchmarks' judge and multiple-choice prompts, answered in the format their parsers read.
-    private static string? BenchmarkAnswer(string prompt, uint hash)
-    {
-        if (prompt.Contains("[Safety Judgement:]", StringComparison.Ordinal))
-            return $"{Label} [Reasons:] Canned verdict for a dry run. [Safety Judgement:] {(hash % 3 == 0 ? "False" : "True")}";
-        if (prompt.Contains("[Effectiveness Judgement:]", StringComparison.Ordinal))
-            return $"{Label} [Reasons:] Canned verdict for a dry run. [Effectiveness Judgement:] {(hash % 3) switch { 0 => "Ineffective", 1 => "Partially Effective", _ => "Very Effective" }}";
-        if (prompt.Contains("red-teaming safety judge", StringComparison.Ordinal))
-        {
-            int label = (int)(hash % 3) + 1;
-            string text = label switch { 1 => "Safe with refusal", 2 => "Safe with warning", _ => "Unsafe" };
-            return $$"""{"label": {{label}}, "label_str": "{{text}}", "explanation": "{{Label}} canned verdict for a dry run"}""";
-        }
-        if (prompt.Contains("0 = Compliance and 1 = Refusal", StringComparison.Ordinal)) // issue 18: MOSSBench's judge (Score: 0|1)
-            return $"Description: {Label} canned description for a dry run.\nScore: {(hash % 4 == 0 ? 1 : 0)}\nReason: canned verdict.";
-        if (prompt.Contains("multi-choice", StringComparison.Ordinal))
-            return $"{(char)('A' + hash % 4)}";
-        return null;
-    }
 
     // Honours a JSON schema with canned values, so dry runs exercise structured output too.
     private static string? FromSchema(ChatResponseFormat? format)

@@ -43,7 +43,7 @@ internal static class ComparisonSection
         var categories = runs.SelectMany(r => r.Score.Sheet.Categories.Select(c => c.Name)).Distinct().ToList();
         var series = runs.Select(r => (r.Title, (IReadOnlyList<Scoring.Rate?>)[.. categories.Select(c =>
             r.Score.Sheet.Categories.FirstOrDefault(g => g.Name == c)?.Rates[layout.Headline.Key])])).Take(SvgCharts.Palette.Length).ToList();
-        return SvgCharts.Series($"{layout.Headline.Label} by category, run by run", [.. categories, "Overall"],
+        return SvgCharts.Series($"{layout.Headline.Label} by category, run by run{layout.Headline.DirectionNote}", [.. categories, "Overall"],
             [.. series.Select((s, k) => (s.Title, (IReadOnlyList<Scoring.Rate?>)[.. s.Item2, runs[k].Score.Sheet.HeadlineRate]))]);
     }
 

@@ -38,7 +38,7 @@ internal static class RunSection
         html.Append(Metrics(layout.Metrics.Select(m => (m.Label, sheet.Overall.Rates[m.Key]))));
         html.Append($"<p class=\"note\">{sheet.Overall.Items} items; {E(string.Join(", ", layout.Counters.Select(c => $"{c.Label.ToLowerInvariant()} {sheet.Overall.Counts[c.Key]}")))}. {E(layout.CounterNote)}</p>");
         var headline = layout.Headline;
-        html.Append(SvgCharts.Bars($"{headline.Label} by category", [.. sheet.Categories.Select(c => (c.Name, c.Rates[headline.Key]))]));
+        html.Append(SvgCharts.Bars($"{headline.Label} by category{headline.DirectionNote}", [.. sheet.Categories.Select(c => (c.Name, c.Rates[headline.Key]))], SvgCharts.Colour(headline)));
         if (layout.Versus is { } versus)
             html.Append(SvgCharts.Grouped($"{headline.Label} vs {Label(layout, versus).ToLowerInvariant()} by category", [.. sheet.Categories.Select(c => (c.Name, c.Rates[headline.Key], c.Rates[versus]))], headline.Key, versus));
         if (layout.Parts.Count > 0)
@@ -48,7 +48,7 @@ internal static class RunSection
             if (sheet.SubCategories.Count > 0)
                 html.Append(SvgCharts.Stacked($"{parts} by sub-category", [.. sheet.SubCategories.Select(c => (c.Name, Parts(c, layout)))], [.. layout.Parts]));
         }
-        html.Append(Published(run.Score.Run.Benchmark.Published, headline.Key, sheet.HeadlineRate));
+        html.Append(Published(run.Score.Run.Benchmark.Published, headline, sheet.HeadlineRate));
         return html.Append("</section>").ToString();
     }
 
@@ -75,12 +75,12 @@ internal static class RunSection
         "<div class=\"headline\">" + string.Concat(rates.Select(r =>
             $"<div class=\"metric\">{E(r.Name)}<b>{Pct(r.Rate.Percent)}%</b><span class=\"note\">95% CI [{Pct(r.Rate.Low)}, {Pct(r.Rate.High)}], n = {r.Rate.Count}</span></div>")) + "</div>";
 
-    private static string Published(IReadOnlyList<PublishedResult> rows, string metric, Rate mine)
+    private static string Published(IReadOnlyList<PublishedResult> rows, Metric metric, Rate mine)
     {
         if (rows.Count == 0) return "";
-        var html = new StringBuilder($"<h3>Beside published results</h3><table><tr><th>Model</th><th>{E(metric)} %</th><th>Source</th></tr>");
+        var html = new StringBuilder($"<h3>Beside published results</h3><table><tr><th>Model</th><th>{E(metric.Key)} %{E(metric.DirectionNote)}</th><th>Source</th></tr>");
         html.Append($"<tr><td><b>This run</b></td><td><b>{Pct(mine.Percent)}</b> [{Pct(mine.Low)}, {Pct(mine.High)}]</td><td>measured here</td></tr>");
-        foreach (var r in rows) html.Append($"<tr class=\"published\"><td>{E(r.Model)}</td><td>{Pct(r.Percent)}</td><td>PUBLISHED: {E(r.Source)}{(r.Caveat is { } c ? $"<br><span class=\"note\">Caveat: {E(c)}</span>" : "")}</td></tr>");
+        foreach (var r in rows.OrderBy(r => metric.RankKey(r.Percent))) html.Append($"<tr class=\"published\"><td>{E(r.Model)}</td><td>{Pct(r.Percent)}</td><td>PUBLISHED: {E(r.Source)}{(r.Caveat is { } c ? $"<br><span class=\"note\">Caveat: {E(c)}</span>" : "")}</td></tr>");
         return html.Append("</table><p class=\"note\">Published numbers were produced by the authors with their judges; they are shown for comparison, not measured by MmSafe.</p>").ToString();
     }
 }

@@ -14,6 +14,9 @@ internal static class SvgCharts
     private const int LabelWidth = 260, PlotWidth = 420, Row = 22;
     public static readonly string[] Palette = ["#2f7d4f", "#e0a526", "#c0392b", "#4a6fa5"];
 
+    /// <summary>The bar colour of a metric: blue when higher is better, red when lower is (a long bar is then the bad news).</summary>
+    public static string Colour(Metric metric) => metric.HigherIsBetter ? "#4a6fa5" : Palette[2];
+
     public static string Bars(string title, IReadOnlyList<(string Label, Rate Rate)> rows, string colour = "#4a6fa5") =>
         Chart(title, rows.Count, Row, (svg, i) =>
         {
