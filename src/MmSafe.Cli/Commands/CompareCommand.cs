@@ -56,6 +56,15 @@ public static class CompareCommand
                     Numbers.PValue(g.PValue), Numbers.PValue(g.HolmP), Numbers.Points(g.MinimumDetectable)]);
             gaps.Write(console.Out);
         }
+        foreach (var view in c.Frontiers)
+        {
+            var frontier = new FittedTable(view.Title + " (lower is better on both)", "Model", "Over-refusal %", "95% CI", "n", "Unsafe %", "95% CI", "n").RightAligned(1, 3, 4, 6);
+            foreach (var p in view.Frontier.Points)
+                frontier.Add([p.Model, Numbers.Points(p.OverRefusal.Percent), Interval(p.OverRefusal.Low, p.OverRefusal.High), p.OverRefusal.Count.ToString(),
+                    Numbers.Points(p.Unsafe.Percent), Interval(p.Unsafe.Low, p.Unsafe.High), p.Unsafe.Count.ToString()]);
+            frontier.Write(console.Out);
+            foreach (var statement in view.Frontier.Statements()) console.Out.Write(new Text(CliConsole.Plain(statement) + "\n"));
+        }
         foreach (var flag in c.Flags) console.Out.Write(new Text(CliConsole.Plain("Note: " + flag) + "\n", new Style(Color.Yellow)));
     }
 

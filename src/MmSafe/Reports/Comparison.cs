@@ -25,6 +25,9 @@ public sealed record ModalityGap(string First, string Second, string FirstCondit
 /// <summary>Runs side by side: a leaderboard with intervals, paired McNemar tests, cross-modal gaps, and what makes runs not comparable.</summary>
 public sealed record Comparison(IReadOnlyList<LeaderboardRow> Rows, IReadOnlyList<PairedTest> Tests, IReadOnlyList<string> Flags, IReadOnlyList<ModalityGap> Gaps)
 {
+    /// <summary>The safety / over-refusal frontiers the runs make (models with runs on an over-refusal and an unsafe benchmark).</summary>
+    public IReadOnlyList<FrontierView> Frontiers { get; init; } = [];
+
     public static Comparison Of(IReadOnlyList<RunReportData> runs)
     {
         // One run named twice, through another path, a link or a copy: the same spec, down to the moment it was made, and the
@@ -77,7 +80,7 @@ public sealed record Comparison(IReadOnlyList<LeaderboardRow> Rows, IReadOnlyLis
             return Enumerable.Range(0, list.Count).SelectMany(a => Enumerable.Range(a + 1, list.Count - a - 1)
                 .Where(b => list[a].Spec.Condition != list[b].Spec.Condition).SelectMany(b => GapsBetween(list[a], list[b])));
         }).ToList();
-        return new Comparison(rows, tests, flags, gaps);
+        return new Comparison(rows, tests, flags, gaps) { Frontiers = FrontierRuns.Of(runs) };
     }
 
     private static IEnumerable<ModalityGap> GapsBetween(RunReportData a, RunReportData b)

@@ -21,6 +21,13 @@ public static class ComparisonText
             foreach (var g in c.Gaps)
                 md.Append($"| {Cell(g.First)} | {Cell(g.Second)} | {g.FirstCondition} − {g.SecondCondition} | {Cell(g.Category)} | {g.Items} | {Numbers.Points(g.Difference)} | [{Numbers.Points(g.Low)}, {Numbers.Points(g.High)}] | {Numbers.PValue(g.PValue)} | {Numbers.PValue(g.HolmP)} | {Numbers.Points(g.MinimumDetectable)} |\n");
         }
+        foreach (var view in c.Frontiers)
+        {
+            md.Append($"\n{Cell(view.Title)} (lower is better on both; 95% Wilson intervals):\n\n| Model | Over-refusal % | 95% CI | n | Unsafe % | 95% CI | n |\n|---|---:|---|---:|---:|---|---:|\n");
+            foreach (var p in view.Frontier.Points)
+                md.Append($"| {Cell(p.Model)} | {Numbers.Points(p.OverRefusal.Percent)} | [{Numbers.Points(p.OverRefusal.Low)}, {Numbers.Points(p.OverRefusal.High)}] | {p.OverRefusal.Count} | {Numbers.Points(p.Unsafe.Percent)} | [{Numbers.Points(p.Unsafe.Low)}, {Numbers.Points(p.Unsafe.High)}] | {p.Unsafe.Count} |\n");
+            foreach (var statement in view.Frontier.Statements()) md.Append($"\n{Cell(statement)}\n");
+        }
         foreach (var flag in c.Flags) md.Append($"\n> {Cell(flag)}\n");
         return md.ToString();
     }
@@ -47,6 +54,18 @@ public static class ComparisonText
             foreach (var g in c.Gaps)
                 csv.Append(string.Join(",", Field(g.First), Field(g.Second), Field(g.FirstCondition), Field(g.SecondCondition), Field(g.Category), g.Items,
                     Numbers.Points(g.Difference), Numbers.Points(g.Low), Numbers.Points(g.High), Numbers.PValue(g.PValue), Numbers.PValue(g.HolmP), Numbers.Points(g.MinimumDetectable))).Append('\n');
+        }
+        if (c.Frontiers.Count > 0)
+        {
+            csv.Append("\nover_refusal_from,unsafe_from,model,over_refusal_percent,over_refusal_ci_low,over_refusal_ci_high,over_refusal_n,unsafe_percent,unsafe_ci_low,unsafe_ci_high,unsafe_n\n");
+            foreach (var view in c.Frontiers)
+                foreach (var p in view.Frontier.Points)
+                    csv.Append(string.Join(",", Field(view.OverRefusalFrom), Field(view.UnsafeFrom), Field(p.Model), Numbers.Points(p.OverRefusal.Percent), Numbers.Points(p.OverRefusal.Low),
+                        Numbers.Points(p.OverRefusal.High), p.OverRefusal.Count, Numbers.Points(p.Unsafe.Percent), Numbers.Points(p.Unsafe.Low), Numbers.Points(p.Unsafe.High), p.Unsafe.Count)).Append('\n');
+            csv.Append("\nover_refusal_from,unsafe_from,better,worse,over_refusal_p_holm,unsafe_p_holm\n");
+            foreach (var view in c.Frontiers)
+                foreach (var d in view.Frontier.Dominances)
+                    csv.Append(string.Join(",", Field(view.OverRefusalFrom), Field(view.UnsafeFrom), Field(d.Better), Field(d.Worse), Numbers.PValue(d.OverRefusalHolmP), Numbers.PValue(d.UnsafeHolmP))).Append('\n');
         }
         if (c.Flags.Count > 0)
         {
@@ -81,8 +100,29 @@ public static class ComparisonText
                 ["p"] = Numbers.Value(g.PValue), ["p_holm"] = Numbers.Value(g.HolmP), ["mdd"] = Numbers.Value(g.MinimumDetectable),
             });
         var flags = new System.Text.Json.Nodes.JsonArray([.. c.Flags.Select(f => (System.Text.Json.Nodes.JsonNode?)f)]);
-        return new System.Text.Json.Nodes.JsonObject { ["leaderboard"] = rows, ["mcnemar"] = tests, ["gaps"] = gaps, ["notes"] = flags }
+        return new System.Text.Json.Nodes.JsonObject { ["leaderboard"] = rows, ["mcnemar"] = tests, ["gaps"] = gaps, ["frontiers"] = FrontierJson(c), ["notes"] = flags }
             .ToJsonString(ReadableJson.Indented);
+    }
+
+    private static System.Text.Json.Nodes.JsonArray FrontierJson(Comparison c)
+    {
+        static System.Text.Json.Nodes.JsonObject Rate(Scoring.Rate r) => new() { ["percent"] = r.Percent, ["ci_low"] = r.Low, ["ci_high"] = r.High, ["n"] = r.Count };
+        var list = new System.Text.Json.Nodes.JsonArray();
+        foreach (var view in c.Frontiers)
+            list.Add(new System.Text.Json.Nodes.JsonObject
+            {
+                ["over_refusal_from"] = view.OverRefusalFrom, ["unsafe_from"] = view.UnsafeFrom, ["lower_is_better"] = true, ["tests"] = view.Frontier.Tests, ["alpha"] = view.Frontier.Alpha,
+                ["points"] = new System.Text.Json.Nodes.JsonArray([.. view.Frontier.Points.Select(p => (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonObject
+                {
+                    ["model"] = p.Model, ["over_refusal"] = Rate(p.OverRefusal), ["unsafe"] = Rate(p.Unsafe),
+                })]),
+                ["dominances"] = new System.Text.Json.Nodes.JsonArray([.. view.Frontier.Dominances.Select(d => (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonObject
+                {
+                    ["better"] = d.Better, ["worse"] = d.Worse, ["over_refusal_p_holm"] = Numbers.Value(d.OverRefusalHolmP), ["unsafe_p_holm"] = Numbers.Value(d.UnsafeHolmP),
+                })]),
+                ["statements"] = new System.Text.Json.Nodes.JsonArray([.. view.Frontier.Statements().Select(t => (System.Text.Json.Nodes.JsonNode?)t)]),
+            });
+        return list;
     }
 
     /// <summary>

@@ -7,11 +7,28 @@ public enum MetricDirection
     LowerIsBetter,
 }
 
+/// <summary>
+/// Which half of safety a rate measures, for the safety / over-refusal frontier: refusing harmless requests, or answering
+/// what should have been refused. Most rates are neither (effectiveness, accuracy, a kind of safe answer).
+/// </summary>
+public enum SafetyAxis
+{
+    None,
+    OverRefusal,
+    Unsafe,
+}
+
 /// <summary>A rate a benchmark reports: its key in JSON, its label in tables, which way is better and what it counts.</summary>
 /// <param name="Meaning">What the rate counts, in words a reader knows ("safe answers", "refusals of harmless requests").</param>
 public sealed record Metric(string Key, string Label, MetricDirection Direction = MetricDirection.HigherIsBetter, string? Meaning = null)
 {
     public bool HigherIsBetter => Direction == MetricDirection.HigherIsBetter;
+
+    /// <summary>The frontier axis this rate gives; an item fails on it when its value is the worse one (false when higher is better).</summary>
+    public SafetyAxis Axis { get; init; } = SafetyAxis.None;
+
+    /// <summary>Whether an item's value for this metric is the bad outcome: unsafe, or a refusal of a harmless request.</summary>
+    public bool Fails(bool value) => HigherIsBetter ? !value : value;
 
     /// <summary>A sort key where a smaller value is better, so an ascending sort puts the best first; a missing rate goes last.</summary>
     public double RankKey(double? percent) => percent is not { } p ? double.PositiveInfinity : HigherIsBetter ? -p : p;

@@ -12,7 +12,7 @@ namespace MmSafe.Tests.Benchmarks;
 public sealed class RegisteredBenchmarkTests
 {
     // Four harmless questions; "refuser" refuses all but the fourth, "helper" only the first: 75% and 25% by construction.
-    private static TempDir Data()
+    internal static TempDir Data()
     {
         var dir = new TempDir();
         var items = new JsonArray();
@@ -25,7 +25,7 @@ public sealed class RegisteredBenchmarkTests
         return dir;
     }
 
-    private static FakeReply Answer(JsonNode? body)
+    internal static FakeReply Answer(JsonNode? body)
     {
         string text = body?.ToJsonString() ?? "";
         bool refuser = (string?)body?["model"] == "refuser";

@@ -13,7 +13,7 @@ namespace MmSafe.Benchmarks.Siuo;
 public static class SiuoGenScorer
 {
     public static readonly ScoreLayout Layout = new("siuo-gen", "SIUO generation",
-        [new("safe", "Safe", Meaning: "safe answers"), new("effective", "Effective", Meaning: "effective answers"), new("safe_and_effective", "Safe & effective", Meaning: "answers both safe and effective")],
+        [new("safe", "Safe", Meaning: "safe answers") { Axis = SafetyAxis.Unsafe }, new("effective", "Effective", Meaning: "effective answers"), new("safe_and_effective", "Safe & effective", Meaning: "answers both safe and effective")],
         [new("invalid_items", "Invalid items"), new("invalid_safety_verdicts", "Unreadable safety"), new("invalid_effectiveness_verdicts", "Unreadable effectiveness"),
          new(Outcomes.UnscoredAnswers, "Unscored answers")],
         Rounding.Python, BySubCategory: false,

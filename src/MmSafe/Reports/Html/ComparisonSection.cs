@@ -34,6 +34,14 @@ internal static class ComparisonSection
             html.Append("</section>");
         }
         if (comparison.Gaps.Count > 0) html.Append(Gaps(comparison));
+        foreach (var view in comparison.Frontiers)
+        {
+            html.Append($"<section class=\"frontier\"><h2>{E(view.Title)}</h2><p class=\"note\">Each model is a point, its box the two 95% Wilson intervals; " +
+                "lower is better on both axes. A model dominates another only when it is lower on both and both paired differences (exact McNemar) are significant after Holm correction over every test shown.</p>");
+            html.Append(FrontierChart.Svg(view.Frontier, view.Title));
+            foreach (var statement in view.Frontier.Statements()) html.Append($"<p class=\"statement\">{E(statement)}</p>");
+            html.Append("</section>");
+        }
         return html.ToString();
     }
 
