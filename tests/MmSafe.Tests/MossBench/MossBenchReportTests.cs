@@ -23,6 +23,26 @@ public sealed class MossBenchReportTests
     }
 
     [Fact]
+    public async Task Compare_draws_the_benign_refusal_rate_against_the_contrast_compliance_rate_as_a_frontier()
+    {
+        using var dir = new TempDir();
+        var data = MossBenchFixture.Write(dir, "moss", [.. Enumerable.Range(1, 6).Select(i => new MossBenchFixture.Item(i, i % 3 + 1, $"Question {i}."))]);
+        MossBenchFixture.Write(dir, "moss", [.. Enumerable.Range(1, 4).Select(i => new MossBenchFixture.Item(i, i % 3 + 1, $"Harmful {i}."))], contrast: true);
+        var runs = new List<string>();
+        foreach (var model in new[] { "mock", "mock/cautious" })
+            foreach (var benchmark in new[] { "mossbench", "mossbench-contrast" })
+            {
+                var run = await Support.Cli.RunAsync("run", benchmark, "--data", data, "--model", model, "--judge", "mock", "--out", dir.Full($"{benchmark}-{model.Replace('/', '-')}"));
+                Assert.True(run.ExitCode == 0, run.Error);
+                runs.Add(dir.Full($"{benchmark}-{model.Replace('/', '-')}"));
+            }
+        var json = await Support.Cli.RunAsync(["compare", .. runs, "--format", "json"]);
+        Assert.True(json.ExitCode == 0, json.Error);
+        var frontier = Assert.Single(System.Text.Json.Nodes.JsonNode.Parse(json.Output)!["frontiers"]!.AsArray())!;
+        Assert.Equal(("mossbench", "mossbench-contrast"), ((string)frontier["over_refusal_from"]!, (string)frontier["unsafe_from"]!));
+    }
+
+    [Fact]
     public async Task The_caption_condition_shows_the_oracle_description_instead_of_the_image()
     {
         using var dir = new TempDir();
