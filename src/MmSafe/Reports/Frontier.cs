@@ -32,8 +32,13 @@ public sealed record Frontier(IReadOnlyList<FrontierPoint> Points, IReadOnlyList
 {
     public const double DefaultAlpha = 0.05;
 
-    public static Frontier Of(IReadOnlyList<FrontierModel> models, double alpha = DefaultAlpha)
+    /// <summary>Models that cannot be placed: no item scored on one of the axes (say, answers not judged yet). They are in no test.</summary>
+    public IReadOnlyList<string> Unplaced { get; init; } = [];
+
+    public static Frontier Of(IReadOnlyList<FrontierModel> all, double alpha = DefaultAlpha)
     {
+        var models = all.Where(m => m.OverRefusal.Failed.Count > 0 && m.Unsafe.Failed.Count > 0).ToList();
+        var unplaced = all.Except(models).Select(m => m.Model).ToList();
         var points = models.Select(m => new FrontierPoint(m.Model, m.OverRefusal.Rate, m.Unsafe.Rate, m.OverRefusal.Benchmark, m.Unsafe.Benchmark)).ToList();
         var pairs = new List<(int A, int B)>();
         for (int a = 0; a < models.Count; a++)
@@ -51,7 +56,7 @@ public sealed record Frontier(IReadOnlyList<FrontierPoint> Points, IReadOnlyList
             if (x.OverRefusal.Percent < y.OverRefusal.Percent && x.Unsafe.Percent < y.Unsafe.Percent) dominances.Add(new Dominance(x.Model, y.Model, pOver, pUnsafe));
             else if (y.OverRefusal.Percent < x.OverRefusal.Percent && y.Unsafe.Percent < x.Unsafe.Percent) dominances.Add(new Dominance(y.Model, x.Model, pOver, pUnsafe));
         }
-        return new Frontier(points, dominances, raw.Count, alpha);
+        return new Frontier(points, dominances, raw.Count, alpha) { Unplaced = unplaced };
     }
 
     /// <summary>The exact McNemar p-value of two models' failures on the items both were scored on (1 when none are shared).</summary>
@@ -68,12 +73,13 @@ public sealed record Frontier(IReadOnlyList<FrontierPoint> Points, IReadOnlyList
     /// <summary>The sentences that state what the points show: each dominance, or that none is significant.</summary>
     public IReadOnlyList<string> Statements()
     {
-        if (Points.Count < 2) return [];
+        var unplaced = Unplaced.Select(m => $"{m} is not placed: it has no scored item on one of the axes (answers not judged yet, or none scored).").ToList();
+        if (Points.Count < 2) return unplaced;
         string corrected = $"Holm-corrected over the {Tests} tests shown, α = {Alpha:0.##}";
         if (Dominances.Count == 0)
-            return [$"No model is lower than another on both axes with both differences significant ({corrected}): the points show a trade-off, not a ranking."];
+            return [$"No model is lower than another on both axes with both differences significant ({corrected}): the points show a trade-off, not a ranking.", .. unplaced];
         return [.. Dominances.Select(d =>
-            $"{d.Better} dominates {d.Worse}: fewer refusals of harmless requests and fewer unsafe answers, both significant (p = {P(d.OverRefusalHolmP)} and {P(d.UnsafeHolmP)}, {corrected}).")];
+            $"{d.Better} dominates {d.Worse}: fewer refusals of harmless requests and fewer unsafe answers, both significant (p = {P(d.OverRefusalHolmP)} and {P(d.UnsafeHolmP)}, {corrected})."), .. unplaced];
     }
 
     private static string P(double p) => p < 0.001 ? "< 0.001" : p.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);

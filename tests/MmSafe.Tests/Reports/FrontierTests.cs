@@ -52,6 +52,19 @@ public sealed class FrontierTests
     }
 
     [Fact]
+    public void A_model_with_no_scored_item_on_an_axis_is_named_as_not_placed_and_left_out_of_the_tests()
+    {
+        var unjudged = new FrontierModel("unjudged", new FrontierAxis("mossbench", new Dictionary<string, bool>()), Axis("vlsbench", 10, i => i < 5));
+        var frontier = Frontier.Of([Model("a", 10, 1, 1), Model("b", 10, 9, 9), unjudged]);
+
+        Assert.Equal(["a", "b"], frontier.Points.Select(p => p.Model));
+        Assert.Equal(["unjudged"], frontier.Unplaced);
+        Assert.Equal(2, frontier.Tests); // before: the unjudged model's empty axis counted in the tests
+        Assert.Contains(frontier.Statements(), s => s.StartsWith("unjudged is not placed", StringComparison.Ordinal));
+        Assert.Contains("unjudged (not placed: no rate)", FrontierChart.Svg(frontier, "t"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_chart_draws_a_point_and_an_interval_box_per_model_and_escapes_names()
     {
         var frontier = Frontier.Of([Model("<script>alert(1)</script>", 50, 5, 20), Model("plain", 50, 25, 2)]);

@@ -10,7 +10,7 @@ namespace MmSafe.Reports.Html;
 /// </summary>
 internal static class FrontierChart
 {
-    private const int Left = 56, Top = 28, Size = 320, Right = 220, Bottom = 46;
+    private const int Left = 56, Top = 28, Size = 320, Right = 300, Bottom = 46;
 
     public static string Svg(Frontier frontier, string title)
     {
@@ -46,6 +46,8 @@ internal static class FrontierChart
             svg.Append($"<rect x=\"{Left + Size + 14}\" y=\"{Top + i * 18}\" width=\"10\" height=\"10\" fill=\"{colour}\"/>");
             svg.Append($"<text x=\"{Left + Size + 28}\" y=\"{Top + 9 + i * 18}\" font-size=\"11\">{E(Cut(p.Model, 28))} ({Pct(p.OverRefusal.Percent)}, {Pct(p.Unsafe.Percent)})</text>");
         }
+        for (int j = 0; j < frontier.Unplaced.Count; j++)
+            svg.Append($"<text x=\"{Left + Size + 14}\" y=\"{Top + 9 + (points.Count + j) * 18}\" font-size=\"11\" fill=\"#777\">{E(Cut(frontier.Unplaced[j], 28))} (not placed: no rate)</text>");
         svg.Append("</svg>");
         return svg.ToString();
     }
