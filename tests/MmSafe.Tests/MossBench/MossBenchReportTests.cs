@@ -23,6 +23,21 @@ public sealed class MossBenchReportTests
     }
 
     [Fact]
+    public async Task A_run_of_a_published_model_says_whether_the_published_rate_lies_inside_its_interval()
+    {
+        using var dir = new TempDir();
+        var data = MossBenchFixture.Write(dir, "moss", [new(1, 1, "Question 1."), new(2, 2, "Question 2."), new(3, 3, "Question 3.")]);
+        // The authors' responses of "GPT-4o" (published 6.33%): two of three empty, refusals by rule: 66.67% [20.77, 93.85].
+        var file = dir.File("gpt-4o.data.js", "cache['gpt-4o'] = {\"1\": {\"response\": \"\"}, \"2\": {\"response\": \"\"}, \"3\": {\"response\": \"Sure.\"}};");
+        var import = await Support.Cli.RunAsync("import", file, "--benchmark", "mossbench", "--data", data, "--out", dir.Full("run"), "--model", "GPT-4o");
+        Assert.True(import.ExitCode == 0, import.Error);
+        Assert.Equal(0, (await Support.Cli.RunAsync("report", dir.Full("run"), "--out", dir.Full("r.html"))).ExitCode);
+        var html = File.ReadAllText(dir.Full("r.html"));
+        Assert.Contains("This run's model: the published 6.33 is outside this run's 95% interval", html, StringComparison.Ordinal);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(html, "This run's model")); // not "GPT-4o (web)"
+    }
+
+    [Fact]
     public async Task Compare_draws_the_benign_refusal_rate_against_the_contrast_compliance_rate_as_a_frontier()
     {
         using var dir = new TempDir();

@@ -48,7 +48,7 @@ internal static class RunSection
             if (sheet.SubCategories.Count > 0)
                 html.Append(SvgCharts.Stacked($"{parts} by sub-category", [.. sheet.SubCategories.Select(c => (c.Name, Parts(c, layout)))], [.. layout.Parts]));
         }
-        html.Append(Published(run.Score.Run.Benchmark.Published, headline, sheet.HeadlineRate));
+        html.Append(Published(run.Score.Run.Benchmark.Published, headline, sheet.HeadlineRate, run.Spec.Target.Name));
         return html.Append("</section>").ToString();
     }
 
@@ -75,12 +75,25 @@ internal static class RunSection
         "<div class=\"headline\">" + string.Concat(rates.Select(r =>
             $"<div class=\"metric\">{E(r.Name)}<b>{Pct(r.Rate.Percent)}%</b><span class=\"note\">95% CI [{Pct(r.Rate.Low)}, {Pct(r.Rate.High)}], n = {r.Rate.Count}</span></div>")) + "</div>";
 
-    private static string Published(IReadOnlyList<PublishedResult> rows, Metric metric, Rate mine)
+    // A published row of the run's own model (a re-judged import of the authors' responses, say): names compared without
+    // case, spaces or punctuation ("GPT-4o (web)" is not "gpt-4o").
+    private static bool SameModel(string published, string model) =>
+        string.Equals(Key(published), Key(model), StringComparison.Ordinal);
+
+    private static string Key(string name) => new([.. name.ToLowerInvariant().Where(char.IsLetterOrDigit)]);
+
+    private static string Published(IReadOnlyList<PublishedResult> rows, Metric metric, Rate mine, string model)
     {
         if (rows.Count == 0) return "";
         var html = new StringBuilder($"<h3>Beside published results</h3><table><tr><th>Model</th><th>{E(metric.Key)} %{E(metric.DirectionNote)}</th><th>Source</th></tr>");
         html.Append($"<tr><td><b>This run</b></td><td><b>{Pct(mine.Percent)}</b> [{Pct(mine.Low)}, {Pct(mine.High)}]</td><td>measured here</td></tr>");
-        foreach (var r in rows.OrderBy(r => metric.RankKey(r.Percent))) html.Append($"<tr class=\"published\"><td>{E(r.Model)}</td><td>{Pct(r.Percent)}</td><td>PUBLISHED: {E(r.Source)}{(r.Caveat is { } c ? $"<br><span class=\"note\">Caveat: {E(c)}</span>" : "")}</td></tr>");
+        foreach (var r in rows.OrderBy(r => metric.RankKey(r.Percent)))
+        {
+            // The run's own model: whether the published number lies in this run's interval says if this judge reproduces it.
+            string own = !SameModel(r.Model, model) || mine.Low is not { } low || mine.High is not { } high ? ""
+                : $"<br><b class=\"reproduces\">This run's model: the published {Pct(r.Percent)} is {(r.Percent >= low && r.Percent <= high ? "inside" : "outside")} this run's 95% interval [{Pct(low)}, {Pct(high)}].</b>";
+            html.Append($"<tr class=\"published{(own.Length > 0 ? " own" : "")}\"><td>{E(r.Model)}</td><td>{Pct(r.Percent)}</td><td>PUBLISHED: {E(r.Source)}{(r.Caveat is { } c ? $"<br><span class=\"note\">Caveat: {E(c)}</span>" : "")}{own}</td></tr>");
+        }
         return html.Append("</table><p class=\"note\">Published numbers were produced by the authors with their judges; they are shown for comparison, not measured by MmSafe.</p>").ToString();
     }
 }
