@@ -89,13 +89,15 @@ public static class InterchangeCommands
         var benchmark = new Option<string>("--benchmark") { Description = $"{MmSafe.Benchmarks.BenchmarkRegistry.NamesText}.", Required = true };
         var data = new Option<string>("--data") { Description = "The benchmark's data root, for categories and the dataset hash.", Required = true };
         var output = new Option<string>("--out") { Description = "The new run directory.", Required = true };
-        var model = new Option<string>("--model") { Description = "The name of the model that answered.", DefaultValueFactory = _ => "imported-model" };
+        var model = new Option<string>("--model") { Description = "The name of the model that answered (default: the name the file gives, else imported-model).", DefaultValueFactory = _ => "imported-model" };
         var judge = new Option<string>("--judge") { Description = "The name of the judge whose texts the file holds.", DefaultValueFactory = _ => "imported-judge" };
         var command = new Command("import", "Read results produced elsewhere into a run directory.") { file, benchmark, data, output, model, judge };
         command.SetAction(async (parse, _) =>
         {
+            // A file that names its model (MOSSBench's published responses) gives the run that name unless --model is given.
+            var named = parse.GetResult(model) is { Implicit: false } ? null : MmSafe.Benchmarks.BenchmarkRegistry.Get(parse.GetRequiredValue(benchmark)).ResultsModel(parse.GetRequiredValue(file));
             var spec = await RunImport.ImportAsync(parse.GetRequiredValue(file), parse.GetRequiredValue(benchmark), parse.GetRequiredValue(data),
-                parse.GetRequiredValue(output), parse.GetRequiredValue(model), parse.GetRequiredValue(judge));
+                parse.GetRequiredValue(output), named ?? parse.GetRequiredValue(model), parse.GetRequiredValue(judge));
             console.WriteRaw(CliConsole.Plain($"Imported {spec.Selection.SampleIds.Count} items into {parse.GetRequiredValue(output)}; score it with: mmsafe score {parse.GetRequiredValue(output)}"));
             return ExitCodes.Success;
         });

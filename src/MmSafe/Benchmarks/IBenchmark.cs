@@ -93,6 +93,9 @@ public interface IBenchmark
     /// <exception cref="InputException">The file is not in the format.</exception>
     IReadOnlyList<ImportedItem>? ReadResults(string file) => null;
 
+    /// <summary>The model a results file names itself (MOSSBench's <c>cache['MODEL']</c>), for <c>import</c> without <c>--model</c>; null when it names none.</summary>
+    string? ResultsModel(string file) => null;
+
     /// <summary>
     /// The offline mock model's reply to one of its prompts (a judge's or a target's that needs a format), in the form its
     /// parser reads, chosen by <paramref name="hash"/> (the same request always gets the same reply); null: not its prompt.

@@ -51,6 +51,18 @@ public sealed class MossBenchImportTests
         Assert.Equal(2, json.RootElement.GetProperty("empty_response_refusals").GetInt32());
     }
 
+    [Fact]
+    public async Task Without_model_the_run_takes_the_name_the_file_gives()
+    {
+        using var dir = new TempDir();
+        var data = MossBenchFixture.Write(dir, "moss", [new(1, 1, "Q one.")]);
+        var file = dir.File("claude-3-haiku.data.js", "cache['claude-3-haiku'] = {\"1\": {\"response\": \"\"}};");
+        var import = await Support.Cli.RunAsync("import", file, "--benchmark", "mossbench", "--data", data, "--out", dir.Full("run"));
+        Assert.True(import.ExitCode == 0, import.Error);
+        using var store = MmSafe.Runs.Stores.RunStores.OpenRead(dir.Full("run"));
+        Assert.Equal("claude-3-haiku", store.ReadSpec()!.Target.Name); // before: imported-model
+    }
+
     [Theory]
     [InlineData("var x = {}", "does not start with cache['MODEL']")]
     [InlineData("cache['m'] = {\"1\": {\"response\": 3}}", "pid 1 has no string 'response'")]

@@ -51,6 +51,8 @@ public sealed class MossBenchBenchmark(bool contrast) : IBenchmark
 
     public IBenchmarkData Data => MossBenchDataSet.Instance;
 
+    public string? ResultsModel(string file) => MossBenchImport.IsDataJs(file) ? MossBenchImport.Read(file).Model : null;
+
     /// <summary>The authors' published <c>published/MODEL.data.js</c> responses (no verdicts); other files are not theirs.</summary>
     public IReadOnlyList<ImportedItem> ReadResults(string file) => MossBenchImport.IsDataJs(file)
         ? [.. MossBenchImport.Read(file).Responses.Select(r => new ImportedItem(r.Pid, [r.Response], new Dictionary<string, IReadOnlyList<string?>>()))]
