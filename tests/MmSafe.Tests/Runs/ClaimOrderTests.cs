@@ -74,39 +74,15 @@ public sealed class ClaimOrderTests
     }
 
     /// <summary>A shared store that counts claims.</summary>
-    private sealed class CountingClaims(PostgresRunStore inner) : IRunStore
+    private sealed class CountingClaims(PostgresRunStore inner) : DelegatingRunStore(inner)
     {
         public ConcurrentQueue<IReadOnlyList<string>> Claims { get; } = new();
 
-        public async Task<IReadOnlyList<string>> ClaimAsync(IReadOnlyList<string> pending, int max, CancellationToken cancellationToken = default)
+        public override async Task<IReadOnlyList<string>> ClaimAsync(IReadOnlyList<string> pending, int max, CancellationToken cancellationToken = default)
         {
-            var granted = await inner.ClaimAsync(pending, max, cancellationToken);
+            var granted = await Inner.ClaimAsync(pending, max, cancellationToken);
             Claims.Enqueue(granted);
             return granted;
         }
-
-        public bool IsShared => true;
-        public bool Holds(string sampleId) => inner.Holds(sampleId);
-        public Task ReleaseAsync(string sampleId, CancellationToken cancellationToken = default) => inner.ReleaseAsync(sampleId, cancellationToken);
-        public SampleRecords ReadSamples(IReadOnlyCollection<string> ids) => inner.ReadSamples(ids);
-        public string Location => inner.Location;
-        public bool IsUnavailable => inner.IsUnavailable;
-        public RunSpec? ReadSpec() => inner.ReadSpec();
-        public void WriteSpec(RunSpec spec) => inner.WriteSpec(spec);
-        public void SaveSamples(IReadOnlyList<Sample> samples) => inner.SaveSamples(samples);
-        public IReadOnlyList<Sample> Samples() => inner.Samples();
-        public Task SaveAsync(StoredAnswer answer, CancellationToken cancellationToken = default) => inner.SaveAsync(answer, cancellationToken);
-        public Task SaveAsync(StoredVerdict verdict, CancellationToken cancellationToken = default) => inner.SaveAsync(verdict, cancellationToken);
-        public Task SaveScoreAsync(string judge, ItemScore score, CancellationToken cancellationToken = default) => inner.SaveScoreAsync(judge, score, cancellationToken);
-        public Task SaveAsync(RunEvent runEvent, CancellationToken cancellationToken = default) => inner.SaveAsync(runEvent, cancellationToken);
-        public IReadOnlyList<StoredAnswer> Answers() => inner.Answers();
-        public IReadOnlyList<StoredVerdict> Verdicts(string? judge = null) => inner.Verdicts(judge);
-        public IReadOnlyDictionary<string, IReadOnlyList<ItemScore>> Scores() => inner.Scores();
-        public IReadOnlyList<RunEvent> Events() => inner.Events();
-        public Task SaveCaptionAsync(string sampleId, string identity, string caption, CancellationToken cancellationToken = default) => inner.SaveCaptionAsync(sampleId, identity, caption, cancellationToken);
-        public IReadOnlyDictionary<string, string> Captions() => inner.Captions();
-        public Task SaveBatchAsync(StoredBatch batch, CancellationToken cancellationToken = default) => inner.SaveBatchAsync(batch, cancellationToken);
-        public IReadOnlyList<StoredBatch> Batches() => inner.Batches();
-        public void Dispose() => inner.Dispose();
     }
 }

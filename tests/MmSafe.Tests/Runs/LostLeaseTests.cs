@@ -20,47 +20,27 @@ public sealed class LostLeaseTests
     /// A shared store (over an embedded one) whose renewals of sample "0" are late the first time this worker holds it:
     /// the worker's fence says the lease has lapsed until the pipeline has released the sample once.
     /// </summary>
-    private sealed class LateRenewals(IRunStore inner, string late) : IRunStore
+    private sealed class LateRenewals(IRunStore inner, string late) : DelegatingRunStore(inner)
     {
         private volatile bool _lapsed = true;
 
         public ConcurrentQueue<string> Claimed { get; } = new();
 
-        public bool IsShared => true;
-        public bool Holds(string sampleId) => sampleId != late || !_lapsed;
+        public override bool IsShared => true;
+        public override bool Holds(string sampleId) => sampleId != late || !_lapsed;
 
-        public Task ReleaseAsync(string sampleId, CancellationToken cancellationToken = default)
+        public override Task ReleaseAsync(string sampleId, CancellationToken cancellationToken = default)
         {
             if (sampleId == late) _lapsed = false; // renewals are on time again: a new claim holds it
-            return inner.ReleaseAsync(sampleId, cancellationToken);
+            return Inner.ReleaseAsync(sampleId, cancellationToken);
         }
 
-        public async Task<IReadOnlyList<string>> ClaimAsync(IReadOnlyList<string> pending, int max, CancellationToken cancellationToken = default)
+        public override async Task<IReadOnlyList<string>> ClaimAsync(IReadOnlyList<string> pending, int max, CancellationToken cancellationToken = default)
         {
-            var granted = await inner.ClaimAsync(pending, max, cancellationToken);
+            var granted = await Inner.ClaimAsync(pending, max, cancellationToken);
             foreach (var id in granted) Claimed.Enqueue(id);
             return granted;
         }
-
-        public string Location => inner.Location;
-        public bool IsUnavailable => inner.IsUnavailable;
-        public RunSpec? ReadSpec() => inner.ReadSpec();
-        public void WriteSpec(RunSpec spec) => inner.WriteSpec(spec);
-        public void SaveSamples(IReadOnlyList<Sample> samples) => inner.SaveSamples(samples);
-        public IReadOnlyList<Sample> Samples() => inner.Samples();
-        public Task SaveAsync(StoredAnswer answer, CancellationToken cancellationToken = default) => inner.SaveAsync(answer, cancellationToken);
-        public Task SaveAsync(StoredVerdict verdict, CancellationToken cancellationToken = default) => inner.SaveAsync(verdict, cancellationToken);
-        public Task SaveScoreAsync(string judge, ItemScore score, CancellationToken cancellationToken = default) => inner.SaveScoreAsync(judge, score, cancellationToken);
-        public Task SaveAsync(RunEvent runEvent, CancellationToken cancellationToken = default) => inner.SaveAsync(runEvent, cancellationToken);
-        public IReadOnlyList<StoredAnswer> Answers() => inner.Answers();
-        public IReadOnlyList<StoredVerdict> Verdicts(string? judge = null) => inner.Verdicts(judge);
-        public IReadOnlyDictionary<string, IReadOnlyList<ItemScore>> Scores() => inner.Scores();
-        public IReadOnlyList<RunEvent> Events() => inner.Events();
-        public Task SaveCaptionAsync(string sampleId, string identity, string caption, CancellationToken cancellationToken = default) => inner.SaveCaptionAsync(sampleId, identity, caption, cancellationToken);
-        public IReadOnlyDictionary<string, string> Captions() => inner.Captions();
-        public Task SaveBatchAsync(StoredBatch batch, CancellationToken cancellationToken = default) => inner.SaveBatchAsync(batch, cancellationToken);
-        public IReadOnlyList<StoredBatch> Batches() => inner.Batches();
-        public void Dispose() => inner.Dispose();
     }
 
     [Fact]

@@ -12,30 +12,25 @@ namespace MmSafe.Tests.Runs;
 public sealed class StoreFailureTests
 {
     /// <summary>A SQLite store that fails for good, as a PostgreSQL store does when its server goes away, after some answers.</summary>
-    private sealed class FailingStore(IRunStore inner, int answersBeforeFailure) : IRunStore
+    private sealed class FailingStore(IRunStore inner, int answersBeforeFailure) : DelegatingRunStore(inner)
     {
         private int _answers;
         private volatile bool _failed;
 
         public DateTime FailedAt { get; private set; } = DateTime.MaxValue;
 
-        public string Location => inner.Location;
-        public bool IsUnavailable => _failed;
-        public RunSpec? ReadSpec() => inner.ReadSpec();
-        public void WriteSpec(RunSpec spec) => inner.WriteSpec(spec);
-        public void SaveSamples(IReadOnlyList<Sample> samples) => inner.SaveSamples(samples);
-        public IReadOnlyList<Sample> Samples() => inner.Samples();
+        public override bool IsUnavailable => _failed;
 
-        public Task SaveAsync(StoredAnswer answer, CancellationToken cancellationToken = default)
+        public override Task SaveAsync(StoredAnswer answer, CancellationToken cancellationToken = default)
         {
             if (Interlocked.Increment(ref _answers) > answersBeforeFailure) Fail();
-            return inner.SaveAsync(answer, cancellationToken);
+            return Inner.SaveAsync(answer, cancellationToken);
         }
 
-        public Task SaveAsync(StoredVerdict verdict, CancellationToken cancellationToken = default)
+        public override Task SaveAsync(StoredVerdict verdict, CancellationToken cancellationToken = default)
         {
             if (_failed) Fail();
-            return inner.SaveAsync(verdict, cancellationToken);
+            return Inner.SaveAsync(verdict, cancellationToken);
         }
 
         private void Fail()
@@ -45,18 +40,7 @@ public sealed class StoreFailureTests
             throw new StoreUnavailableException("the test store went away", new IOException("gone"));
         }
 
-        public Task SaveScoreAsync(string judge, ItemScore score, CancellationToken cancellationToken = default) => _failed ? Task.CompletedTask : inner.SaveScoreAsync(judge, score, cancellationToken);
-        public Task SaveAsync(RunEvent runEvent, CancellationToken cancellationToken = default) => inner.SaveAsync(runEvent, cancellationToken);
-        public IReadOnlyList<StoredAnswer> Answers() => inner.Answers();
-        public IReadOnlyList<StoredVerdict> Verdicts(string? judge = null) => inner.Verdicts(judge);
-        public IReadOnlyDictionary<string, IReadOnlyList<ItemScore>> Scores() => inner.Scores();
-        public IReadOnlyList<RunEvent> Events() => inner.Events();
-        public Task SaveCaptionAsync(string sampleId, string identity, string caption, CancellationToken cancellationToken = default) => inner.SaveCaptionAsync(sampleId, identity, caption, cancellationToken);
-        public IReadOnlyDictionary<string, string> Captions() => inner.Captions();
-        public Task SaveBatchAsync(StoredBatch batch, CancellationToken cancellationToken = default) => inner.SaveBatchAsync(batch, cancellationToken);
-        public IReadOnlyList<StoredBatch> Batches() => inner.Batches();
-        public Task<IReadOnlyList<string>> ClaimAsync(IReadOnlyList<string> pending, int max, CancellationToken cancellationToken = default) => inner.ClaimAsync(pending, max, cancellationToken);
-        public void Dispose() => inner.Dispose();
+        public override Task SaveScoreAsync(string judge, ItemScore score, CancellationToken cancellationToken = default) => _failed ? Task.CompletedTask : Inner.SaveScoreAsync(judge, score, cancellationToken);
     }
 
     [Fact]
