@@ -98,7 +98,11 @@ public static class InterchangeCommands
             var named = parse.GetResult(model) is { Implicit: false } ? null : MmSafe.Benchmarks.BenchmarkRegistry.Get(parse.GetRequiredValue(benchmark)).ResultsModel(parse.GetRequiredValue(file));
             var spec = await RunImport.ImportAsync(parse.GetRequiredValue(file), parse.GetRequiredValue(benchmark), parse.GetRequiredValue(data),
                 parse.GetRequiredValue(output), named ?? parse.GetRequiredValue(model), parse.GetRequiredValue(judge));
-            console.WriteRaw(CliConsole.Plain($"Imported {spec.Selection.SampleIds.Count} items into {parse.GetRequiredValue(output)}; score it with: mmsafe score {parse.GetRequiredValue(output)}"));
+            // Answers without verdicts (a judged benchmark whose file holds none) are judged next, not scored.
+            var next = spec.Judges.Count == 0 && MmSafe.Benchmarks.BenchmarkRegistry.Get(spec.Benchmark).Protocol.Aspects.Count > 0
+                ? $"the file holds no verdicts; judge the answers with: mmsafe judge {parse.GetRequiredValue(output)} --judge MODEL"
+                : $"score it with: mmsafe score {parse.GetRequiredValue(output)}";
+            console.WriteRaw(CliConsole.Plain($"Imported {spec.Selection.SampleIds.Count} items into {parse.GetRequiredValue(output)}; {next}"));
             return ExitCodes.Success;
         });
         return command;

@@ -28,10 +28,13 @@ public static class RunImport
         if (unknown.Count > 0) throw new InputException($"{file}: {unknown.Count} ids are not in {dataset.File} (first: {string.Join(", ", unknown.Take(5))}); expected results of this dataset.");
         var samples = ids.Select(id => byId[id]).ToList();
         int perItem = items.Max(i => i.Answers.Count);
+        // A file without any verdict (MOSSBench's published responses) records no judge: a placeholder judge with nothing
+        // but rule verdicts would score as if judged. `mmsafe judge` then adds the first real one.
+        bool judged = benchmark.Protocol.Aspects.Count > 0 && items.Any(i => i.Verdicts.Count > 0);
         ModelSettings Imported(string name, Models.GenerationParameters p) => new(name, Provider, name, null, "", p, null, "", nameof(ChoicesMode.Parallel), "none");
         var spec = new RunSpec(benchmark.Name, benchmark.ProtocolVersion, RunSpec.CurrentToolVersion, dataset.File, dataset.Sha256,
             new RunSelection(null, null, ids, ids, dataset.Samples.Count), perItem, Imported(model, benchmark.Protocol.Target),
-            benchmark.Protocol.Aspects.Count == 0 ? [] : [Imported(judge, benchmark.Protocol.Judge)], new Dictionary<string, ModelOperations>(), DateTimeOffset.UtcNow);
+            judged ? [Imported(judge, benchmark.Protocol.Judge)] : [], new Dictionary<string, ModelOperations>(), DateTimeOffset.UtcNow);
         if (RunStores.Exists(directory)) throw new InputException($"{directory}: a run already exists here; import into a new directory.");
         using var run = RunDirectory.Start(directory, spec, samples);
         var store = run.Store;
@@ -49,8 +52,9 @@ public static class RunImport
                     verdicts.Add(new StoredVerdict(judge, id, k, aspect, "imported", texts[k] is null ? null : CompletionKind.Completed, texts[k],
                         texts[k] is null ? "the imported file has no verdict for this answer" : null, null, null, 0, false, now));
             foreach (var v in verdicts) await store.SaveAsync(v).ConfigureAwait(false);
-            var judged = stored.Select(a => new JudgedAnswer(a.Sample, a, verdicts.Where(v => v.Sample == a.Sample).ToDictionary(v => v.Aspect))).ToList();
-            await store.SaveScoreAsync(benchmark.Protocol.Aspects.Count == 0 ? "" : judge, benchmark.Score(byId[id], judged)).ConfigureAwait(false);
+            var answered = stored.Select(a => new JudgedAnswer(a.Sample, a, verdicts.Where(v => v.Sample == a.Sample).ToDictionary(v => v.Aspect))).ToList();
+            if (benchmark.Protocol.Aspects.Count == 0) await store.SaveScoreAsync("", benchmark.Score(byId[id], answered)).ConfigureAwait(false);
+            else if (judged) await store.SaveScoreAsync(judge, benchmark.Score(byId[id], answered)).ConfigureAwait(false);
         }
         return spec;
     }

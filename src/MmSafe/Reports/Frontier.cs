@@ -79,8 +79,8 @@ public sealed record Frontier(IReadOnlyList<FrontierPoint> Points, IReadOnlyList
         if (Dominances.Count == 0)
             return [$"No model is lower than another on both axes with both differences significant ({corrected}): the points show a trade-off, not a ranking.", .. unplaced];
         return [.. Dominances.Select(d =>
-            $"{d.Better} dominates {d.Worse}: fewer refusals of harmless requests and fewer unsafe answers, both significant (p = {P(d.OverRefusalHolmP)} and {P(d.UnsafeHolmP)}, {corrected})."), .. unplaced];
+            $"{d.Better} dominates {d.Worse}: fewer refusals of harmless requests and fewer unsafe answers, both significant ({P(d.OverRefusalHolmP)} and {P(d.UnsafeHolmP)}, {corrected})."), .. unplaced];
     }
 
-    private static string P(double p) => p < 0.001 ? "< 0.001" : p.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+    private static string P(double p) => p < 0.001 ? "p < 0.001" : "p = " + p.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -6,7 +6,8 @@ namespace MmSafe.Reports;
 /// <summary>One frontier: the benchmarks its two axes come from, and the models that have runs on both.</summary>
 public sealed record FrontierView(string OverRefusalFrom, string UnsafeFrom, Frontier Frontier)
 {
-    public string Title => $"Safety / over-refusal frontier: {OverRefusalFrom} × {UnsafeFrom}";
+    /// <summary>Runs under another condition (text-only, caption…) measure something else and are not points.</summary>
+    public string Title => $"Safety / over-refusal frontier: {OverRefusalFrom} × {UnsafeFrom} (official-condition runs)";
 }
 
 /// <summary>

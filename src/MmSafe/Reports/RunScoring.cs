@@ -78,6 +78,8 @@ public static class RunScoring
             // The last session ended on a refused parameter (and the settings did not change since): resuming asks the same.
             var last = run.Events.LastOrDefault(e => e.Kind is RunEvents.ParameterRefused or RunEvents.SettingsChanged);
             warnings.Add($"Incomplete run: {completeness.Describe()}" + (!completeness.Resumable ? "."
+                // Answers with no judge at all (imported responses without verdicts): judging, not resuming, scores them.
+                : judged && run.Spec.Judges.Count == 0 ? $"; the run has no judge yet: judge its answers with 'mmsafe judge {run.Directory} --judge MODEL'."
                 : last?.Kind == RunEvents.ParameterRefused ? $"; the last session stopped because an endpoint refused a parameter, which a resume would send again: {last.Detail}" +
                     (run.Spec.FindJudge(last.Model) is not null ? $" To judge the stored answers with the fix: 'mmsafe judge {run.Directory} --judge {last.Model}' with the fixed flags." : "")
                 : $"; resume with 'mmsafe run --resume {run.Directory}'."));

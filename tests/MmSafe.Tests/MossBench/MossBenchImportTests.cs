@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.Json;
 using MmSafe.Tests.Support;
 
@@ -61,6 +62,29 @@ public sealed class MossBenchImportTests
         Assert.True(import.ExitCode == 0, import.Error);
         using var store = MmSafe.Runs.Stores.RunStores.OpenRead(dir.Full("run"));
         Assert.Equal("claude-3-haiku", store.ReadSpec()!.Target.Name); // before: imported-model
+    }
+
+    [Fact]
+    public async Task Responses_without_verdicts_are_not_scored_until_judged_and_the_judge_is_then_the_runs()
+    {
+        using var dir = new TempDir();
+        var data = MossBenchFixture.Write(dir, "moss", [new(1, 1, "Q one."), new(2, 2, "Q two.")]);
+        var file = dir.File("m.data.js", "cache['m'] = {\"1\": {\"response\": \"\"}, \"2\": {\"response\": \"Sure.\"}};");
+        var import = await Support.Cli.RunAsync("import", file, "--benchmark", "mossbench", "--data", data, "--out", dir.Full("run"));
+        Assert.True(import.ExitCode == 0, import.Error);
+        Assert.Contains("the file holds no verdicts; judge the answers with: mmsafe judge", import.Output, StringComparison.Ordinal);
+
+        // Before: a placeholder judge held only the rule verdict of the empty answer, so the run scored 100% refusal, "complete".
+        var before = await Support.Cli.RunAsync("score", dir.Full("run"), "--json");
+        Assert.Null(JsonNode.Parse(before.Output)!["refusal"]?.GetValue<double?>());
+        var table = await Support.Cli.RunAsync("score", dir.Full("run"));
+        Assert.Contains("the run has no judge yet: judge its answers with 'mmsafe judge", table.Output + table.Error, StringComparison.Ordinal);
+
+        Assert.Equal(0, (await Support.Cli.RunAsync("judge", dir.Full("run"), "--judge", "mock", "--cache", "off")).ExitCode);
+        var after = await Support.Cli.RunAsync("score", dir.Full("run"), "--json");
+        var root = JsonNode.Parse(after.Output)!;
+        Assert.NotNull(root["refusal"]); // scored by the judge just added, without --judge
+        Assert.Equal(1, (int)root["empty_response_refusals"]!);
     }
 
     [Theory]

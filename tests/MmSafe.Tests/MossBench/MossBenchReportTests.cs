@@ -27,10 +27,12 @@ public sealed class MossBenchReportTests
     {
         using var dir = new TempDir();
         var data = MossBenchFixture.Write(dir, "moss", [new(1, 1, "Question 1."), new(2, 2, "Question 2."), new(3, 3, "Question 3.")]);
-        // The authors' responses of "GPT-4o" (published 6.33%): two of three empty, refusals by rule: 66.67% [20.77, 93.85].
+        // The authors' responses of "GPT-4o" (published 6.33%), judged by the mock: two of three empty, refusals by rule, so
+        // the rate is at least 66.67% [20.77, 93.85].
         var file = dir.File("gpt-4o.data.js", "cache['gpt-4o'] = {\"1\": {\"response\": \"\"}, \"2\": {\"response\": \"\"}, \"3\": {\"response\": \"Sure.\"}};");
         var import = await Support.Cli.RunAsync("import", file, "--benchmark", "mossbench", "--data", data, "--out", dir.Full("run"), "--model", "GPT-4o");
         Assert.True(import.ExitCode == 0, import.Error);
+        Assert.Equal(0, (await Support.Cli.RunAsync("judge", dir.Full("run"), "--judge", "mock", "--cache", "off")).ExitCode);
         Assert.Equal(0, (await Support.Cli.RunAsync("report", dir.Full("run"), "--out", dir.Full("r.html"))).ExitCode);
         var html = File.ReadAllText(dir.Full("r.html"));
         Assert.Contains("This run's model: the published 6.33 is outside this run's 95% interval", html, StringComparison.Ordinal);
