@@ -115,7 +115,7 @@ public static class DataCommand
     private static string ImagesColumn(DataSummary summary, ImageCheckReport? report)
     {
         if (report is null) return "not checked";
-        var names = summary.Images.Select(i => i.RelativePath).ToHashSet(StringComparer.Ordinal);
+        var names = summary.Images.Select(i => ImageCheckReport.Shown(report.Root, i)).ToHashSet(StringComparer.Ordinal);
         int count = summary.Images.Select(i => i.FullPath).Distinct(StringComparer.Ordinal).Count();
         bool bad = report.Missing.Concat(report.OutsideRoot).Concat(report.Unrecognised).Any(names.Contains);
         return bad ? $"{count} checked, problems" : $"{count} ok";

@@ -32,9 +32,13 @@ public sealed record ImageCheckReport(string Root, int Checked, IReadOnlyList<st
                 Outcome.Outside => outside,
                 Outcome.Unrecognised => unrecognised,
                 _ => null,
-            })?.Add(distinct[i].RelativePath);
+            })?.Add(Shown(root, distinct[i]));
         return new ImageCheckReport(root, seen.Count, missing, outside, unrecognised);
     }
+
+    /// <summary>An image as the messages name it: its path under the report's root (a split's images may sit in a sub-folder of it, as MOSSBench's contrast/ does).</summary>
+    public static string Shown(string root, ImageRef image) =>
+        Path.GetFullPath(image.Root) == Path.GetFullPath(root) ? image.RelativePath : Path.GetRelativePath(root, image.FullPath).Replace('\\', '/');
 
     private enum Outcome { Fine, Missing, Outside, Unrecognised }
 

@@ -112,6 +112,9 @@ public sealed class Evaluation : IDisposable
                 throw new InputException($"{cell.Location}: an imported run holds results made elsewhere; it can be scored, judged again and exported, not resumed.");
             // Prices may change between sessions: given now, they are this session's and recorded.
             if (request.Prices is not null && cell.Judge is null) run.Store.WriteSpec(recorded with { Prices = request.Prices });
+            // The images this session sends must be there before anything is sent (a judge that sees them, or a resumed
+            // target): a missing one is a data mistake to name, not 300 failed requests blamed on the endpoint.
+            if (cell.Judge is { WithoutImage: false } || cell.Judge is null && request.Generate) SelectedImages.Check(run.Store.Samples());
             return run;
         }
         catch

@@ -45,6 +45,24 @@ public sealed class MossBenchDataTests
     }
 
     [Fact]
+    public async Task A_missing_contrast_image_is_named_by_its_path_under_the_data_root_and_only_its_split_has_problems()
+    {
+        using var dir = new TempDir();
+        MossBenchFixture.Write(dir, "m", [new(1, 1, "Q one."), new(2, 2, "Q two.")]);
+        MossBenchFixture.Write(dir, "m", [new(1, 1, "H one."), new(2, 2, "H two.")], contrast: true);
+        File.Delete(dir.Full("m/contrast/images/2.png"));
+
+        var result = await Support.Cli.RunAsync("data", "check", dir.Full("m"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("missing under", result.Error);
+        Assert.Contains("contrast/images/2.png", result.Error); // before: "images/2.png", the benign image that exists
+        var rows = result.Output.Split('\n');
+        Assert.Contains(rows, r => r.Contains("benign", StringComparison.Ordinal) && r.Contains("2 ok", StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.Contains("contrast", StringComparison.Ordinal) && r.Contains("problems", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Data_fetch_gets_the_repository_files_and_both_splits_images_from_a_mirror_and_checks_them()
     {
         await using var server = await FakeFileServer.StartAsync();

@@ -87,6 +87,26 @@ public sealed class MossBenchImportTests
         Assert.Equal(1, (int)root["empty_response_refusals"]!);
     }
 
+    [Fact]
+    public async Task Judging_an_import_whose_images_are_missing_is_refused_naming_them_before_anything_is_sent()
+    {
+        using var dir = new TempDir();
+        var data = MossBenchFixture.Write(dir, "moss", [new(1, 1, "Q one."), new(2, 2, "Q two.")]);
+        var import = await Support.Cli.RunAsync("import", dir.File("m.data.js", "cache['m'] = {\"1\": {\"response\": \"Sure.\"}, \"2\": {\"response\": \"Yes.\"}};"),
+            "--benchmark", "mossbench", "--data", data, "--out", dir.Full("run"));
+        Assert.True(import.ExitCode == 0, import.Error);
+        File.Delete(Path.Combine(data, "images", "2.png"));
+        await using var server = await FakeModelServer.StartAsync();
+        var models = dir.File("models.yaml", $"models:\n  j:\n    model: judge-vlm\n    base_url: {server.BaseUrl}\n");
+
+        var judged = await Support.Cli.RunAsync("judge", dir.Full("run"), "--models-file", models, "--judge", "j");
+
+        Assert.Equal(2, judged.ExitCode); // before: exit 3, "judge requests failed … fix its endpoint"
+        Assert.Contains("images are missing", judged.Error, StringComparison.Ordinal);
+        Assert.Contains("images/2.png", judged.Error, StringComparison.Ordinal);
+        Assert.Equal(0, server.Count);
+    }
+
     [Theory]
     [InlineData("var x = {}", "does not start with cache['MODEL']")]
     [InlineData("cache['m'] = {\"1\": {\"response\": 3}}", "pid 1 has no string 'response'")]
