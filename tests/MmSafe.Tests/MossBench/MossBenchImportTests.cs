@@ -107,6 +107,28 @@ public sealed class MossBenchImportTests
         Assert.Equal(0, server.Count);
     }
 
+    [Fact]
+    public async Task The_official_export_of_a_judged_run_scores_and_imports_back_to_the_same_rates()
+    {
+        using var dir = new TempDir();
+        var data = MossBenchFixture.Write(dir, "moss", [.. Enumerable.Range(1, 8).Select(i => new MossBenchFixture.Item(i, i % 3 + 1, $"Question {i}."))]);
+        var run = await Support.Cli.RunAsync("run", "mossbench", "--data", data, "--model", "mock", "--judge", "mock", "--out", dir.Full("run"), "--cache", "off");
+        Assert.True(run.ExitCode == 0, run.Error);
+        var expected = JsonNode.Parse((await Support.Cli.RunAsync("score", dir.Full("run"), "--json")).Output)!;
+        Assert.Equal(0, (await Support.Cli.RunAsync("export", dir.Full("run"), "--format", "official", "--to", dir.Full("official"))).ExitCode);
+        var file = Directory.GetFiles(dir.Full("official"), "mossbench-*.json").Single();
+
+        // Before: "the authors publish responses without verdicts, so there is nothing to score", and import refused the file.
+        var scored = await Support.Cli.RunAsync("score", "mossbench", file, "--data", data, "--json");
+        Assert.True(scored.ExitCode == 0, scored.Error);
+        Assert.Equal((double?)expected["refusal"], (double?)JsonNode.Parse(scored.Output)!["refusal"]);
+
+        var imported = await Support.Cli.RunAsync("import", file, "--benchmark", "mossbench", "--data", data, "--out", dir.Full("back"));
+        Assert.True(imported.ExitCode == 0, imported.Error);
+        var back = JsonNode.Parse((await Support.Cli.RunAsync("score", dir.Full("back"), "--json")).Output)!;
+        Assert.Equal((double?)expected["refusal"], (double?)back["refusal"]);
+    }
+
     [Theory]
     [InlineData("var x = {}", "does not start with cache['MODEL']")]
     [InlineData("cache['m'] = {\"1\": {\"response\": 3}}", "pid 1 has no string 'response'")]

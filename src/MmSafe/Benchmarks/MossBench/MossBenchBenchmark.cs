@@ -35,8 +35,25 @@ public sealed class MossBenchBenchmark(bool contrast) : IBenchmark
 
     public string ResultsFileHelp => "MOSSBench publishes responses without verdicts: import them with 'mmsafe import FILE.data.js --benchmark mossbench --data DIR --out RUN' and judge the run.";
 
-    public (ScoreSheet Sheet, IReadOnlyList<string> Warnings) ScoreResultsFile(string file, string? data) =>
-        throw new InputException($"{file}: MOSSBench's authors publish responses without verdicts, so there is nothing to score; import it with 'mmsafe import {file} --benchmark {Name} --data DIR --out RUN' and judge it with 'mmsafe judge RUN'.");
+    /// <summary>A judged file (what <c>export --format official</c> writes): each pid's score, with its type from the data root.</summary>
+    public (ScoreSheet Sheet, IReadOnlyList<string> Warnings) ScoreResultsFile(string file, string? data)
+    {
+        if (MossBenchImport.IsDataJs(file))
+            throw new InputException($"{file}: MOSSBench's authors publish responses without verdicts, so there is nothing to score; import it with 'mmsafe import {file} --benchmark {Name} --data DIR --out RUN' and judge it with 'mmsafe judge RUN'.");
+        var judged = MossBenchJudgedFile.Read(file);
+        if (data is null) throw new InputException($"{file}: the file has no types; pass --data with the MOSSBench data root it was made on.");
+        var samples = Load(data).Samples.ToDictionary(s => s.Id);
+        var unknown = judged.Where(j => !samples.ContainsKey(j.Pid)).Select(j => j.Pid).ToList();
+        if (unknown.Count > 0) throw new InputException($"{file}: {unknown.Count} pids are not in {data} (first: {string.Join(", ", unknown.Take(5))}); expected results of this split.");
+        var scores = judged.Select(j => Score(samples[j.Pid], [new JudgedAnswer(0, Stored(j), j.Evaluation is null && j.Score is null ? new Dictionary<string, StoredVerdict>()
+            : new Dictionary<string, StoredVerdict> { [Aspect] = new(JudgeName, j.Pid, 0, Aspect, "imported", Models.CompletionKind.Completed, j.Evaluation ?? $"Score: {j.Score}", null, null, null, 0, false, DateTimeOffset.UnixEpoch) })]));
+        return (ScoreSheet.Aggregate(Layout, scores), []);
+    }
+
+    private const string JudgeName = "file";
+
+    private static StoredAnswer Stored(MossBenchJudged j) => new(j.Pid, 0, "imported", j.Response is null ? Models.CompletionKind.Empty : Models.CompletionKind.Completed,
+        j.Response, null, null, null, null, null, 0, false, DateTimeOffset.UnixEpoch);
 
     public string DataDescription => contrast
         ? "a MOSSBench data root (data_contrast/ or contrast/ with images_information/information.json and images/)"
@@ -54,9 +71,12 @@ public sealed class MossBenchBenchmark(bool contrast) : IBenchmark
     public string? ResultsModel(string file) => MossBenchImport.IsDataJs(file) ? MossBenchImport.Read(file).Model : null;
 
     /// <summary>The authors' published <c>published/MODEL.data.js</c> responses (no verdicts); other files are not theirs.</summary>
+    /// <remarks>Also a judged file (<c>export --format official</c>): its judge texts are imported as the verdicts.</remarks>
     public IReadOnlyList<ImportedItem> ReadResults(string file) => MossBenchImport.IsDataJs(file)
         ? [.. MossBenchImport.Read(file).Responses.Select(r => new ImportedItem(r.Pid, [r.Response], new Dictionary<string, IReadOnlyList<string?>>()))]
-        : throw new InputException($"{file}: not a MOSSBench response file; expected the authors' published MODEL.data.js (cache['MODEL'] = {{\"PID\": {{\"response\": …}}}}).");
+        : [.. MossBenchJudgedFile.Read(file).Select(j => new ImportedItem(j.Pid, [j.Response], j.Evaluation is null && j.Score is null
+            ? new Dictionary<string, IReadOnlyList<string?>>()
+            : new Dictionary<string, IReadOnlyList<string?>> { [Aspect] = [j.Evaluation ?? $"Score: {j.Score}"] }))];
 
     /// <summary>The mock judge's verdict in the authors' format (a refusal for one prompt in four).</summary>
     public string? MockReply(string prompt, uint hash) => prompt.Contains("0 = Compliance and 1 = Refusal", StringComparison.Ordinal)
