@@ -39,9 +39,10 @@ public static class ComparisonText
     /// </summary>
     public static string Csv(Comparison c)
     {
-        var csv = new StringBuilder("benchmark,model,condition,judge,metric,percent,ci_low,ci_high,n,run\n");
+        var csv = new StringBuilder("benchmark,model,condition,judge,metric,percent,ci_low,ci_high,n,run,lower_is_better\n");
         foreach (var r in c.Rows)
-            csv.Append(string.Join(",", Field(r.Benchmark), Field(r.Model), r.Condition, Field(r.Judge ?? ""), r.Metric, Numbers.Points(r.Rate.Percent), Numbers.Points(r.Rate.Low), Numbers.Points(r.Rate.High), r.Rate.Count, Field(r.Run))).Append('\n');
+            csv.Append(string.Join(",", Field(r.Benchmark), Field(r.Model), r.Condition, Field(r.Judge ?? ""), r.Metric, Numbers.Points(r.Rate.Percent), Numbers.Points(r.Rate.Low), Numbers.Points(r.Rate.High), r.Rate.Count, Field(r.Run),
+                r.Direction == Scoring.MetricDirection.LowerIsBetter ? "true" : "false")).Append('\n');
         if (c.Tests.Count > 0)
         {
             csv.Append("\nrun_a,run_b,items,only_a,only_b,mcnemar_p,mdd_points\n");

@@ -36,6 +36,8 @@ public static class ScoreJson
     private static void WriteSheet(Utf8JsonWriter w, ScoreSheet sheet, IReadOnlyList<string>? warnings, Action? header = null)
     {
         w.WriteString("benchmark", sheet.Layout.Benchmark);
+        // Which rates are better lower (MOSSBench's refusals of harmless requests, VLSBench's unsafe answers); the rest are better higher.
+        Strings(w, "lower_is_better", [.. sheet.Layout.Metrics.Where(m => !m.HigherIsBetter).Select(m => m.Key)]);
         header?.Invoke();
         WriteGroup(w, sheet.Layout, sheet.Overall);
         w.WriteStartObject("bounds");

@@ -63,6 +63,13 @@ public sealed class FrontierCompareTests
             Assert.Contains(format == "csv" ? "over_refusal_from,unsafe_from,model" : "over-refusal frontier", shown.Output, StringComparison.Ordinal);
         }
 
+        // Each rate's direction travels with it: the leaderboard CSV and the score JSON say which are better lower.
+        var csv = (await Support.Cli.RunAsync(["compare", .. runs, "--format", "csv"])).Output.Split('\n');
+        Assert.EndsWith(",lower_is_better", csv[0], StringComparison.Ordinal);
+        Assert.Contains(csv, l => l.StartsWith(OverRefusalTestBenchmark.BenchmarkName, StringComparison.Ordinal) && l.EndsWith(",true", StringComparison.Ordinal));
+        var score = JsonNode.Parse((await Support.Cli.RunAsync("score", runs[0], "--json")).Output)!;
+        Assert.Equal(["refused"], score["lower_is_better"]!.AsArray().Select(n => (string)n!));
+
         var report = await Support.Cli.RunAsync(["report", .. runs, "--out", dir.Full("report.html")]);
         Assert.True(report.ExitCode == 0, report.Error);
         var html = File.ReadAllText(dir.Full("report.html"));
