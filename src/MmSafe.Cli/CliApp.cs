@@ -24,6 +24,7 @@ public static class CliApp
         root.Subcommands.Add(InterchangeCommands.Merge(console));
         root.Subcommands.Add(DataCommand.Build(console));
         root.Subcommands.Add(ModelsCommand.Build(console));
+        root.Subcommands.Add(CompletionCommand.Build(console));
         return root;
     }
 

@@ -16,6 +16,7 @@ public static class RunCommand
     public static Command Build(CliConsole console)
     {
         var benchmark = new Argument<string?>("BENCHMARK") { Description = $"{BenchmarkRegistry.NamesText}.", Arity = ArgumentArity.ZeroOrOne };
+        benchmark.CompletionSources.Add(_ => BenchmarkRegistry.Names.Select(n => new System.CommandLine.Completions.CompletionItem(n)));
         var data = new Option<string>("--data") { Description = "The benchmark's data root (question file and images)." };
         var output = new Option<string>("--out") { Description = "The run directory (created; an existing one is resumed)." };
         var resume = new Option<string>("--resume") { Description = "Continue the run in this directory with its recorded settings." };

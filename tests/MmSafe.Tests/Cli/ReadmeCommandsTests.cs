@@ -23,6 +23,8 @@ public sealed partial class ReadmeCommandsTests
         new("mmsafe run vlsbench --data ~/data/vlsbench --model Qwen/Qwen2-VL-7B-Instruct --base-url http://localhost:8000/v1 --judge gpt-4o --out runs/qwen-vls --concurrency 32",
             "run vlsbench --data {VLS} --model mock --judge mock --out {T}/runs/qwen-vls --concurrency 32 --cache off"),
         new("mmsafe score runs/qwen-vls --json", "score {T}/runs/qwen-vls --json"),
+        new("mmsafe completion fish > ~/.config/fish/completions/mmsafe.fish", "completion fish"),
+        new("mmsafe completion powershell | Out-String | Invoke-Expression", "completion powershell"),
         new("mmsafe run BENCHMARK --data DIR --model NAME [--base-url URL] [--api-key-env VAR] --judge NAME [--judge-base-url URL] [--judge-api-key-env VAR] --out DIR [--concurrency N]",
             null, "a synopsis; its forms are the run commands around it"),
         new("mmsafe run --resume DIR", "run --resume {T}/runs/demo --cache off"),
