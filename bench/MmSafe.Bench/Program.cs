@@ -11,6 +11,7 @@ using MmSafe.Bench;
 //   dotnet run -c Release --project bench/MmSafe.Bench -- breaker --scenario refused|silent [--items 2241] [--out FILE]   (needs the CLI built in Release)
 //   dotnet run -c Release --project bench/MmSafe.Bench -- command [--items 2241] [--concurrency 64] [--latency-ms 200] [--repeats 3] [--trace] [--mmsafe PATH] [--out FILE]   (needs the CLI built in Release, or --mmsafe a published one)
 //   dotnet run -c Release --project bench/MmSafe.Bench -- processes --store postgresql://…/DB [--items 320] [--workers 2] [--latency-ms 1000] [--concurrency 16] [--out FILE]   (ditto)
+//   dotnet run -c Release --project bench/MmSafe.Bench -- view [--items 2241] [--chromium /usr/bin/chromium] [--samples 9] [--shots DIR] [--out FILE]   (needs the CLI built in Release, or --mmsafe)
 //   (the "serve" mode is the loopback endpoint the harness starts as a child process)
 var options = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length ? args[x.i + 1] : "");
@@ -53,6 +54,20 @@ if (args.FirstOrDefault() == "report")
     result = r;
     ok = r.ReportMb <= 60;
     summary = FormattableString.Invariant($"report of N={r.Items} items (images {r.ImageBytesMean / 1024} KB on average): {r.ReportMb:F1} MB in {r.Seconds:F1} s, peak RSS {r.PeakRssMb:F0} MB");
+}
+else if (args.FirstOrDefault() == "view")
+{
+    var ready = new ViewRun.Selectors(options.GetValueOrDefault("ready-runs", "body[data-ready='1'] #runs tbody tr"),
+        options.GetValueOrDefault("ready-run", "body[data-ready='1'] .sample-row"), options.GetValueOrDefault("ready-sample", "body[data-ready='1'] .request"),
+        options.GetValueOrDefault("ready-compare", "body[data-ready='1'] #compare"));
+    var shots = options.TryGetValue("shots", out var sd) ? Path.GetFullPath(sd) : null;
+    var r = await InWorkDirAsync("view", work => ViewRun.RunAsync(Int("items", 2241), work, options.GetValueOrDefault("chromium", "/usr/bin/chromium"), ready, shots, Int("samples", 9)));
+    result = r;
+    var first = r.Pages[0];
+    var runPage = r.Pages.First(p => p.Page.StartsWith("VLSBench run page", StringComparison.Ordinal));
+    ok = r.Pages.All(p => p.SettledTransferKb <= 2048) && first.VisibleMs <= 1000 && runPage.VisibleMs <= 1000 && r.SamplePageMaxMs <= 300;
+    summary = string.Join("; ", r.Pages.Select(p => FormattableString.Invariant($"{p.Page}: visible {p.VisibleMs:F0} ms, {p.TransferKb:F0} KB ({p.SettledTransferKb:F0} KB settled, {p.Requests} requests)")))
+        + FormattableString.Invariant($"; sample page median {r.SamplePageMedianMs:F0} ms, max {r.SamplePageMaxMs:F0} ms over {r.SamplePageMs.Count}; server up in {r.ServerStartSeconds:F2} s");
 }
 else if (args.FirstOrDefault() == "breaker")
 {

@@ -23,18 +23,7 @@ public static class ReportRun
 {
     public static async Task<ReportResult> RunAsync(int items, string workDir)
     {
-        var root = Path.Combine(workDir, "data");
-        long imageBytes = WriteDataset(root, items);
-        var benchmark = new VlsBenchBenchmark();
-        var dataset = benchmark.Load(root);
-        var (selection, samples) = SampleSelection.Apply(dataset, null, null, null);
-        var mock = ModelSpec.Adhoc("mock") with { Concurrency = 64 };
-        var spec = RunSpecs.Create(benchmark, dataset, selection, 1, mock, null, mock, null);
-        using (var run = RunDirectory.Start(Path.Combine(workDir, "run"), spec, samples))
-        {
-            var factory = new ModelClientFactory();
-            await new RunPipeline(run.Store, run.Spec, factory.Create(mock), [factory.Create(mock)]).RunAsync();
-        }
+        long imageBytes = await BuildRunAsync(items, Path.Combine(workDir, "data"), Path.Combine(workDir, "run"), "mock");
         // Peak RSS of the report alone: reset the high-water mark left by writing the dataset and running the pipeline.
         try { File.WriteAllText("/proc/self/clear_refs", "5"); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         var clock = Stopwatch.StartNew();
@@ -42,6 +31,26 @@ public static class ReportRun
         using (var writer = new StreamWriter(path)) HtmlReport.Write([RunReportData.Load(Path.Combine(workDir, "run"))], writer);
         clock.Stop();
         return new ReportResult(items, (int)(imageBytes / items), new FileInfo(path).Length / 1024.0 / 1024.0, clock.Elapsed.TotalSeconds, ThroughputRun.PeakRssMb());
+    }
+
+    /// <summary>
+    /// A synthetic VLSBench dataset of <paramref name="items"/> (written once into <paramref name="dataRoot"/>) answered
+    /// and judged by the offline mock model <paramref name="model"/> through the real pipeline into <paramref name="runDir"/>.
+    /// </summary>
+    /// <returns>The bytes of the dataset's images (0 when it was already written).</returns>
+    public static async Task<long> BuildRunAsync(int items, string dataRoot, string runDir, string model, int? limit = null)
+    {
+        long imageBytes = File.Exists(Path.Combine(dataRoot, "data.json")) ? 0 : WriteDataset(dataRoot, items);
+        var benchmark = new VlsBenchBenchmark();
+        var dataset = benchmark.Load(dataRoot);
+        var (selection, samples) = SampleSelection.Apply(dataset, limit, null, null);
+        var target = ModelSpec.Adhoc(model) with { Concurrency = 64 };
+        var mock = ModelSpec.Adhoc("mock") with { Concurrency = 64 };
+        var spec = RunSpecs.Create(benchmark, dataset, selection, 1, target, null, mock, null);
+        using var run = RunDirectory.Start(runDir, spec, samples);
+        var factory = new ModelClientFactory();
+        await new RunPipeline(run.Store, run.Spec, factory.Create(target), [factory.Create(mock)]).RunAsync();
+        return imageBytes;
     }
 
     private static long WriteDataset(string root, int items)
