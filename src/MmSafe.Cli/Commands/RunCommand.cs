@@ -19,7 +19,12 @@ public static class RunCommand
         var data = new Option<string>("--data") { Description = "The benchmark's data root (question file and images)." };
         var output = new Option<string>("--out") { Description = "The run directory (created; an existing one is resumed)." };
         var resume = new Option<string>("--resume") { Description = "Continue the run in this directory with its recorded settings." };
-        var limit = new Option<int?>("--limit") { Description = "Run only the first N selected items." };
+        var limit = new Option<int?>("--limit")
+        {
+            Description = $"Run only N of the selected items: a seeded sample stratified by category (each category its proportional share, at least one each when N allows; dataset order kept), recorded as a deviation. Seed: --limit-seed (default {StratifiedLimit.DefaultSeed}).",
+        };
+        var limitSeed = new Option<int?>("--limit-seed") { Description = $"The seed of --limit's stratified sample (default {StratifiedLimit.DefaultSeed})." };
+        var limitOrder = new Option<string>("--limit-order") { Description = "How --limit chooses: stratified (the default) or first (the first N items, as before)." };
         var categories = new Option<string>("--categories") { Description = "Comma-separated categories to run." };
         var ids = new Option<string>("--ids") { Description = "Comma-separated item ids to run." };
         var targetParameters = ParameterOptions.Target();
@@ -56,7 +61,7 @@ public static class RunCommand
         var cache = ModelOptions.CacheOption();
         var command = new Command("run", "Run a benchmark end to end: generate, judge, score.")
         {
-            benchmark, data, output, resume, limit, categories, ids, samples,
+            benchmark, data, output, resume, limit, limitSeed, limitOrder, categories, ids, samples,
             dryRun, preview, prices, budget, json, modelsFile, cache, condition, shard, otel, batch, batchPoll,
         };
         targetParameters.AddTo(command);
@@ -76,7 +81,7 @@ public static class RunCommand
                 if (parse.GetValue(dryRun))
                     throw new InputException($"--dry-run plans a new run and cannot be given with --resume (which sends the requests still missing); 'mmsafe score {dir}' shows what is left.");
                 // Everything that shapes the results comes from the record; only how hard to drive the models may change.
-                var changing = new Option[] { data, output, condition, captioner.Name, shard, limit, categories, ids, samples, target.Name, judge.Name, target.BaseUrl, judge.BaseUrl, target.MaxTokensField, judge.MaxTokensField }
+                var changing = new Option[] { data, output, condition, captioner.Name, shard, limit, limitSeed, limitOrder, categories, ids, samples, target.Name, judge.Name, target.BaseUrl, judge.BaseUrl, target.MaxTokensField, judge.MaxTokensField }
                     .Concat(targetParameters.All).Concat(judgeParameters.All).Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
                 if (changing.Count > 0 || parse.GetValue(benchmark) is not null)
                     throw new InputException($"--resume restores the run's recorded settings; {string.Join(", ", changing.DefaultIfEmpty("BENCHMARK"))} cannot be given with it. Start a new run with --out to change them.");
@@ -105,6 +110,8 @@ public static class RunCommand
                     BatchTarget = batchTarget,
                     BatchJudges = batchJudges,
                     Limit = parse.GetValue(limit),
+                    LimitSeed = parse.GetValue(limitSeed),
+                    LimitOrder = parse.GetValue(limitOrder),
                     Categories = Split(parse.GetValue(categories)),
                     Ids = Split(parse.GetValue(ids)),
                     Shard = parse.GetValue(shard),
