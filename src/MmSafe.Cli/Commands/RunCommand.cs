@@ -20,13 +20,22 @@ public static class RunCommand
         var data = new Option<string>("--data") { Description = "The benchmark's data root (question file and images)." };
         var output = new Option<string>("--out") { Description = "The run directory (created; an existing one is resumed)." };
         var resume = new Option<string>("--resume") { Description = "Continue the run in this directory with its recorded settings." };
-        var limit = new Option<int?>("--limit") { Description = "Run only the first N selected items." };
+        var limit = new Option<int?>("--limit")
+        {
+            Description = $"Run only N of the selected items: a seeded sample stratified by category (each category its proportional share, at least one each when N allows; dataset order kept), recorded as a deviation. Seed: --limit-seed (default {StratifiedLimit.DefaultSeed}).",
+        };
+        var limitSeed = new Option<int?>("--limit-seed") { Description = $"The seed of --limit's stratified sample (default {StratifiedLimit.DefaultSeed})." };
+        var limitOrder = new Option<string>("--limit-order") { Description = "How --limit chooses: stratified (the default) or first (the first N items, as before)." };
         var categories = new Option<string>("--categories") { Description = "Comma-separated categories to run." };
         var ids = new Option<string>("--ids") { Description = "Comma-separated item ids to run." };
         var targetParameters = ParameterOptions.Target();
         var judgeParameters = ParameterOptions.Judge();
         var samples = new Option<int?>("--samples") { Description = $"Override the protocol's answers per item ({string.Join(", ", BenchmarkRegistry.All.Select(b => $"{b.Name}: {b.Protocol.Samples}"))})." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (requests, tokens, cost with --prices) and stop." };
+        var preview = new Option<bool>("--preview")
+        {
+            Description = "Print the exact first request (the target's and, with a judge, the judge's about a placeholder answer) and stop: nothing is sent, no run directory is made, no key is needed. With --json, the bodies as JSON.",
+        };
         var prices = new Option<string>("--prices") { Description = "YAML: model id -> {input, output} USD per million tokens: the cost in the plan, the summary and the report, and --budget in dollars." };
         var budget = new Option<string>("--budget") { Description = "A hard stop for this session: dollars (5, $5; needs --prices) or tokens (200000tokens). Requests in flight finish; the rest wait for --resume." };
         var json = new Option<bool>("--json") { Description = "Print the final score as JSON (with --dry-run, the plan)." };
@@ -53,8 +62,8 @@ public static class RunCommand
         var cache = ModelOptions.CacheOption();
         var command = new Command("run", "Run a benchmark end to end: generate, judge, score.")
         {
-            benchmark, data, output, resume, limit, categories, ids, samples,
-            dryRun, prices, budget, json, modelsFile, cache, condition, shard, otel, batch, batchPoll,
+            benchmark, data, output, resume, limit, limitSeed, limitOrder, categories, ids, samples,
+            dryRun, preview, prices, budget, json, modelsFile, cache, condition, shard, otel, batch, batchPoll,
         };
         targetParameters.AddTo(command);
         judgeParameters.AddTo(command);
@@ -68,10 +77,12 @@ public static class RunCommand
             if (parse.GetValue(resume) is { } dir)
             {
                 // A plan prices a new run; a resume would send (and pay for) what is left, which a dry run must never do.
+                if (parse.GetValue(preview))
+                    throw new InputException($"--preview shows a new run's first request and cannot be given with --resume; 'mmsafe view {dir}' shows the requests a stored run sent.");
                 if (parse.GetValue(dryRun))
                     throw new InputException($"--dry-run plans a new run and cannot be given with --resume (which sends the requests still missing); 'mmsafe score {dir}' shows what is left.");
                 // Everything that shapes the results comes from the record; only how hard to drive the models may change.
-                var changing = new Option[] { data, output, condition, captioner.Name, shard, limit, categories, ids, samples, target.Name, judge.Name, target.BaseUrl, judge.BaseUrl, target.MaxTokensField, judge.MaxTokensField }
+                var changing = new Option[] { data, output, condition, captioner.Name, shard, limit, limitSeed, limitOrder, categories, ids, samples, target.Name, judge.Name, target.BaseUrl, judge.BaseUrl, target.MaxTokensField, judge.MaxTokensField }
                     .Concat(targetParameters.All).Concat(judgeParameters.All).Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
                 if (changing.Count > 0 || parse.GetValue(benchmark) is not null)
                     throw new InputException($"--resume restores the run's recorded settings; {string.Join(", ", changing.DefaultIfEmpty("BENCHMARK"))} cannot be given with it. Start a new run with --out to change them.");
@@ -88,7 +99,9 @@ public static class RunCommand
             string judgesFrom = judge.Name.Name;
             // No --judge: a models file's judges: list is the panel.
             if (judgeSpecs.Count == 0 && parse.GetValue(modelsFile) is { } panelFile) (judgeSpecs, judgesFrom) = (ModelsFile.Judges(panelFile), $"the judges: list of {panelFile}");
-            var planned = RunRequests.ForRun(new RunInputs(parse.GetValue(output), parse.GetValue(benchmark), parse.GetValue(data),
+            if (parse.GetValue(preview) && parse.GetValue(dryRun)) throw new InputException("--preview and --dry-run are two different stops; give one.");
+            // A preview makes no run directory, so it needs none named.
+            var planned = RunRequests.ForRun(new RunInputs(parse.GetValue(output) ?? (parse.GetValue(preview) ? "(preview)" : null), parse.GetValue(benchmark), parse.GetValue(data),
                 new CellInputs(target.Resolve(parse, file), judgeSpecs, parse.GetRequiredValue(condition))
                 {
                     Samples = parse.GetValue(samples),
@@ -98,6 +111,8 @@ public static class RunCommand
                     BatchTarget = batchTarget,
                     BatchJudges = batchJudges,
                     Limit = parse.GetValue(limit),
+                    LimitSeed = parse.GetValue(limitSeed),
+                    LimitOrder = parse.GetValue(limitOrder),
                     Categories = Split(parse.GetValue(categories)),
                     Ids = Split(parse.GetValue(ids)),
                     Shard = parse.GetValue(shard),
@@ -111,6 +126,14 @@ public static class RunCommand
                 BatchPoll = parse.GetValue(batchPoll),
                 Drive = Drive(target, judge, captioner),
             });
+            if (parse.GetValue(preview))
+            {
+                foreach (var warning in planned.Cell.Warnings) console.Error($"warning: {warning}");
+                var first = await RunPreview.FirstAsync(planned, cancellationToken);
+                if (parse.GetValue(json)) RequestPreviewPrinter.WriteJson(console, first);
+                else RequestPreviewPrinter.WriteText(console, first, RunPreview.PlaceholderAnswer);
+                return ExitCodes.Success;
+            }
             if (parse.GetValue(dryRun))
             {
                 var plan = planned.Estimate();

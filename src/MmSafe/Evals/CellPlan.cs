@@ -22,6 +22,10 @@ public sealed record CellInputs(ModelSpec? Target, IReadOnlyList<ModelSpec> Judg
     public bool? BatchJudges { get; init; }
 
     public int? Limit { get; init; }
+
+    /// <summary>How --limit chooses: "stratified" (the default) or "first"; the seed of the stratified sample (null: <see cref="StratifiedLimit.DefaultSeed"/>).</summary>
+    public string? LimitOrder { get; init; }
+    public int? LimitSeed { get; init; }
     public IReadOnlyList<string>? Categories { get; init; }
     public IReadOnlyList<string>? Ids { get; init; }
     public string? Shard { get; init; }
@@ -59,7 +63,7 @@ public sealed record CellPlan(RunSpec Spec, IReadOnlyList<Sample> Samples, Model
         if (judged && judges.Count == 0) throw new InputException(wording.NeedsJudge(bench.Name));
         var dataset = load(bench);
         MmSafe.Diagnostics.PhaseTrace.Mark("dataset loaded and hashed");
-        var (selection, selected) = SampleSelection.Apply(dataset, inputs.Limit, inputs.Categories, inputs.Ids, inputs.Shard);
+        var (selection, selected) = SampleSelection.Apply(dataset, inputs.Limit, inputs.Categories, inputs.Ids, inputs.Shard, inputs.LimitOrder, inputs.LimitSeed);
         SelectedImages.Check(selected);
         MmSafe.Diagnostics.PhaseTrace.Mark("images checked");
         var shown = inputs.Condition;

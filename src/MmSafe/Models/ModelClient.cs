@@ -12,7 +12,15 @@ public sealed class ModelClient(ModelSpec spec, IChatClient chat, UsageLedger le
 
     /// <summary>Answer number <paramref name="sample"/>'s request as it is sent one at a time: the messages with the system prompt, and the options (seed + sample number).</summary>
     public (IReadOnlyList<ChatMessage> Messages, ChatOptions Options) Prepare(IReadOnlyList<ChatMessage> messages, int sample, GenerationParameters parameters,
-        ChatResponseFormat? format) => (WithSystemPrompt(messages, parameters), Options(parameters, format, 1, sample));
+        ChatResponseFormat? format) => Prepare(messages, parameters, format, 1, sample);
+
+    /// <summary>
+    /// A request as <see cref="SampleAsync(IReadOnlyList{ChatMessage}, IReadOnlyList{int}, GenerationParameters, ChatResponseFormat?, CancellationToken, Func{bool}?, Action{ModelRequestException}?)"/>
+    /// sends it: the messages with the system prompt, and the options for <paramref name="n"/> choices (seed unchanged) or
+    /// for answer number <paramref name="sample"/> alone (seed + its number). No client needed: previews build the same request.
+    /// </summary>
+    public static (IReadOnlyList<ChatMessage> Messages, ChatOptions Options) Prepare(IReadOnlyList<ChatMessage> messages, GenerationParameters parameters,
+        ChatResponseFormat? format, int n, int? sample) => (WithSystemPrompt(messages, parameters), Options(parameters, format, n, sample));
 
     public ModelSpec Spec => spec;
 

@@ -51,14 +51,7 @@ public sealed class ModelClientFactory(HttpClient? httpClient = null, ILoggerFac
     public ModelClient Create(ModelSpec spec)
     {
         CheckKey(spec, _environment);
-        var endpoint = new ModelEndpoint(spec.Model, spec.EffectiveBaseUrl, spec.ApiKeyEnv, spec.Provider == ProviderKind.Mock ? null : _environment(spec.ApiKeyEnv))
-        {
-            ImageDetail = spec.ImageDetail,
-            MaxTokensField = spec.EffectiveMaxTokensField,
-            KeyFlag = spec.KeyFlag,
-            ExtraBody = spec.ExtraBody,
-            Origin = spec.Origin,
-        };
+        var endpoint = Endpoint(spec, spec.Provider == ProviderKind.Mock ? null : _environment(spec.ApiKeyEnv));
         // Each endpoint (each replica) has its own requests-per-minute bucket and its own Retry-After pause.
         // And its own circuit breaker, shared with every model on the same endpoint.
         IChatClient Limited(IChatClient server, Uri url) => new CircuitBreakingChatClient(
@@ -92,6 +85,16 @@ public sealed class ModelClientFactory(HttpClient? httpClient = null, ILoggerFac
         var client = builder.Build();
         return new ModelClient(spec, client, ledger, structured!, Batches.BatchApi.For(spec, endpoint, _http));
     }
+
+    /// <summary>Where <paramref name="spec"/> is reached and what its writer needs (token field, image detail, extra body), with <paramref name="key"/> (null for a preview).</summary>
+    public static ModelEndpoint Endpoint(ModelSpec spec, string? key) => new(spec.Model, spec.EffectiveBaseUrl, spec.ApiKeyEnv, key)
+    {
+        ImageDetail = spec.ImageDetail,
+        MaxTokensField = spec.EffectiveMaxTokensField,
+        KeyFlag = spec.KeyFlag,
+        ExtraBody = spec.ExtraBody,
+        Origin = spec.Origin,
+    };
 
     /// <summary>
     /// OpenAI's and Anthropic's own APIs answer nothing without a key: with its variable unset, stop before anything is

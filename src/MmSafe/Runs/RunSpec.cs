@@ -32,8 +32,9 @@ public sealed record ModelOperations(int Concurrency, int? RequestsPerMinute, Re
 
 /// <summary>Which items a run covers: the filters asked for and the ids they selected, in order.</summary>
 /// <param name="Shard">"k/n" when this run is the k-th of n shards of the selection (merged back with <c>mmsafe merge</c>).</param>
+/// <param name="LimitOrder">How <paramref name="Limit"/> chose its items: "stratified" (by category, with <paramref name="LimitSeed"/>) or "first"; null when no limit cut the selection (or in specs written before it existed).</param>
 public sealed record RunSelection(int? Limit, IReadOnlyList<string>? Categories, IReadOnlyList<string>? Ids, IReadOnlyList<string> SampleIds, int DatasetItems,
-    string? Shard = null);
+    string? Shard = null, string? LimitOrder = null, int? LimitSeed = null);
 
 /// <summary>
 /// What a run is, exactly: the benchmark and its protocol version, the dataset by hash, the item selection, the
@@ -126,7 +127,7 @@ public sealed record RunSpec(
             list.Add($"condition {Condition}: the target was not shown the official image and text" + (Captioner is { } c ? $" (captions by {c.Model})" : ""));
         if (Samples != protocol.Samples) list.Add($"{Samples} answers per item (protocol: {protocol.Samples})");
         if (Selection.SampleIds.Count != Selection.DatasetItems)
-            list.Add($"{Selection.SampleIds.Count} of {Selection.DatasetItems} items" + (Selection.Shard is { } shard ? $" (shard {shard}; 'mmsafe merge' joins the shards)" : ""));
+            list.Add(StratifiedLimit.Describe(Selection) + (Selection.Shard is { } shard ? $" (shard {shard}; 'mmsafe merge' joins the shards)" : ""));
         list.AddRange(ModelDeviations.Of("target", protocol.Target, Target));
         list.AddRange(DroppedDeviations("target", protocol.Target, Target));
         if (Target.ImageDetail is { } detail) list.Add($"target image detail '{detail}' (protocol: none sent)");

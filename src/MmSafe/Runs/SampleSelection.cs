@@ -2,13 +2,18 @@ using MmSafe.Benchmarks;
 
 namespace MmSafe.Runs;
 
-/// <summary>Which items of a dataset to run: by category, by id, then the first N.</summary>
+/// <summary>Which items of a dataset to run: by category, by id, then N of them (stratified by category with a seed, or the first N).</summary>
 public static class SampleSelection
 {
     /// <param name="shard">"k/n": keep every n-th selected item starting at the k-th, so n machines split one run.</param>
     public static (RunSelection Selection, IReadOnlyList<Sample> Samples) Apply(BenchmarkData data, int? limit, IReadOnlyList<string>? categories, IReadOnlyList<string>? ids,
-        string? shard = null)
+        string? shard = null, string? limitOrder = null, int? limitSeed = null)
     {
+        var order = limitOrder ?? StratifiedLimit.Stratified;
+        if (order is not (StratifiedLimit.Stratified or StratifiedLimit.First))
+            throw new InputException($"--limit-order '{limitOrder}': expected stratified (a seeded sample by category, the default) or first (the first N items).");
+        if (limitSeed is not null && (limit is null || order != StratifiedLimit.Stratified))
+            throw new InputException("--limit-seed seeds the stratified sample of --limit N; give it with --limit (and not with --limit-order first).");
         IEnumerable<Sample> selected = data.Samples;
         if (limit is < 1) throw new InputException($"--limit must be at least 1, not {limit}.");
         if (categories is { Count: > 0 })
@@ -25,15 +30,17 @@ public static class SampleSelection
             if (unknown.Count > 0) throw new InputException($"{data.File}: no item with id {string.Join(", ", unknown)}.");
             selected = selected.Where(s => ids.Contains(s.Id));
         }
-        if (limit is { } n) selected = selected.Take(n);
         var list = selected.ToList();
+        bool cut = limit is { } n && n < list.Count;
+        if (cut) list = order == StratifiedLimit.First ? [.. list.Take(limit!.Value)] : [.. StratifiedLimit.Select(list, limit!.Value, limitSeed ?? StratifiedLimit.DefaultSeed)];
         if (shard is not null)
         {
             var (k, of) = ParseShard(shard);
             list = [.. list.Where((_, i) => i % of == k - 1)];
         }
         if (list.Count == 0) throw new InputException($"{data.File}: the filters select no items{(shard is null ? "" : $" in shard {shard}")}.");
-        return (new RunSelection(limit, categories, ids, [.. list.Select(s => s.Id)], data.Samples.Count, shard), list);
+        return (new RunSelection(limit, categories, ids, [.. list.Select(s => s.Id)], data.Samples.Count, shard,
+            cut ? order : null, cut && order == StratifiedLimit.Stratified ? limitSeed ?? StratifiedLimit.DefaultSeed : null), list);
     }
 
     public static (int K, int N) ParseShard(string shard)

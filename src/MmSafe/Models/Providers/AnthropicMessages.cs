@@ -75,6 +75,9 @@ public static class AnthropicMessages
         w.WriteEndObject();
     }
 
+    /// <summary>Where a single request goes: <c>{base}/v1/messages</c>.</summary>
+    public static string Url(ModelEndpoint endpoint) => endpoint.BaseUrl.ToString().TrimEnd('/') + "/v1/messages";
+
     /// <summary>A whole request body for <c>POST /v1/messages</c>.</summary>
     public static byte[] Body(string model, IEnumerable<ChatMessage> messages, ChatOptions? options, int defaultMaxTokens = DefaultMaxTokens, string? extraBody = null)
     {

@@ -18,7 +18,7 @@ public sealed class AnthropicProvider(ModelEndpoint endpoint, HttpClient http, i
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var body = AnthropicMessages.Body(endpoint.Model, messages, options, defaultMaxTokens, endpoint.ExtraBody);
-        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.BaseUrl.ToString().TrimEnd('/') + "/v1/messages")
+        using var request = new HttpRequestMessage(HttpMethod.Post, AnthropicMessages.Url(endpoint))
         {
             Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
         };
