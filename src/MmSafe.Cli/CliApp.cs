@@ -17,6 +17,7 @@ public static class CliApp
         root.Subcommands.Add(ReportCommand.Build(console));
         root.Subcommands.Add(ViewCommand.Build(console));
         root.Subcommands.Add(CompareCommand.Build(console));
+        root.Subcommands.Add(FiguresCommand.Build(console));
         root.Subcommands.Add(PanelCommands.Agreement(console));
         root.Subcommands.Add(PanelCommands.Labels(console));
         root.Subcommands.Add(InterchangeCommands.Export(console));

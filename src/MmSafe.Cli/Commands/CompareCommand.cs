@@ -11,8 +11,8 @@ public static class CompareCommand
     public static Command Build(CliConsole console)
     {
         var dirs = new Argument<string[]>("DIR") { Description = "Run directories.", Arity = ArgumentArity.OneOrMore };
-        var format = new Option<string>("--format") { Description = "table (default), markdown, csv (the leaderboard, then the McNemar tests, the cross-modal gaps and the notes, each after a blank line with its own header) or json.", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "markdown", "csv", "json");
+        var format = new Option<string>("--format") { Description = "table (default), markdown, csv (the leaderboard, then the McNemar tests, the cross-modal gaps and the notes, each after a blank line with its own header), json, or latex (the leaderboard as a booktabs table, best per benchmark in bold).", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "markdown", "csv", "json", "latex");
         var json = new Option<bool>("--json") { Description = "Print machine-readable JSON instead of a table (the same as --format json)." };
         var command = new Command("compare", "Compare runs: leaderboard with 95% intervals, exact McNemar tests, comparability flags.") { dirs, format, json };
         command.SetAction(parse =>
@@ -26,6 +26,7 @@ public static class CompareCommand
                 case "markdown": console.WriteRaw(ComparisonText.Markdown(comparison)); break;
                 case "csv": console.WriteRaw(ComparisonText.Csv(comparison)); break;
                 case "json": console.WriteRaw(ComparisonText.Json(comparison)); break;
+                case "latex": console.WriteRaw(ComparisonLatex.Table(comparison)); break;
                 default: Show(console, comparison); break;
             }
             return ExitCodes.Success;

@@ -112,6 +112,7 @@ public static class EvalCommand
             ("leaderboard.md", w => w.Write(ComparisonText.Markdown(leaderboard))),
             ("leaderboard.csv", w => w.Write(ComparisonText.Csv(leaderboard))),
             ("leaderboard.json", w => w.Write(ComparisonText.Json(leaderboard))),
+            ("leaderboard.tex", w => w.Write(ComparisonLatex.Table(leaderboard))),
             ("report.html", w => Reports.Html.HtmlReport.Write([.. contents.Select(c => RunReportData.From(c))], w)),
         };
         foreach (var (name, write) in files)

@@ -58,6 +58,9 @@ public sealed partial class FormatMatrixTests(FormatMatrixFixture runs) : IClass
         ["compare csv"] = new(f => ["compare", f.Official, f.TextOnly, "--format", "csv"], false, Comparison, null, "gap_points", "mcnemar_p"),
         ["compare json"] = new(f => ["compare", f.Official, f.TextOnly, "--format", "json"], true, Comparison, null, "\"gaps\"", "\"mcnemar\""),
         ["compare --json"] = new(f => ["compare", f.Official, f.TextOnly, "--json"], true, Comparison, null, "\"gaps\"", "\"mcnemar\""),
+        ["compare latex"] = new(f => ["compare", f.Official, f.TextOnly, "--format", "latex"], false, f => f.CrossModal.Rows.SelectMany(r => Rate(r.Rate)), null, "\\toprule", "\\bottomrule"),
+        ["figures"] = new(f => ["figures", f.Official, f.TextOnly, "--out", f.Scratch("figures")], false, _ => [], null, "categories-vlsbench.svg", "gap-1.png"),
+        ["figures --json"] = new(f => ["figures", f.Official, f.TextOnly, "--out", f.Scratch("figures-json"), "--json"], true, _ => [], null, "\"files\"", "gap-1.svg"),
         ["compare every run table"] = new(f => ["compare", f.Siuo, f.Panel, f.Official, f.TextOnly], false, SiuoHeadline),
         ["agreement table"] = new(f => ["agreement", f.Panel], false, Panel, null, "Agree % [95% CI]", "Fleiss"),
         ["agreement markdown"] = new(f => ["agreement", f.Panel, "--format", "markdown"], false, Panel, null, "Agree % [95% CI]", "Fleiss"),
@@ -134,7 +137,8 @@ public sealed partial class FormatMatrixTests(FormatMatrixFixture runs) : IClass
         Assert.Contains("Cross-modal gap", Read("leaderboard.md"));
         Assert.Contains("gap_points", Read("leaderboard.csv"));
         Assert.NotEmpty(JsonNode.Parse(Read("leaderboard.json"))!["gaps"]!.AsArray());
-        foreach (var name in new[] { "leaderboard.md", "leaderboard.csv", "leaderboard.json" }) AssertClean(name, Read(name));
+        Assert.Contains("\\bottomrule", Read("leaderboard.tex"));
+        foreach (var name in new[] { "leaderboard.md", "leaderboard.csv", "leaderboard.json", "leaderboard.tex" }) AssertClean(name, Read(name));
     }
 
     /// <summary>No stack trace, no exception, no .NET type name, no negative zero.</summary>

@@ -70,6 +70,15 @@ public sealed class FrontierCompareTests
         var score = JsonNode.Parse((await Support.Cli.RunAsync("score", runs[0], "--json")).Output)!;
         Assert.Equal(["refused"], score["lower_is_better"]!.AsArray().Select(n => (string)n!));
 
+        // The frontier as a figure: both axes say lower is better, each model is a point in the legend.
+        var figures = await Support.Cli.RunAsync(["figures", .. runs, "--out", dir.Full("fig")]);
+        Assert.True(figures.ExitCode == 0, figures.Error);
+        Assert.Contains(dir.Full("fig/frontier-1.png"), figures.Output, StringComparison.Ordinal);
+        var texts = System.Xml.Linq.XDocument.Load(dir.Full("fig/frontier-1.svg")).Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value.Trim()).ToList();
+        Assert.Equal(2, texts.Count(t => t.EndsWith("% (lower is better)", StringComparison.Ordinal)));
+        Assert.Contains("refuser", texts);
+        Assert.Contains("helper", texts);
+
         var report = await Support.Cli.RunAsync(["report", .. runs, "--out", dir.Full("report.html")]);
         Assert.True(report.ExitCode == 0, report.Error);
         var html = File.ReadAllText(dir.Full("report.html"));
