@@ -238,6 +238,13 @@ public static class BadInputCatalog
         new("import: ids that are not in the dataset", 2, "ids are not in", s => ["import", s.File("r.json", """[{"question_id": 77, "responses": ["a"]}]"""), "--benchmark", "siuo-gen", "--data", s.Siuo, "--out", s.Dir.Full("imp")]),
         new("import: into an existing run", 2, "a run already exists here", s => ["import", s.File("r.json", """[{"instruction_id": 0, "pred_answer": "a"}]"""), "--benchmark", "vlsbench", "--data", s.Vls, "--out", s.Run]),
         new("import: no --benchmark", 2, "error:", s => ["import", s.File("r.json", "[]"), "--data", s.Vls, "--out", s.Dir.Full("imp")]),
+        // Sampling, previews, completion, figures
+        new("run --limit-seed: not a whole number", 2, "'--limit-seed' as a whole number", s => ["run", "vlsbench", "--data", s.Vls, "--model", "mock", "--judge", "mock", "--limit", "2", "--limit-seed", "x", "--out", s.Dir.Full("ls")]),
+        new("run --limit-seed without --limit", 2, "--limit-seed seeds the stratified sample of --limit N", s => ["run", "vlsbench", "--data", s.Vls, "--model", "mock", "--judge", "mock", "--limit-seed", "3", "--out", s.Dir.Full("ls")]),
+        new("run --limit-order: neither stratified nor first", 2, "--limit-order 'random': expected stratified", s => ["run", "vlsbench", "--data", s.Vls, "--model", "mock", "--judge", "mock", "--limit", "2", "--limit-order", "random", "--out", s.Dir.Full("lo")]),
+        new("run --preview with --resume", 2, "--preview shows a new run's first request and cannot be given with --resume", s => ["run", "--resume", s.Run, "--preview"]),
+        new("completion: a shell it has no script for", 2, "Expected one of 'bash', 'zsh', 'fish', 'powershell'", s => ["completion", "tcsh"]),
+        new("figures: a directory that holds no run", 2, "not a run directory", s => ["figures", s.Dir.Path, "--out", s.Dir.Full("figs")]),
     ];
 
     private static string Corrupt(BadInputSetup s)
