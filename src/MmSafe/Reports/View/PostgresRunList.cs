@@ -30,7 +30,7 @@ public static class PostgresRunList
         }
         catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
         {
-            throw new InputException($"{location.Text}: cannot read the database ({e.Message.TrimEnd('.')}); check the host, port, database and PGPASSWORD.", e);
+            throw new InputException($"{url}: cannot read the database ({e.Message.TrimEnd('.')}); check the host, port, database and PGPASSWORD.", e);
         }
     }
 

@@ -109,11 +109,16 @@ public sealed class ViewCatalog
             (RunReportData? Data, string? Error) result;
             try
             {
-                result = (await Task.Run(() => RunReportData.Load(entry.Run.Location), cancellationToken).ConfigureAwait(false), null);
+                result = (await Task.Run(() => Load(entry.Run.Location), cancellationToken).ConfigureAwait(false), null);
             }
             catch (InputException e)
             {
                 result = (null, e.Message);
+            }
+            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or Npgsql.NpgsqlException)
+            {
+                // Read while a writer checkpointed, or the server went away: shown as not readable, read again on the next change.
+                result = (null, $"{entry.Run.Shown}: cannot be read right now ({e.Message.TrimEnd('.')}).");
             }
             entry.Loaded = (token, result.Data, result.Error);
             return result;
@@ -122,6 +127,12 @@ public sealed class ViewCatalog
         {
             entry.Gate.Release();
         }
+    }
+
+    private static RunReportData Load(string location)
+    {
+        using var store = RunStores.IsServer(location) ? RunStores.OpenRead(location) : SqliteRunStore.OpenReadOnly(location, leaveNoTrace: true);
+        return RunReportData.From(store.Read());
     }
 
     private static string TokenOf(string location)

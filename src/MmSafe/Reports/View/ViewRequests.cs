@@ -19,6 +19,8 @@ namespace MmSafe.Reports.View;
 /// </remarks>
 public static class ViewRequests
 {
+    private static readonly JsonSerializerOptions Parameters = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, Encoder = ReadableJson.Encoder };
+
     private const string Note = "best effort: rebuilt from the benchmark's messages and the stored parameters, not the provider's exact wire body";
 
     public static IReadOnlyList<ViewRequest> Of(RunContents run, Sample sample, IReadOnlyList<ImageData> images, string imageUrl)
@@ -63,8 +65,8 @@ public static class ViewRequests
         {
             ["model"] = model.Model,
             ["messages"] = list,
-            ["parameters"] = JsonSerializer.SerializeToNode(model.Parameters, ReadableJson.Compact),
+            ["parameters"] = JsonSerializer.SerializeToNode(model.Parameters, Parameters),
         };
-        return new ViewRequest(role, model.Model, model.BaseUrl, aspect, sample, body.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), sent, Note);
+        return new ViewRequest(role, model.Model, model.BaseUrl, aspect, sample, body.ToJsonString(ReadableJson.Indented), sent, Note);
     }
 }
