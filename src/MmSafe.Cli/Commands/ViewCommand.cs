@@ -32,7 +32,7 @@ public static class ViewCommand
             var address = parse.GetValue(host)!;
             if (address != "localhost" && !System.Net.IPAddress.TryParse(address, out _))
                 throw new InputException($"--host {address}: expected an IP address to listen on, such as 127.0.0.1 (the default) or 0.0.0.0.");
-            var catalog = new ViewCatalog(parse.GetValue(root)!);
+            var catalog = new ViewCatalog(parse.GetValue(root)!, file => [.. MmSafe.Evals.EvalFile.Load(file).Cells().Select(c => c.Directory)]);
             var app = ViewServer.Build(catalog, address, portNumber);
             try
             {

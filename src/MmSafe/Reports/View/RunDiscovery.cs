@@ -1,4 +1,3 @@
-using MmSafe.Evals;
 using MmSafe.Runs.Stores;
 
 namespace MmSafe.Reports.View;
@@ -18,10 +17,11 @@ public static class RunDiscovery
         (path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)) && File.Exists(path);
 
     /// <summary>The run locations under <paramref name="root"/>, in a stable order.</summary>
+    /// <param name="cells">The started cells of an evaluation file (the evaluation layer knows them; reports do not).</param>
     /// <exception cref="InputException">The root does not exist.</exception>
-    public static IReadOnlyList<string> Find(string root)
+    public static IReadOnlyList<string> Find(string root, Func<string, IReadOnlyList<string>>? cells = null)
     {
-        if (IsEvaluationFile(root)) return [.. EvalFile.Load(root).Cells().Select(c => c.Directory).Where(RunStores.Exists)];
+        if (IsEvaluationFile(root) && cells is not null) return [.. cells(root).Where(RunStores.Exists)];
         if (!Directory.Exists(root))
             throw new InputException($"{root}: no such folder; give a folder of runs, a run directory or an evaluation file (default: the current folder).");
         var found = new List<string>();

@@ -32,10 +32,11 @@ public sealed class ViewCatalog
     private DateTime _lastCheck = DateTime.MinValue, _lastScan = DateTime.MinValue;
 
     /// <exception cref="InputException">The root is not a folder, run or evaluation file, or the database cannot be read.</exception>
-    public ViewCatalog(string root)
+    /// <param name="cells">The run directories of an evaluation file's cells, when the root is one.</param>
+    public ViewCatalog(string root, Func<string, IReadOnlyList<string>>? cells = null)
     {
         _root = root;
-        _find = RunStores.IsServer(root) ? PostgresRunList.Find : RunDiscovery.Find;
+        _find = RunStores.IsServer(root) ? PostgresRunList.Find : r => RunDiscovery.Find(r, cells);
         Refresh(force: true);
     }
 
