@@ -10,7 +10,7 @@ function el(tag, attrs, ...children) {
     if (v === null || v === undefined || v === false) continue;
     if (k.startsWith('on')) node.addEventListener(k.slice(2), v); else node.setAttribute(k, v === true ? '' : String(v));
   }
-  for (const c of children.flat()) if (c !== null && c !== undefined) node.appendChild(c instanceof Node ? c : document.createTextNode(String(c)));
+  for (const c of children.flat(Infinity)) if (c !== null && c !== undefined) node.appendChild(c instanceof Node ? c : document.createTextNode(String(c)));
   return node;
 }
 const api = async path => { const r = await fetch(path); const body = await r.json(); if (!r.ok) throw new Error(body.error || r.status); return body; };
@@ -20,7 +20,7 @@ function rateCell(r) {
   if (!r || r.percent === null) return el('td', { class: 'num' }, 'n/a');
   return el('td', { class: 'rate' }, el('span', { class: 'bar', 'data-w': r.percent }), ' ', rateText(r));
 }
-function show(...nodes) { main.replaceChildren(...nodes); document.body.setAttribute('data-ready', '1'); }
+function show(...nodes) { main.replaceChildren(...nodes.flat(Infinity).filter(n => n !== null && n !== undefined)); document.body.setAttribute('data-ready', '1'); }
 function sizeBars() { for (const b of main.querySelectorAll('.bar[data-w]')) b.style.width = Math.round(Number(b.dataset.w)) + 'px'; }
 
 // Run list ---------------------------------------------------------------------------------------------------------
