@@ -7,7 +7,6 @@ using MmSafe.Bench;
 //   dotnet run -c Release --project bench/MmSafe.Bench -- [--requests 4482] [--concurrency 64] [--latency-ms 200] [--image-kb 300] [--out FILE]
 //   dotnet run -c Release --project bench/MmSafe.Bench -- pipeline [--items 2241] [--concurrency 64] [--latency-ms 200] [--image-kb 300] [--store postgresql://…/DB] [--out FILE]
 //   dotnet run -c Release --project bench/MmSafe.Bench -- report [--items 2241] [--out FILE]
-//   dotnet run -c Release --project bench/MmSafe.Bench -- view [--items 2241] [--out FILE]   (needs src/MmSafe.Cli built in Release)
 //   dotnet run -c Release --project bench/MmSafe.Bench -- workers --store postgresql://…/DB [--items 640] [--workers 2] [--latency-ms 2000] [--concurrency 64] [--out FILE]
 //   dotnet run -c Release --project bench/MmSafe.Bench -- breaker --scenario refused|silent [--items 2241] [--out FILE]   (needs the CLI built in Release)
 //   dotnet run -c Release --project bench/MmSafe.Bench -- command [--items 2241] [--concurrency 64] [--latency-ms 200] [--repeats 3] [--trace] [--mmsafe PATH] [--out FILE]   (needs the CLI built in Release, or --mmsafe a published one)
@@ -54,14 +53,6 @@ if (args.FirstOrDefault() == "report")
     result = r;
     ok = r.ReportMb <= 60;
     summary = FormattableString.Invariant($"report of N={r.Items} items (images {r.ImageBytesMean / 1024} KB on average): {r.ReportMb:F1} MB in {r.Seconds:F1} s, peak RSS {r.PeakRssMb:F0} MB");
-}
-else if (args.FirstOrDefault() == "view")
-{
-    var dll = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "MmSafe.Cli", "bin", "Release", "net10.0", "mmsafe.dll"));
-    var r = await InWorkDirAsync("view", work => ViewRun.RunAsync(Int("items", 2241), dll, work));
-    result = r;
-    ok = r.FirstPageKb <= 2048 && r.WarmListSeconds < 1;
-    summary = FormattableString.Invariant($"view of N={r.Items} items (images {r.ImageBytesMean / 1024} KB): run list {r.FirstListSeconds:F2} s cold, {r.WarmListSeconds:F3} s warm; first page {r.FirstPageKb:F0} KB in {r.FirstPageSeconds:F2} s; sample page {r.SamplePageKb:F0} KB in {r.SamplePageSeconds:F3} s");
 }
 else if (args.FirstOrDefault() == "breaker")
 {

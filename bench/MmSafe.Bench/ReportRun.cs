@@ -44,7 +44,7 @@ public static class ReportRun
         return new ReportResult(items, (int)(imageBytes / items), new FileInfo(path).Length / 1024.0 / 1024.0, clock.Elapsed.TotalSeconds, ThroughputRun.PeakRssMb());
     }
 
-    internal static long WriteDataset(string root, int items)
+    private static long WriteDataset(string root, int items)
     {
         Directory.CreateDirectory(Path.Combine(root, "imgs"));
         var random = new Random(7);

@@ -47,7 +47,8 @@ async function runList() {
       el('input', { id: 'run-filter', placeholder: 'filter runs', value: s.text, onchange: e => { s.text = e.target.value; runList(); } }),
       el('select', { id: 'benchmark-filter', onchange: e => { s.benchmark = e.target.value; runList(); } }, el('option', { value: '' }, 'all benchmarks'),
         benchmarks.map(b => el('option', { value: b, selected: b === s.benchmark }, b))),
-      el('button', { id: 'compare-selected', onclick: () => { if (s.selected.size) location.hash = `#/compare/${[...s.selected].join(',')}`; } }, 'Compare selected')),
+      el('button', { id: 'compare-selected', onclick: () => { if (s.selected.size) location.hash = `#/compare/${[...s.selected].join(',')}`; } }, 'Compare selected'),
+      rows.length > 1 ? el('a', { id: 'compare-all', href: `#/compare/${rows.map(r => r.id).join(',')}` }, ' compare all shown') : null),
     el('table', { id: 'run-list' }, el('thead', {}, head), el('tbody', {}, body)));
   sizeBars();
 }
