@@ -42,7 +42,7 @@ public sealed partial class ReadmeCommandsTests
         new("mmsafe eval eval.yaml", "eval {T}/eval.yaml"),
         new("mmsafe eval eval.yaml --models qwen2-vl --benchmarks vlsbench", "eval {T}/eval.yaml --models mock/cautious --benchmarks vlsbench"),
         new("mmsafe report runs/gpt4o-siuo runs/qwen-siuo --out report.html", "report {T}/runs/gpt4o-siuo {T}/runs/qwen-siuo --out {T}/report.html"),
-        new("mmsafe view runs/gpt4o-siuo [--port 8765]", null, "serves until stopped: Reports/ViewCommandTests starts it and reads the page"),
+        new("mmsafe view runs [--port 8765]", null, "serves until stopped: Reports/ViewCommandTests and ViewApiTests start it and read its API"),
         new("mmsafe compare runs/gpt4o-siuo runs/qwen-siuo [--format markdown|csv|json] [--json]", "compare {T}/runs/gpt4o-siuo {T}/runs/qwen-siuo|--format markdown|--format csv|--format json|--json"),
         new("mmsafe export runs/gpt4o-siuo --format markdown|csv|json", "export {T}/runs/gpt4o-siuo --to {T}/export|--format markdown|--format csv|--format json"),
         new("mmsafe run vlsbench --data D --model M --judge J --out runs/m-official", "run vlsbench --data {VLS} --model mock --judge mock --out {T}/runs/m-official --cache off"),

@@ -1,119 +1,123 @@
-using System.Text.RegularExpressions;
+using System.Net;
 using MmSafe.Tests.Support;
 
 namespace MmSafe.Tests.Reports;
 
+/// <summary><c>mmsafe view</c> as a command and a server: what it accepts, whom it answers, and its headers.</summary>
 public sealed class ViewCommandTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    /// <summary>Starts <c>mmsafe view</c> in-process on a free port; its address, and the task that ends when <paramref name="stop"/> is cancelled.</summary>
-    private static async Task<(string Url, Task<int> View)> StartAsync(CancellationTokenSource stop, params string[] paths)
+    private static async Task<string> MockRunAsync(TempDir dir, string name = "run", string condition = "official")
     {
-        var outputText = new StringWriter();
-        var errorText = new StringWriter();
-        var output = TextWriter.Synchronized(outputText);
-        var error = TextWriter.Synchronized(errorText);
-        string Read(TextWriter writer, StringWriter text) { lock (writer) return text.ToString(); } // SyncTextWriter locks on itself
-        var view = MmSafe.Cli.CliApp.RunAsync(["view", .. paths, "--port", "0", "--refresh", "5"], output, error, stop.Token);
-        string? url = null;
-        for (int i = 0; i < 600 && url is null && !view.IsCompleted; i++)
-        {
-            await Task.Delay(25, Token);
-            url = Regex.Match(Read(output, outputText), @"serving (http://127\.0\.0\.1:\d+/)") is { Success: true } m ? m.Groups[1].Value : null;
-        }
-        Assert.True(url is not null, $"no address: {Read(error, errorText)}");
-        return (url, view);
+        Assert.Equal(0, (await Support.Cli.RunAsync("run", "vlsbench", "--data", SampleData.VlsBench, "--model", "mock", "--judge", "mock", "--condition", condition,
+            "--out", dir.Full(name), "--cache", "off", "--json")).ExitCode);
+        return dir.Full(name);
     }
 
     [Fact]
-    public async Task View_serves_the_report_rebuilt_on_every_visit_while_the_run_changes()
-    {
-        using var dir = new TempDir();
-        var data = RunFixture.WriteVlsBench(dir, 3);
-        Assert.Equal(0, (await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "mock", "--judge", "mock", "--out", dir.Full("run"), "--json")).ExitCode);
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        var (url, view) = await StartAsync(cts, dir.Full("run"));
-        using var http = new HttpClient();
-        var first = await http.GetStringAsync(url, Token);
-        Assert.Contains("<meta http-equiv=\"refresh\" content=\"5\">", first);
-        Assert.Contains("default-src 'none'", first);
-        Assert.DoesNotContain("Judge panel", first);
-
-        // The run changes while it is watched: the next visit shows it.
-        Assert.Equal(0, (await Support.Cli.RunAsync("judge", dir.Full("run"), "--judge", "mock", "--without-image", "--json")).ExitCode);
-        var second = await http.GetStringAsync(url, Token);
-        Assert.Contains("Judge panel", second);
-
-        cts.Cancel();
-        Assert.Equal(0, await view);
-    }
-
-    [Fact]
-    public async Task View_of_an_evaluation_file_shows_its_cells_as_they_start()
+    public async Task View_of_an_evaluation_file_lists_its_cells_as_they_start()
     {
         using var dir = new TempDir();
         var data = RunFixture.WriteVlsBench(dir, 3);
         var file = dir.File("eval.yaml", $"out: out\nmodels: [mock, mock/b]\nbenchmarks: [vlsbench]\ndata: {{ vlsbench: {data} }}\njudges: [mock]\ncache: off\n");
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        var (url, view) = await StartAsync(cts, file);
-        using var http = new HttpClient();
-        Assert.Contains("No run has started yet", await http.GetStringAsync(url, Token));
+        await using var view = await ViewHost.StartAsync(file);
+        var before = await view.JsonAsync("api/runs");
+        Assert.Empty(before["runs"]!.AsArray());
 
         Assert.Equal(0, (await Support.Cli.RunAsync("eval", file)).ExitCode);
-        var page = await http.GetStringAsync(url, Token);
-        Assert.Contains("vlsbench: mock/b", page);
-        Assert.Contains("vlsbench: mock judged", page);
-
-        cts.Cancel();
-        Assert.Equal(0, await view);
+        var changes = await view.JsonAsync($"api/changes?since={before["version"]}");
+        Assert.True(changes["list_changed"]!.GetValue<bool>());
+        var models = (await view.JsonAsync("api/runs"))["runs"]!.AsArray().Select(r => r!["model"]!.GetValue<string>()).Order().ToList();
+        Assert.Equal(["mock", "mock/b"], models);
     }
 
     [Fact]
-    public async Task A_page_of_several_runs_gets_one_refresh_tag_in_its_head_and_keeps_its_chart_titles()
+    public async Task Requests_for_another_host_name_are_refused_so_a_rebinding_page_cannot_read_the_runs()
     {
         using var dir = new TempDir();
-        string[] runs = [dir.Full("a"), dir.Full("b"), dir.Full("c")];
-        foreach (var (run, condition) in runs.Zip(["official", "text-only", "image-only"]))
-            Assert.Equal(0, (await Support.Cli.RunAsync("run", "vlsbench", "--data", SampleData.VlsBench, "--model", "mock", "--judge", "mock", "--condition", condition,
-                "--out", run, "--cache", "off", "--json")).ExitCode);
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        var (url, view) = await StartAsync(cts, runs);
-        using var http = new HttpClient();
-        var page = await http.GetStringAsync(url, Token);
-        Assert.Equal(1, Regex.Count(page, "http-equiv=\"refresh\""));
-        var head = page[..page.IndexOf("</head>", StringComparison.Ordinal)];
-        Assert.Contains("<meta http-equiv=\"refresh\" content=\"5\">", head);
-        Assert.True(Regex.Count(page, "</title></rect>") > 3, "the charts' bars keep their tooltips");
-        cts.Cancel();
-        Assert.Equal(0, await view);
-    }
-
-    [Fact]
-    public async Task Requests_for_another_host_name_are_refused_so_a_rebinding_page_cannot_read_the_report()
-    {
-        using var dir = new TempDir();
-        Assert.Equal(0, (await Support.Cli.RunAsync("run", "vlsbench", "--data", SampleData.VlsBench, "--model", "mock", "--judge", "mock", "--out", dir.Full("run"),
-            "--cache", "off", "--json")).ExitCode);
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        var (url, view) = await StartAsync(cts, dir.Full("run"));
-        int port = new Uri(url).Port;
-        using var http = new HttpClient();
-        async Task<System.Net.HttpStatusCode> GetAsync(string host)
+        await MockRunAsync(dir);
+        await using var view = await ViewHost.StartAsync(dir.Path);
+        int port = new Uri(view.Url).Port;
+        async Task<HttpStatusCode> GetAsync(string host)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, url);
-            request.Headers.Host = host;
-            using var response = await http.SendAsync(request, Token);
+            using var response = await view.SendAsync(HttpMethod.Get, "api/runs", host);
             return response.StatusCode;
         }
-        Assert.Equal(System.Net.HttpStatusCode.Forbidden, await GetAsync($"attacker.example:{port}"));
-        Assert.Equal(System.Net.HttpStatusCode.Forbidden, await GetAsync("attacker.example"));
-        Assert.Equal(System.Net.HttpStatusCode.Forbidden, await GetAsync($"127.0.0.1.attacker.example:{port}"));
-        Assert.Equal(System.Net.HttpStatusCode.OK, await GetAsync($"localhost:{port}"));
-        Assert.Equal(System.Net.HttpStatusCode.OK, await GetAsync($"127.0.0.1:{port}"));
-        Assert.Equal(System.Net.HttpStatusCode.OK, await GetAsync($"[::1]:{port}"));
-        cts.Cancel();
-        Assert.Equal(0, await view);
+        Assert.Equal(HttpStatusCode.Forbidden, await GetAsync($"attacker.example:{port}"));
+        Assert.Equal(HttpStatusCode.Forbidden, await GetAsync("attacker.example"));
+        Assert.Equal(HttpStatusCode.Forbidden, await GetAsync($"127.0.0.1.attacker.example:{port}"));
+        Assert.Equal(HttpStatusCode.OK, await GetAsync($"localhost:{port}"));
+        Assert.Equal(HttpStatusCode.OK, await GetAsync($"127.0.0.1:{port}"));
+        Assert.Equal(HttpStatusCode.OK, await GetAsync($"[::1]:{port}"));
+    }
+
+    [Fact]
+    public async Task Every_answer_carries_the_security_headers_only_GET_is_answered_and_ids_never_name_paths()
+    {
+        using var dir = new TempDir();
+        await MockRunAsync(dir);
+        await using var view = await ViewHost.StartAsync(dir.Path);
+        foreach (var path in new[] { "", "app.js", "app.css", "api/runs", "api/runs/nope" })
+        {
+            using var response = await view.SendAsync(HttpMethod.Get, path);
+            Assert.Equal("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+                response.Headers.GetValues("Content-Security-Policy").Single());
+            Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+            Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+        }
+        foreach (var method in new[] { HttpMethod.Post, HttpMethod.Put, HttpMethod.Delete, HttpMethod.Patch })
+        {
+            using var response = await view.SendAsync(method, "api/runs");
+            Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        }
+        var id = (await view.JsonAsync("api/runs"))["runs"]![0]!["id"]!.GetValue<string>();
+        foreach (var path in new[] { "api/runs/..%2F..%2Fetc%2Fpasswd", $"api/runs/{Uri.EscapeDataString(dir.Full("run"))}", "api/runs/run",
+            $"api/runs/{id}/samples/..%2F..%2Frun.db", $"api/runs/{id}/images/0/5?size=full", $"api/runs/{id}/images/..%2F0/0?size=full" })
+        {
+            using var response = await view.SendAsync(HttpMethod.Get, path);
+            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{path}: {response.StatusCode}");
+        }
+    }
+
+    [Fact]
+    public async Task A_folder_without_runs_is_served_and_says_so()
+    {
+        using var dir = new TempDir();
+        await using var view = await ViewHost.StartAsync(dir.Path);
+        Assert.Empty((await view.JsonAsync("api/runs"))["runs"]!.AsArray());
+        Assert.Contains("No runs found", await view.Http.GetStringAsync(view.Url + "app.js", Token));
+    }
+
+    [Fact]
+    public async Task A_missing_folder_is_one_clear_line()
+    {
+        using var dir = new TempDir();
+        var result = await Support.Cli.RunAsync("view", dir.Full("nowhere"), "--port", "0");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"error: {dir.Full("nowhere")}: no such folder; give a folder of runs, a run directory or an evaluation file (default: the current folder).", result.Error.Trim());
+    }
+
+    [Theory]
+    [InlineData("postgresql://nobody@127.0.0.1:1/db/runs", "postgresql://nobody@127.0.0.1:1/db/runs: cannot read the database")]
+    [InlineData("postgresql://u:secret@127.0.0.1:1/db", "postgresql://…@127.0.0.1: the URL holds a password")]
+    [InlineData("postgresql:///db", "postgresql:///db: not a PostgreSQL location")]
+    public async Task A_bad_PostgreSQL_location_is_one_clear_line(string url, string expected)
+    {
+        var result = await Support.Cli.RunAsync("view", url, "--port", "0");
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("error: " + expected, result.Error);
+        Assert.DoesNotContain("   at ", result.Error);
+        Assert.Single(result.Error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task A_host_that_is_not_an_address_is_one_clear_line()
+    {
+        using var dir = new TempDir();
+        var result = await Support.Cli.RunAsync("view", dir.Path, "--port", "0", "--host", "example.com");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("error: --host example.com: expected an IP address to listen on, such as 127.0.0.1 (the default) or 0.0.0.0.", result.Error.Trim());
     }
 
     [Theory]
@@ -131,11 +135,10 @@ public sealed class ViewCommandTests
     public async Task A_port_in_use_is_one_clear_line()
     {
         using var dir = new TempDir();
-        Assert.Equal(0, (await Support.Cli.RunAsync("run", "vlsbench", "--data", SampleData.VlsBench, "--model", "mock", "--judge", "mock", "--out", dir.Full("run"),
-            "--cache", "off", "--json")).ExitCode);
-        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        await MockRunAsync(dir);
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         taken.Start();
-        int port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        int port = ((IPEndPoint)taken.LocalEndpoint).Port;
         var result = await Support.Cli.RunAsync("view", dir.Full("run"), "--port", port.ToString());
         Assert.Equal(2, result.ExitCode);
         Assert.StartsWith($"error: --port {port}: cannot listen there", result.Error);

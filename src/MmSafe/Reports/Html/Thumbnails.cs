@@ -39,33 +39,43 @@ internal sealed class Thumbnails(int capKb)
             var bytes = File.ReadAllBytes(image.FullPath);
             var key = Convert.ToHexStringLower(SHA256.HashData(bytes))[..16];
             if (_byKey.ContainsKey(key)) return (key, null);
-            if (ImageHeader.TryRead(bytes) is null) return (null, $"Image {image.RelativePath} is not a PNG, JPEG, GIF or WebP.");
-            // A codec first: SKBitmap.Decode(byte[]) throws (not returns null) when no codec can read the data, as for a truncated file.
-            using var data = SKData.CreateCopy(bytes);
-            using var codec = SKCodec.Create(data);
-            using var decoded = codec is null ? null : SKBitmap.Decode(codec);
-            if (decoded is null) return (null, $"Image {image.RelativePath} could not be decoded.");
-            double scale = Math.Min(1, (double)MaxSide / Math.Max(decoded.Width, decoded.Height));
-            var size = new SKImageInfo(Math.Max(1, (int)(decoded.Width * scale)), Math.Max(1, (int)(decoded.Height * scale)));
-            using var small = scale < 1 ? decoded.Resize(size, new SKSamplingOptions(SKFilterMode.Linear)) : decoded.Copy();
-            using var webp = small?.Encode(SKEncodedImageFormat.Webp, Quality);
-            if (webp is null) return (null, $"Image {image.RelativePath} could not be made into a thumbnail.");
-            _byKey[key] = webp.ToArray();
+            var (webp, note) = Webp(bytes, image.RelativePath);
+            if (webp is null) return (null, note);
+            _byKey[key] = webp;
             return (key, null);
         }
         catch (InputException e)
         {
             return (null, e.Message);
         }
-        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException or BadImageFormatException)
-        {
-            // The tool ships SkiaSharp's native library for 64-bit Windows, Linux (glibc) and macOS only (MmSafe.Cli.csproj).
-            return (null, $"Image {image.RelativePath} not shown: thumbnails need SkiaSharp's native library, which the tool does not ship for " +
-                $"{System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier}.");
-        }
         catch (IOException e)
         {
             return (null, $"Image {image.RelativePath} cannot be read ({e.Message}).");
+        }
+    }
+
+    /// <summary>The image downscaled to a WebP thumbnail (at most 240 px a side), or a note saying why there is none.</summary>
+    internal static (byte[]? Webp, string? Note) Webp(byte[] bytes, string shown)
+    {
+        try
+        {
+            if (ImageHeader.TryRead(bytes) is null) return (null, $"Image {shown} is not a PNG, JPEG, GIF or WebP.");
+            // A codec first: SKBitmap.Decode(byte[]) throws (not returns null) when no codec can read the data, as for a truncated file.
+            using var data = SKData.CreateCopy(bytes);
+            using var codec = SKCodec.Create(data);
+            using var decoded = codec is null ? null : SKBitmap.Decode(codec);
+            if (decoded is null) return (null, $"Image {shown} could not be decoded.");
+            double scale = Math.Min(1, (double)MaxSide / Math.Max(decoded.Width, decoded.Height));
+            var size = new SKImageInfo(Math.Max(1, (int)(decoded.Width * scale)), Math.Max(1, (int)(decoded.Height * scale)));
+            using var small = scale < 1 ? decoded.Resize(size, new SKSamplingOptions(SKFilterMode.Linear)) : decoded.Copy();
+            using var webp = small?.Encode(SKEncodedImageFormat.Webp, Quality);
+            return webp is null ? (null, $"Image {shown} could not be made into a thumbnail.") : (webp.ToArray(), null);
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException or BadImageFormatException)
+        {
+            // The tool ships SkiaSharp's native library for 64-bit Windows, Linux (glibc) and macOS only (MmSafe.Cli.csproj).
+            return (null, $"Image {shown} not shown: thumbnails need SkiaSharp's native library, which the tool does not ship for " +
+                $"{System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier}.");
         }
     }
 

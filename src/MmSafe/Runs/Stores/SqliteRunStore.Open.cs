@@ -21,14 +21,20 @@ public sealed partial class SqliteRunStore
     /// Opens an existing run for reading only (score, report, compare, export): nothing is written, so a run on a
     /// read-only disk, or one another process is writing, can be read.
     /// </summary>
-    public static SqliteRunStore OpenReadOnly(string directory)
+    /// <param name="leaveNoTrace">Create no file either (mmsafe view): a run no process is writing (no -wal file) is read as an
+    /// immutable file, since even a read-only connection to a WAL database makes a -shm file beside it.</param>
+    public static SqliteRunStore OpenReadOnly(string directory, bool leaveNoTrace = false)
     {
         if (!Exists(directory)) throw new InputException($"{directory}: not a run directory (no {FileName}); create one with mmsafe run --out.");
         var path = Path.Combine(directory, FileName);
         SqliteConnection? db = null;
         try
         {
-            db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+            db = new SqliteConnection(new SqliteConnectionStringBuilder
+            {
+                DataSource = leaveNoTrace && !File.Exists(path + "-wal") ? new Uri(Path.GetFullPath(path)).AbsoluteUri + "?immutable=1" : path,
+                Mode = SqliteOpenMode.ReadOnly, Pooling = false,
+            }.ToString());
             db.Open();
             Execute(db, "PRAGMA busy_timeout = 5000;");
             try
