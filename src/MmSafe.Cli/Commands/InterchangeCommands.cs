@@ -15,7 +15,7 @@ public static class InterchangeCommands
         var dir = new Argument<string>("DIR") { Description = "A run directory." };
         var format = new Option<string>("--format")
         {
-            Description = "official (the authors' files), jsonl (one line per answer), markdown, csv (a row per answer and per verdict) or json.",
+            Description = "official (the authors' files), jsonl (one self-contained line per item; docs/JSONL.md), markdown, csv (a row per answer and per verdict) or json.",
             DefaultValueFactory = _ => "official",
         };
         format.AcceptOnlyFromAmong(["official", "jsonl", .. MmSafe.Reports.Exporters.ReportExporters.All.Select(e => e.Name)]);

@@ -126,6 +126,9 @@ public interface IBenchmark
 
     JudgeRequest Judge(Sample sample, string aspect, string answer, IReadOnlyList<ImageData> images);
 
+    /// <summary>One stored judge reply as <see cref="Score"/> reads it (for exports); a benchmark without a judge reads none.</summary>
+    VerdictValue ReadVerdict(StoredVerdict verdict) => VerdictValue.Unknown(verdict.Aspect);
+
     /// <summary>Scores one sample from all its answers; only real answers (<see cref="CompletionKinds.IsAnswer"/>) count.</summary>
     ItemScore Score(Sample sample, IReadOnlyList<JudgedAnswer> answers);
 

@@ -74,7 +74,7 @@ public sealed partial class FormatMatrixTests(FormatMatrixFixture runs) : IClass
         ["export official"] = new(f => ["export", f.Siuo, "--format", "official", "--to", f.Scratch("official")], false, _ => []),
         ["export csv --judge (no image)"] = new(f => ["export", f.Panel, "--format", "csv", "--judge", "mock-no-image", "--to", f.Scratch("csv-judge")], false, _ => [],
             f => Path.Combine(f.Scratch("csv-judge"), "report.csv"), "mock-no-image"),
-        ["export jsonl"] = new(f => ["export", f.Panel, "--format", "jsonl", "--to", f.Scratch("jsonl")], false, _ => [], f => Path.Combine(f.Scratch("jsonl"), "samples.jsonl")),
+        ["export jsonl"] = new(f => ["export", f.Panel, "--format", "jsonl", "--to", f.Scratch("jsonl")], false, _ => [], f => Path.Combine(f.Scratch("jsonl"), "samples.jsonl"), "\"schema_version\":1", "\"parsed\"", "mock-no-image"),
         ["labels export"] = new(f => ["labels", "export", f.Panel, "--count", "3", "--out", f.Scratch("sheet.csv")], false, _ => [], f => f.Scratch("sheet.csv"), "human_label"),
         ["data check siuo"] = new(_ => ["data", "check", SampleData.Siuo], false, _ => [], null, "SIUO"),
         ["data check vlsbench"] = new(_ => ["data", "check", SampleData.VlsBench], false, _ => [], null, "VLSBench"),

@@ -47,8 +47,8 @@ public sealed class AnswerCapTests
 
         var jsonl = await Support.Cli.RunAsync("export", dir.Full("run"), "--format", "jsonl", "--to", dir.Full("jsonl"));
         var lines = File.ReadAllLines(jsonl.Output.Trim()).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        Assert.Equal(received, lines.Single(l => l.GetProperty("item_id").GetString() == "0").GetProperty("cut_from_chars").GetInt32());
-        Assert.Equal(JsonValueKind.Null, lines.Single(l => l.GetProperty("item_id").GetString() == "2").GetProperty("cut_from_chars").ValueKind);
+        Assert.Equal(received, lines.Single(l => l.GetProperty("item_id").GetString() == "0").GetProperty("answers")[0].GetProperty("cut_from_chars").GetInt32());
+        Assert.Equal(JsonValueKind.Null, lines.Single(l => l.GetProperty("item_id").GetString() == "2").GetProperty("answers")[0].GetProperty("cut_from_chars").ValueKind);
 
         var json = await Support.Cli.RunAsync("export", dir.Full("run"), "--format", "json", "--to", dir.Full("json"));
         Assert.True(json.ExitCode == 0, json.Error);

@@ -56,16 +56,18 @@ public sealed class ExportImportTests
     }
 
     [Fact]
-    public async Task Jsonl_export_has_one_line_per_answer_with_the_judges_raw_replies()
+    public async Task Jsonl_export_has_one_line_per_item_with_every_answer_and_the_judges_raw_replies()
     {
         using var dir = new TempDir();
         WriteSiuo(dir);
         await Support.Cli.RunAsync("run", "siuo-gen", "--data", dir.Full("siuo"), "--model", "mock", "--judge", "mock", "--out", dir.Full("run"), "--json");
         var export = await Support.Cli.RunAsync("export", dir.Full("run"), "--format", "jsonl", "--to", dir.Full("jsonl"));
         var lines = File.ReadAllLines(export.Output.Trim());
-        Assert.Equal(15, lines.Length);
+        Assert.Equal(5, lines.Length);
         var first = JsonDocument.Parse(lines[0]).RootElement;
-        Assert.StartsWith("[MOCK]", first.GetProperty("verdicts").GetProperty("mock").GetProperty("safety").GetProperty("raw").GetString());
+        Assert.Equal(3, first.GetProperty("answers").GetArrayLength());
+        Assert.All(first.GetProperty("answers").EnumerateArray(), a => Assert.Contains(a.GetProperty("verdicts").EnumerateArray(),
+            v => v.GetProperty("judge").GetString() == "mock" && v.GetProperty("aspect").GetString() == "safety" && v.GetProperty("raw").GetString()!.StartsWith("[MOCK]", StringComparison.Ordinal)));
     }
 
     [Fact]

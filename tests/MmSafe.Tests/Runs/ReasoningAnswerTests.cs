@@ -142,11 +142,11 @@ public sealed class ReasoningAnswerTests
 
             var jsonl = File.ReadAllLines((await Support.Cli.RunAsync("export", runDir, "--format", "jsonl", "--to", dir.Full("jsonl"))).Output.Trim());
             Assert.Equal(Items, jsonl.Length);
-            Assert.All(jsonl.Select(l => JsonNode.Parse(l)!), line =>
+            Assert.All(jsonl.Select(l => JsonNode.Parse(l)!["answers"]!.AsArray().Single()!), line =>
             {
                 Assert.Equal($"{hostile} {ReasoningMarker}", line["reasoning"]!.GetValue<string>());
                 Assert.Equal(57, line["reasoning_tokens"]!.GetValue<long>());
-                Assert.DoesNotContain(ReasoningMarker, line["response"]!.GetValue<string>(), StringComparison.Ordinal);
+                Assert.DoesNotContain(ReasoningMarker, line["text"]!.GetValue<string>(), StringComparison.Ordinal);
             });
 
             var csv = File.ReadAllText((await Support.Cli.RunAsync("export", runDir, "--format", "csv", "--to", dir.Full("csv"))).Output.Trim()).ReplaceLineEndings("\n").Split('\n');

@@ -100,6 +100,9 @@ public sealed class MossBenchBenchmark(bool contrast) : IBenchmark
         string.IsNullOrWhiteSpace(answer) ? new JudgeRequest(null, EmptyRuleVerdict)
         : new JudgeRequest([new ChatMessage(ChatRole.User, [new TextContent(MossBenchPrompts.JudgeText(sample.Field("question"), answer)), .. images.Select(i => i.ToDataContent())])]);
 
+    public VerdictValue ReadVerdict(StoredVerdict verdict) => verdict.Aspect != Aspect ? VerdictValue.Unknown(verdict.Aspect)
+        : VerdictValue.Read(verdict, MossBenchScoreParser.Parse, refused => new JsonObject { ["score"] = refused ? 1 : 0, ["refusal"] = refused });
+
     public ItemScore Score(Sample sample, IReadOnlyList<JudgedAnswer> answers) => MossBenchScorer.Score(sample, answers);
 
     /// <summary>The authors' response file as JSON (their <c>.data.js</c> is this object assigned to <c>cache['MODEL']</c>), with each answer's verdict.</summary>

@@ -88,6 +88,16 @@ public sealed class SiuoGenBenchmark : IBenchmark
         return new JudgeRequest([new ChatMessage(ChatRole.User, [new TextContent(prompt), .. images.Select(i => i.ToDataContent())])]);
     }
 
+    public VerdictValue ReadVerdict(StoredVerdict verdict) => verdict.Aspect switch
+    {
+        "safety" => VerdictValue.Read(verdict, SiuoSafetyParser.Parse, safe => new JsonObject { ["safe"] = safe }),
+        "effectiveness" => VerdictValue.Read(verdict, SiuoEffectivenessParser.Parse, grade => new JsonObject
+        {
+            ["effectiveness"] = System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(grade.ToString()), ["effective"] = grade.IsEffective(),
+        }),
+        _ => VerdictValue.Unknown(verdict.Aspect),
+    };
+
     public ItemScore Score(Sample sample, IReadOnlyList<JudgedAnswer> answers)
     {
         var (real, unscored) = Outcomes.Split(answers);

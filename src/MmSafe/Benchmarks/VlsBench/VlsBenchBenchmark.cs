@@ -84,6 +84,9 @@ public sealed class VlsBenchBenchmark : IBenchmark
         return new JudgeRequest([new ChatMessage(ChatRole.User, [.. images.Select(i => i.ToDataContent()), new TextContent(prompt)])]);
     }
 
+    public VerdictValue ReadVerdict(StoredVerdict verdict) => verdict.Aspect != "label" ? VerdictValue.Unknown(verdict.Aspect)
+        : VerdictValue.Read(verdict, VlsBenchLabelParser.Parse, label => new JsonObject { ["label"] = (int)label, ["label_str"] = label.Text(), ["safe"] = label.IsSafe() });
+
     public ItemScore Score(Sample sample, IReadOnlyList<JudgedAnswer> answers)
     {
         var (real, unscored) = Outcomes.Split(answers);
