@@ -63,9 +63,7 @@ public sealed class ViewApiTests
         Assert.Equal([HostileRun.Script, HostileRun.OnError, HostileRun.Textarea], sample["answers"]!.AsArray().Select(a => a!["text"]!.GetValue<string>()));
         Assert.Contains(sample["verdicts"]!.AsArray(), v => v!["raw"]!.GetValue<string>() == "[Safety Judgement:] True " + HostileRun.Script && v["reading"] is not null);
         Assert.Single(sample["images"]!.AsArray());
-        Assert.Equal("target", sample["requests"]![0]!["role"]!.GetValue<string>());
-        Assert.Contains("\"type\": \"image\"", sample["requests"]![0]!["body"]!.GetValue<string>());
-        Assert.Equal(64, sample["requests"]![0]!["images"]![0]!["sha256"]!.GetValue<string>().Length);
+        Assert.Contains("imported", sample["requests"]![0]!["note"]!.GetValue<string>()); // ViewRequestsTests: the exact bodies of a run that sent them
 
         var page = await view.JsonAsync($"api/runs/{id}/samples?limit=2");
         Assert.Equal(6, page["total"]!.GetValue<int>());

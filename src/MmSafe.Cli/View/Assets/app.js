@@ -103,7 +103,7 @@ async function samplePage(id, item) {
     el('div', {}, x.images.map(i => zoomable(i.thumb, i.full))),
     el('h3', {}, 'Requests'),
     x.requests.map((r, n) => el('div', { class: 'request', id: `request-${n}`, 'data-role': r.role },
-      el('strong', {}, r.role === 'target' ? 'Target' : `Judge ${r.role}`), ` · ${r.model}`, r.aspect ? ` · ${r.aspect}` : '', r.sample !== null ? ` · answer #${r.sample + 1}` : '',
+      el('strong', {}, r.role === 'target' ? 'Target' : 'Judge'), ` · ${r.model}`, r.url ? ` · POST ${r.url}` : '', r.aspect ? ` · ${r.aspect}` : '', r.sample !== null ? ` · answer #${r.sample + 1}` : '',
       r.note ? el('p', { class: 'muted' }, r.note) : null,
       el('div', {}, r.images.map(i => el('span', {}, i.url ? zoomable(i.url + '?size=thumb', i.url + '?size=full') : '', ` ${i.media_type}, ${i.bytes} bytes, sha256 ${i.sha256.slice(0, 16)}…`))),
       el('pre', { class: 'request-body' }, r.body))),

@@ -1,72 +1,34 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.Extensions.AI;
 using MmSafe.Benchmarks;
-using MmSafe.Images;
 using MmSafe.Runs;
+using MmSafe.Runs.Pipeline;
 
 namespace MmSafe.Reports.View;
 
 /// <summary>
-/// The requests a stored sample sent, to the target and to each judge, with images described (media type, bytes,
-/// SHA-256) and linked, not inlined.
+/// The requests a stored sample sent, to the target and to each judge: the exact bodies (<see cref="RequestPreview"/>
+/// rebuilds them by the pipeline's own path, so the view and the run cannot drift), with each image's data replaced by
+/// its description (media type, bytes, SHA-256) and linked, not inlined.
 /// </summary>
-/// <remarks>
-/// TODO(lead): wire this to <c>MmSafe.Runs.RequestPreview</c> (branch wp-run), which rebuilds the exact request bodies.
-/// Until then this is a best effort: the benchmark's messages under the run's condition and each judge's prompt, with the
-/// model's stored parameters beside them; what a provider adds (its wire format, response_format, the caption text of a
-/// caption run) is not shown. This class is the only place the viewer builds requests.
-/// </remarks>
 public static class ViewRequests
 {
-    private static readonly JsonSerializerOptions Parameters = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, Encoder = ReadableJson.Encoder };
-
-    private const string Note = "best effort: rebuilt from the benchmark's messages and the stored parameters, not the provider's exact wire body";
-
-    public static IReadOnlyList<ViewRequest> Of(RunContents run, Sample sample, IReadOnlyList<ImageData> images, string imageUrl)
+    public static async Task<IReadOnlyList<ViewRequest>> OfAsync(RunContents run, Sample sample, string imageUrl, CancellationToken cancellationToken = default)
     {
-        var spec = run.Spec;
-        var benchmark = run.Benchmark;
-        var requests = new List<ViewRequest>();
-        var target = Conditions.Apply(benchmark.TargetMessages(sample, images), sample, spec.Condition);
-        requests.Add(Request("target", spec.Target, target, null, null, images, imageUrl));
-        foreach (var answer in run.Answers.Where(a => a.SampleId == sample.Id && a.IsAnswer).OrderBy(a => a.Sample))
-            foreach (var judge in spec.Judges)
-                foreach (var aspect in run.Verdicts.Where(v => v.Judge == judge.Name && v.SampleId == sample.Id && v.Sample == answer.Sample).Select(v => v.Aspect).Distinct())
-                {
-                    var request = benchmark.Judge(sample, aspect, answer.ScoredText, judge.SeesImage ? images : []);
-                    if (request.Messages is { } messages) requests.Add(Request(judge.Name, judge, messages, aspect, answer.Sample, images, imageUrl));
-                }
-        return requests;
-    }
-
-    private static ViewRequest Request(string role, ModelSettings model, IReadOnlyList<ChatMessage> messages, string? aspect, int? sample,
-        IReadOnlyList<ImageData> images, string imageUrl)
-    {
-        var sent = new List<ViewRequestImage>();
-        var list = new JsonArray();
-        foreach (var message in messages)
+        IReadOnlyList<PreviewRequest> requests;
+        try
         {
-            var parts = new JsonArray();
-            foreach (var content in message.Contents)
-            {
-                if (content is TextContent text) parts.Add(new JsonObject { ["type"] = "text", ["text"] = text.Text });
-                else if (content is DataContent data)
-                {
-                    var sha = data.AdditionalProperties?.GetValueOrDefault(ImageData.Sha256Key) as string ?? Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(data.Data.Span));
-                    int index = images.ToList().FindIndex(i => i.Sha256 == sha);
-                    sent.Add(new ViewRequestImage(index, data.MediaType, data.Data.Length, sha, index < 0 ? "" : $"{imageUrl}/{index}"));
-                    parts.Add(new JsonObject { ["type"] = "image", ["media_type"] = data.MediaType, ["bytes"] = data.Data.Length, ["sha256"] = sha });
-                }
-            }
-            list.Add(new JsonObject { ["role"] = message.Role.Value, ["content"] = parts });
+            requests = await RequestPreview.ForSampleAsync(run.Spec, run.Benchmark, sample, [.. run.Answers.Where(a => a.SampleId == sample.Id)], cancellationToken)
+                .ConfigureAwait(false);
         }
-        var body = new JsonObject
+        catch (Exception e) when (e is InputException or IOException)
         {
-            ["model"] = model.Model,
-            ["messages"] = list,
-            ["parameters"] = JsonSerializer.SerializeToNode(model.Parameters, Parameters),
-        };
-        return new ViewRequest(role, model.Model, model.BaseUrl, aspect, sample, body.ToJsonString(ReadableJson.Indented), sent, Note);
+            // An image that cannot be read now: the bodies cannot be rebuilt; say why rather than show a guess.
+            return [new ViewRequest("target", run.Spec.Target?.Model ?? "", null, null, null, "", [], $"the requests cannot be rebuilt: {e.Message}")];
+        }
+        if (requests.Count == 0 && run.Spec.Target is { IsImported: true })
+            return [new ViewRequest("target", run.Spec.Target.Model, null, null, null, "", [],
+                "imported from a results file: these answers were not asked by MmSafe, so there is no request to show")];
+        return [.. requests.Select(r => new ViewRequest(r.Role, r.Model, r.Url, r.Aspect, r.Sample, r.Body.ToJsonString(ReadableJson.Indented),
+            [.. r.Images.Select(i => new ViewRequestImage(i.Index - 1, i.MediaType, i.Bytes, i.Sha256, i.Index > 0 ? $"{imageUrl}/{i.Index - 1}" : ""))],
+            null))];
     }
 }

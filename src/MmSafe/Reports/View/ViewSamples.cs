@@ -1,5 +1,3 @@
-using MmSafe.Images;
-
 namespace MmSafe.Reports.View;
 
 /// <summary>One sample whole, from the run's stored data: its inputs, the requests it sent, every answer, every judge reply and its scores.</summary>
@@ -12,24 +10,13 @@ public static class ViewSamples
         var sample = run.Samples.FirstOrDefault(s => s.Id == itemId);
         if (sample is null) return null;
         var imageUrl = $"/api/runs/{view.Id}/images/{Uri.EscapeDataString(sample.Id)}";
-        var images = new List<ImageData>();
-        foreach (var image in sample.Images)
-        {
-            try
-            {
-                images.Add(await image.ReadAsync(cancellationToken).ConfigureAwait(false));
-            }
-            catch (Exception e) when (e is InputException or IOException)
-            {
-                // The request is still shown, without this image; the image URL says why it cannot be served.
-            }
-        }
+        var requests = await ViewRequests.OfAsync(run, sample, imageUrl, cancellationToken).ConfigureAwait(false);
         var readings = run.Scores.SelectMany(p => p.Value.Where(s => s.Id == itemId).Select(s => (Judge: p.Key, Score: s))).ToList();
         string? Reading(string judge, int k, string aspect) =>
             readings.FirstOrDefault(r => r.Judge == judge).Score?.Answers.FirstOrDefault(a => a.Sample == k)?.Aspects.GetValueOrDefault(aspect);
         return new ViewSampleDetail(view.Id, sample.Id, sample.Category, sample.SubCategory, run.Benchmark.Question(sample), sample.Fields,
             [.. sample.Images.Select((image, n) => new ViewImage(n, image.RelativePath, $"{imageUrl}/{n}?size=thumb", $"{imageUrl}/{n}?size=full"))],
-            ViewRequests.Of(run, sample, images, imageUrl),
+            requests,
             [.. run.Answers.Where(a => a.SampleId == itemId).OrderBy(a => a.Sample).Select(a => new ViewAnswer(a.Sample, a.Outcome, a.Text, a.Refusal, a.Error,
                 a.Reasoning, a.FinishReason, a.InputTokens, a.OutputTokens, a.LatencyMs, a.Cached, a.At))],
             [.. run.Verdicts.Where(v => v.SampleId == itemId).OrderBy(v => v.Judge, StringComparer.Ordinal).ThenBy(v => v.Sample)
