@@ -7,7 +7,7 @@ namespace MmSafe.Bench;
 /// <summary>One page of <c>mmsafe view</c> as headless Chromium loaded it.</summary>
 /// <param name="VisibleMs">From the start of the navigation (or of the in-page click) to the page's data being shown.</param>
 /// <param name="TransferKb">Bytes over the wire for the page so far (document, script, style, API answers, thumbnails).</param>
-public sealed record ViewPage(string Page, string Url, double VisibleMs, double TransferKb, double SettledTransferKb, int Requests, string? Screenshot);
+public sealed record ViewPage(string Page, string Url, double VisibleMs, double TransferKb, double SettledTransferKb, double ScrolledTransferKb, int Requests, string? Screenshot);
 
 /// <summary>The measured figures of <c>mmsafe view</c> on a folder of runs.</summary>
 public sealed record ViewResult(int Items, int ImageBytesMean, int Runs, double ServerStartSeconds, IReadOnlyList<ViewPage> Pages,
@@ -73,7 +73,7 @@ public static partial class ViewRun
                 sampleTimes.Add(page.VisibleMs);
             }
             var compareUrl = await CompareUrlAsync(browser, address, ready.RunList);
-            if (compareUrl is not null) pages.Add(await LoadAsync(browser, "compare (two runs)", compareUrl, ready.Compare, shots, "view-compare.png"));
+            if (compareUrl is not null) pages.Add(await LoadAsync(browser, "compare (all three runs)", compareUrl, ready.Compare, shots, "view-compare.png"));
             sampleTimes.Sort();
             return new ViewResult(items, (int)(imageBytes / items), 3, started, pages,
                 sampleTimes.Count == 0 ? double.NaN : sampleTimes[sampleTimes.Count / 2], sampleTimes.Count == 0 ? double.NaN : sampleTimes[^1], sampleTimes);
@@ -84,7 +84,7 @@ public static partial class ViewRun
         }
     }
 
-    private static async Task<string> AddressAsync(Process server)
+    public static async Task<string> AddressAsync(Process server)
     {
         var timeout = Task.Delay(TimeSpan.FromSeconds(60));
         while (true)
@@ -114,7 +114,11 @@ public static partial class ViewRun
             path = Path.Combine(shots, shot);
             await page.ScreenshotAsync(path, new ScreenshotOptions { FullPage = false });
         }
-        return new ViewPage(name, url, visible, bytes / 1024, settled / 1024, requests, path);
+        // Scrolled to the end: everything lazily loaded below the fold (the sample browser's thumbnails).
+        await page.EvaluateExpressionAsync("window.scrollTo(0, document.body.scrollHeight)");
+        await Task.Delay(1500);
+        var (scrolled, _) = await TransferAsync(page);
+        return new ViewPage(name, url, visible, bytes / 1024, settled / 1024, scrolled / 1024, requests, path);
     }
 
     private static async Task<IPage> NewPageAsync(IBrowser browser)
@@ -133,15 +137,15 @@ public static partial class ViewRun
 
     private static async Task<string> FirstLinkAsync(IBrowser browser, string url, string selector, string containing)
     {
-        var links = await LinksAsync(browser, url, selector);
-        return links.FirstOrDefault(l => l.Contains(containing, StringComparison.Ordinal))
-            ?? throw new InvalidOperationException($"no link to a run containing '{containing}' on {url}: {string.Join(", ", links.Take(10))}");
+        var links = await LinksAsync(browser, url, selector, "text");
+        return links.FirstOrDefault(l => l.Contains(containing, StringComparison.Ordinal))?.Split('\n')[0]
+            ?? throw new InvalidOperationException($"no link to a run named '{containing}' on {url}: {string.Join(", ", links.Take(10))}");
     }
 
     private static async Task<IReadOnlyList<string>> SampleLinksAsync(IBrowser browser, string runUrl, string selector, int count)
     {
         var links = await LinksAsync(browser, runUrl, selector);
-        var samples = links.Where(l => l.Contains("sample", StringComparison.OrdinalIgnoreCase) && l != runUrl).Distinct().Take(count).ToList();
+        var samples = links.Where(l => l.Contains("/sample/", StringComparison.Ordinal)).Distinct().Take(count).ToList();
         if (samples.Count == 0) throw new InvalidOperationException($"no sample link on {runUrl}");
         return samples;
     }
@@ -149,12 +153,14 @@ public static partial class ViewRun
     private static async Task<string?> CompareUrlAsync(IBrowser browser, string url, string selector) =>
         (await LinksAsync(browser, url, selector)).FirstOrDefault(l => l.Contains("compare", StringComparison.OrdinalIgnoreCase));
 
-    private static async Task<string[]> LinksAsync(IBrowser browser, string url, string selector)
+    private static async Task<string[]> LinksAsync(IBrowser browser, string url, string selector, string? withText = null)
     {
         await using var page = await NewPageAsync(browser);
         await page.GoToAsync(url, WaitUntilNavigation.DOMContentLoaded);
         await page.WaitForSelectorAsync(selector, new WaitForSelectorOptions { Timeout = 60_000 });
-        return await page.EvaluateExpressionAsync<string[]>("[...document.querySelectorAll('a[href]')].map(a => a.href)");
+        return await page.EvaluateExpressionAsync<string[]>(withText is null
+            ? "[...document.querySelectorAll('a[href]')].map(a => a.href)"
+            : "[...document.querySelectorAll('a[href]')].map(a => a.href + '\\n' + a.textContent)");
     }
 
     [GeneratedRegex(@"http://127\.0\.0\.1:\d+")]

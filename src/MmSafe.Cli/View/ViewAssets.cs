@@ -24,5 +24,7 @@ internal static class ViewAssets
             var text = Read(name);
             app.MapMethods(path, ViewApi.Verbs, () => Results.Text(text, type));
         }
+        // Browsers ask for it unprompted: no icon, and no 404 in the page's console.
+        app.MapMethods("/favicon.ico", ViewApi.Verbs, () => Results.NoContent());
     }
 }
