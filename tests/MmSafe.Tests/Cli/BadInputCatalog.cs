@@ -245,6 +245,11 @@ public static class BadInputCatalog
         new("run --preview with --resume", 2, "--preview shows a new run's first request and cannot be given with --resume", s => ["run", "--resume", s.Run, "--preview"]),
         new("completion: a shell it has no script for", 2, "Expected one of 'bash', 'zsh', 'fish', 'powershell'", s => ["completion", "tcsh"]),
         new("figures: a directory that holds no run", 2, "not a run directory", s => ["figures", s.Dir.Path, "--out", s.Dir.Full("figs")]),
+        new("figures: an option it does not have (taken for a run path)", 2, "unrecognized option '--format' for 'mmsafe figures'", s => ["figures", s.Run, "--out", s.Dir.Full("figs"), "--format", "png"]),
+        new("compare: a misspelt option", 2, "unrecognized option '--bogus' for 'mmsafe compare'", s => ["compare", s.Run, "--bogus"]),
+        new("run --limit-order without --limit", 2, "--limit-order first says how --limit N chooses; give it with --limit", s => ["run", "vlsbench", "--data", s.Vls, "--model", "mock", "--judge", "mock", "--limit-order", "first", "--out", s.Dir.Full("lo2")]),
+        new("run --preview into a directory that holds a run", 2, "already holds a run, and --preview shows a new run's first request", s => ["run", "vlsbench", "--data", s.Vls, "--model", "mock", "--judge", "mock", "--out", s.Run, "--preview"]),
+        new("run: another --limit into an existing run", 2, "(--limit none then, 2 now", s => ["run", "vlsbench", "--data", s.Vls, "--model", "mock", "--judge", "mock", "--limit", "2", "--out", s.Run]),
     ];
 
     private static string Corrupt(BadInputSetup s)
