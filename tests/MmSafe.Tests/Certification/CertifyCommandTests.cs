@@ -32,6 +32,8 @@ public sealed class CertifyCommandTests
         Assert.Equal((240, 98.33, 0.9667, 0.0, 1.0), (o.GetProperty("items").GetInt32(), o.GetProperty("agreement_percent").GetDouble(),
             Math.Round(o.GetProperty("kappa").GetDouble(), 4), o.GetProperty("shift").GetDouble(), o.GetProperty("mcnemar_p").GetDouble()));
         Assert.True(o.GetProperty("kappa_low").GetDouble() >= 0.6);
+        // Newcombe's interval [-1.81, 1.81] inside Connor's MDD 2.32 for 4 discordant pairs of 240.
+        Assert.Equal((-1.81, 1.81, 2.32), (o.GetProperty("shift_low").GetDouble(), o.GetProperty("shift_high").GetDouble(), o.GetProperty("minimum_detectable").GetDouble()));
         Assert.True(o.GetProperty("shift_low").GetDouble() >= -o.GetProperty("minimum_detectable").GetDouble());
         Assert.Equal(["1", "2", "61", "62"], p.GetProperty("flips").EnumerateArray().Select(f => f.GetProperty("item_id").GetString()));
         Assert.Equal(0, p.GetProperty("failures").GetArrayLength());
@@ -50,6 +52,8 @@ public sealed class CertifyCommandTests
         var failures = f.GetProperty("failures").EnumerateArray().Select(x => x.GetString()!).ToList();
         Assert.Contains(failures, x => x.StartsWith("category_holm_p>=0.05: significant shift in Self-Harm (15.00 points, Holm p 0.0156)", StringComparison.Ordinal));
         Assert.DoesNotContain(failures, x => x.StartsWith("kappa_low", StringComparison.Ordinal)); // κ 0.925 keeps its lower bound above 0.6
+        Assert.Contains(failures, x => x.StartsWith("shift_within_mdd: the shift's interval [", StringComparison.Ordinal)); // +3.75 with 9 discordant items: past the MDD
+        Assert.Equal((1.22, 6.26, 3.48), (o.GetProperty("shift_low").GetDouble(), o.GetProperty("shift_high").GetDouble(), o.GetProperty("minimum_detectable").GetDouble()));
         Assert.Equal(9, f.GetProperty("flips").GetArrayLength());
 
         // Text: the rule first, then the verdict with each failed clause; Markdown: the same certificate as a document.
