@@ -60,6 +60,17 @@ function groupTable(title, groups, metrics) {
     el('tr', {}, el('th', {}, 'Group'), el('th', {}, 'Items'), metrics.map(m => el('th', {}, m.label + (m.lower_is_better ? ' (lower is better)' : '')))),
     groups.map(g => el('tr', {}, el('td', {}, g.name), el('td', { class: 'num' }, g.items), metrics.map(m => rateCell(g.rates[m.key])))))));
 }
+// Judge certificates (mmsafe judge certify), newest first; every field is text.
+const kappaText = f => f.kappa === null ? 'n/a (no variation)' : `${pct(f.kappa)} [${pct(f.kappa_low)}, ${pct(f.kappa_high)}]`;
+function certificates(list) {
+  if (!list.length) return null;
+  return el('section', { id: 'certificates' }, el('h3', {}, 'Judge certificates'), el('table', {},
+    el('tr', {}, ['Certified', 'Candidate', 'Reference', 'Rule', 'Verdict', 'Items', "Cohen's κ [95% CI]", 'Shift (pp) [95% CI]', 'MDD (pp)', 'Failing categories', 'Failed clauses'].map(h => el('th', {}, h))),
+    [...list].reverse().map(c => el('tr', { class: 'certificate' }, el('td', {}, new Date(c.at).toLocaleString()), el('td', {}, c.candidate), el('td', {}, c.reference),
+      el('td', { title: c.rule_description }, c.rule), el('td', {}, el('b', {}, c.verdict)), el('td', { class: 'num' }, c.overall.items), el('td', {}, kappaText(c.overall)),
+      el('td', {}, `${pct(c.overall.shift)} [${pct(c.overall.shift_low)}, ${pct(c.overall.shift_high)}]`), el('td', { class: 'num' }, pct(c.overall.minimum_detectable)),
+      el('td', {}, c.failing_categories.join(', ')), el('td', {}, c.failures.join('; '))))));
+}
 async function runPage(id) {
   const s = state.run && state.run.id === id ? state.run : (state.run = { id, q: '', category: '', verdict: '', outcome: '', disagree: false, offset: 0 });
   const [page, samples] = await Promise.all([api(`/api/runs/${id}`), api(`/api/runs/${id}/samples?` + new URLSearchParams({
@@ -79,6 +90,7 @@ async function runPage(id) {
     groupTable('Overall', [page.overall], page.metrics), groupTable('Categories', page.categories, page.metrics), groupTable('Sub-categories', page.sub_categories, page.metrics),
     el('h3', {}, 'Diagnostics'), el('p', { id: 'diagnostics' }, `missing ${d.missing} · failed answers ${d.failed_answers} · failed verdicts ${d.failed_verdicts} · unscored ${d.unscored} · undecided items ${d.undecided_items} · empty ${d.empty} · unreadable ${d.unreadable}`),
     el('p', {}, 'Outcomes: ', Object.entries(page.outcomes).map(([k, v]) => `${k} ${v}`).join(' · ')),
+    certificates(page.certificates || []),
     el('h3', {}, 'Samples'),
     el('div', { class: 'filters' }, el('input', { id: 'filter-q', placeholder: 'search text', value: s.q, onchange: e => { s.q = e.target.value; s.offset = 0; runPage(id); } }),
       select('category', samples.categories), select('verdict', samples.verdicts), select('outcome', samples.outcomes),
