@@ -14,5 +14,8 @@ public static class ExitCodes
     /// <summary>A model endpoint kept failing (timeouts, 5xx, 429) after every retry.</summary>
     public const int ModelUnavailable = 3;
 
+    /// <summary><c>judge certify</c>: the candidate failed its declared rule; the certificate was still written and stored.</summary>
+    public const int CertificateFailed = 4;
+
     public const int Cancelled = 130;
 }

@@ -46,8 +46,9 @@ public static class CertifyCommand
             }
             if (parse.GetValue(output) is { } file)
                 await File.WriteAllTextAsync(file, file.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? CertificateStore.Json(certificate) : CertificateMarkdown.Write(certificate), cancellationToken);
-            // A FAIL is a finding, not an error: the certificate was made and stored (its verdict is in every format).
-            return ExitCodes.Success;
+            // A FAIL is a finding, not an error: the certificate was made and stored (its verdict is in every format), and
+            // the exit code says it, so a script or CI job can gate on the replacement judge without parsing the output.
+            return certificate.Pass ? ExitCodes.Success : ExitCodes.CertificateFailed;
         });
         return command;
     }

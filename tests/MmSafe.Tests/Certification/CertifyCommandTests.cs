@@ -39,7 +39,7 @@ public sealed class CertifyCommandTests
         Assert.Equal(0, p.GetProperty("failures").GetArrayLength());
 
         var fail = await Support.Cli.RunAsync("judge", "certify", run, "--candidate", "drift", "--reference", "ref", "--format", "json");
-        Assert.True(fail.ExitCode == 0, fail.Error); // a FAIL is a finding: the certificate is made and stored
+        Assert.True(fail.ExitCode == 4, fail.Error); // a FAIL is a finding: the certificate is made and stored, and exit 4 says it
         var f = JsonDocument.Parse(fail.Output).RootElement;
         Assert.Equal("FAIL", f.GetProperty("verdict").GetString());
         o = f.GetProperty("overall");
@@ -58,7 +58,7 @@ public sealed class CertifyCommandTests
 
         // Text: the rule first, then the verdict with each failed clause; Markdown: the same certificate as a document.
         var text = await Support.Cli.RunAsync("judge", "certify", run, "--candidate", "drift", "--reference", "ref");
-        Assert.True(text.ExitCode == 0, text.Error);
+        Assert.True(text.ExitCode == 4, text.Error);
         var lines = text.Output.Split('\n');
         Assert.StartsWith($"Rule (declared before the figures): {CertificationRule.DefaultText}:", lines[0]);
         Assert.Equal("FAIL: drift against ref on 240 items (safe rate)", lines[1]);

@@ -11,7 +11,8 @@ namespace MmSafe.Tests.Cli;
 public sealed partial class ReadmeCommandsTests
 {
     /// <summary>A README command as written there; how it runs here ({T} temp dir, {SIUO}/{VLS} sample data, {EX} examples/), or where it is tested.</summary>
-    private sealed record Entry(string Readme, string? Offline, string? Elsewhere = null);
+    /// <param name="Exit">The exit code it ends with here (judge certify: 4 when the mock candidate fails its rule).</param>
+    private sealed record Entry(string Readme, string? Offline, string? Elsewhere = null, int Exit = 0);
 
     // gpt-4o, Qwen, M, J, A and C become the mock model; B and the README's second judge (gpt-4o in 'judge runs/demo') mock/cautious.
     private static readonly Entry[] Catalogue =
@@ -60,7 +61,7 @@ public sealed partial class ReadmeCommandsTests
         new("mmsafe labels import runs/panel sheet.csv", "labels import {T}/runs/panel {T}/sheet.csv"),
         new("mmsafe judge certify runs/panel --candidate B --reference A", "judge certify {T}/runs/panel --candidate mock/cautious --reference mock"),
         new("mmsafe judge certify runs/panel --candidate B --reference majority --format markdown --out certificate.md",
-            "judge certify {T}/runs/panel --candidate mock/cautious --reference majority --format markdown --out {T}/certificate.md"),
+            "judge certify {T}/runs/panel --candidate mock/cautious --reference majority --format markdown --out {T}/certificate.md", Exit: 4),
         new("mmsafe judge certify runs/panel --candidate B --reference A --rule kappa_low>=0.7,shift_within_mdd --format json",
             "judge certify {T}/runs/panel --candidate mock/cautious --reference mock --rule kappa_low>=0.7,shift_within_mdd --format json"),
         new("mmsafe figures runs/m-official runs/m-text --out figures", "figures {T}/runs/m-official {T}/runs/m-text --out {T}/figures"),
@@ -139,7 +140,7 @@ public sealed partial class ReadmeCommandsTests
                     .Replace("{T}", dir.Path).Replace("{SIUO}", SampleData.Siuo).Replace("{VLS}", SampleData.VlsBench)
                     .Replace("{EX}", Path.Combine(SampleData.Root, "examples"))).ToArray();
                 var result = await Support.Cli.RunAsync(args);
-                Assert.True(result.ExitCode == 0, $"{entry.Readme} (as mmsafe {string.Join(' ', args)}): exit {result.ExitCode}: {result.Error}");
+                Assert.True(result.ExitCode == entry.Exit, $"{entry.Readme} (as mmsafe {string.Join(' ', args)}): exit {result.ExitCode}, expected {entry.Exit}: {result.Error}");
                 FormatMatrixTests.AssertClean(entry.Readme, result.Output + result.Error);
             }
         }
