@@ -7,7 +7,8 @@ public readonly record struct PpiItem(string? Stratum, bool Judge, bool? Human);
 /// <summary>
 /// A prediction-powered estimate of a rate (proportions, 0..1): <see cref="Estimate"/> with its interval
 /// <see cref="Low"/>..<see cref="High"/> (clamped to [0, 1]). Its variance is <see cref="JudgeVariance"/> (the judge's
-/// part, fixed by N) plus <see cref="RectifierVariance"/> / n (the labels' part), so the labels a width needs follow.
+/// part, fixed by N) plus <see cref="RectifierVariance"/> / n (the labels' part), so the labels a width needs follow. For a
+/// stratified estimate <see cref="RectifierVariance"/> is Σ w_h var(y − f)_h, the per-label figure under proportional allocation.
 /// </summary>
 /// <param name="Stratified">True when computed per stratum and weighted by each stratum's share of N.</param>
 public sealed record PpiEstimate(double Estimate, double Low, double High, double StandardError, int Population, int Labelled, bool Stratified,
