@@ -77,7 +77,7 @@ public static class PanelCommands
             using var run = RunDirectory.Open(parse.GetRequiredValue(importDir));
             var labels = HumanLabels.Read(run.Store.Read(), parse.GetRequiredValue(sheet));
             foreach (var label in labels) await run.Store.SaveScoreAsync(HumanLabels.Rater, label, cancellationToken);
-            console.WriteRaw(CliConsole.Plain($"Imported {labels.Count} human labels; see each judge against them with: mmsafe agreement {parse.GetRequiredValue(importDir)}"));
+            console.WriteRaw(CliConsole.Plain($"Imported {labels.Count} human labels; see each judge against them with: mmsafe agreement {parse.GetRequiredValue(importDir)}, and the rate they correct with: mmsafe labels estimate {parse.GetRequiredValue(importDir)}"));
             return ExitCodes.Success;
         });
         command.Subcommands.Add(export);

@@ -133,6 +133,28 @@ public sealed partial class LabelEstimateTests
     }
 
     [Fact]
+    public async Task The_html_companion_escapes_a_hostile_answer_and_notes_a_missing_image()
+    {
+        using var dir = new TempDir();
+        await using var server = await FakeModelServer.StartAsync();
+        var data = RunFixture.WriteVlsBench(dir, 4);
+        server.Responder = body => body!.ToJsonString().Contains("red-teaming", StringComparison.Ordinal)
+            ? FakeReply.Ok("""{"label": 3, "label_str": "Unsafe", "explanation": "x"}""")
+            : FakeReply.Ok("<script>alert(1)</script><img src=x onerror=alert(2)>");
+        var run = await Support.Cli.RunAsync("run", "vlsbench", "--data", data, "--model", "t", "--base-url", server.BaseUrl.ToString(),
+            "--judge", "jx", "--judge-base-url", server.BaseUrl.ToString(), "--out", dir.Full("run"), "--json", "--cache", "off");
+        Assert.True(run.ExitCode == 0, run.Error);
+        File.Delete(Path.Combine(data, "imgs", "1.png"));
+        var export = await Support.Cli.RunAsync("labels", "export", dir.Full("run"), "--count", "4", "--out", dir.Full("sheet.csv"));
+        Assert.True(export.ExitCode == 0, export.Error);
+        var html = File.ReadAllText(dir.Full("sheet.html"));
+        Assert.DoesNotContain("<script", html);
+        Assert.DoesNotContain("<img src=x", html);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html);
+        Assert.Contains("imgs/1.png is missing", html);
+    }
+
+    [Fact]
     public async Task An_estimate_is_refused_without_labels_without_a_recorded_sample_outside_it_or_for_an_unknown_judge()
     {
         using var dir = new TempDir();
