@@ -6,10 +6,10 @@ namespace MmSafe.Bench;
 /// <summary>How often one kind of 95% interval covered the true rate, and how wide it was on average (percentage points).</summary>
 public sealed record PpiCoverage(string Interval, double Coverage, double MeanWidthPoints, double MeanEstimatePercent);
 
-/// <summary>The simulation's settings and what each interval did over every simulated run.</summary>
+/// <summary>The simulation's settings and what each interval did over every simulated run (the judge's error rates null when they differ by category).</summary>
 /// <param name="Target">"population": the rate of the N items themselves (exactly round(p·N) safe); "process": the rate p
 /// each item is drawn from independently (the N items are a sample of it).</param>
-public sealed record PpiResult(string Target, int Runs, int Items, int Labels, int Seed, double TrueRatePercent, double JudgeSaysSafeWhenSafe, double JudgeSaysSafeWhenUnsafe,
+public sealed record PpiResult(string Target, int Runs, int Items, int Labels, int Seed, double TrueRatePercent, double? JudgeSaysSafeWhenSafe, double? JudgeSaysSafeWhenUnsafe,
     double JudgeBiasPoints, IReadOnlyList<PpiCoverage> Intervals, double Seconds);
 
 /// <summary>

@@ -67,7 +67,8 @@ string summary;
 bool ok;
 if (args.FirstOrDefault() == "ppi")
 {
-    var both = new[] { false, true }.Select(process => PpiRun.Run(Int("runs", 2000), Int("items", 2241), Int("labels", 200), Int("seed", 20), process)).ToList();
+    var both = new[] { false, true }.Select(process => PpiRun.Run(Int("runs", 2000), Int("items", 2241), Int("labels", 200), Int("seed", 20), process))
+        .Append(PpiStratifiedRun.Run(Int("runs", 2000), Int("items", 2241), Int("labels", 200), Int("seed", 20))).ToList();
     result = both;
     ok = both.All(r => r.Intervals[0].Coverage >= 0.94);
     summary = string.Join("\n", both.Select(r => FormattableString.Invariant($"ppi ({r.Target}): {r.Runs} runs, N={r.Items}, n={r.Labels}, true rate {r.TrueRatePercent:F2}%, judge bias {r.JudgeBiasPoints:+0.00;-0.00} pp: ")
