@@ -33,7 +33,7 @@ public static class LabelsEstimateCommand
             {
                 "json" => Json(estimate),
                 "markdown" => Markdown(estimate),
-                _ => CliConsole.Plain(Text(estimate)),
+                _ => Text(estimate),
             });
             return ExitCodes.Success;
         });
@@ -55,11 +55,12 @@ public static class LabelsEstimateCommand
 
     private static string Text(LabelEstimate e)
     {
-        var text = new StringBuilder($"{e.Metric} rate (%), 95% intervals; labels: {e.Sample.Strategy} sample (seed {e.Sample.Seed}), {Form(e)}\n");
-        foreach (var (name, value, interval, items) in Rows(e)) text.Append($"  {name,-34} {value,7} {interval,-18} {items}\n");
-        if (e.WidthVerdict is { } verdict) text.Append($"Width {Numbers.Points(e.Width)} points: {verdict}.\n");
-        foreach (var note in e.Notes) text.Append($"Note: {note}\n");
-        return text.ToString();
+        // Line by line, each with its control characters neutralised (a judge's name comes from the run's store).
+        var lines = new List<string> { $"{e.Metric} rate (%), 95% intervals; labels: {e.Sample.Strategy} sample (seed {e.Sample.Seed}), {Form(e)}" };
+        foreach (var (name, value, interval, items) in Rows(e)) lines.Add($"  {name,-34} {value,7} {interval,-18} {items}");
+        if (e.WidthVerdict is { } verdict) lines.Add($"Width {Numbers.Points(e.Width)} points: {verdict}.");
+        lines.AddRange(e.Notes.Select(note => $"Note: {note}"));
+        return string.Join("\n", lines.Select(CliConsole.Plain));
     }
 
     private static string Markdown(LabelEstimate e)
