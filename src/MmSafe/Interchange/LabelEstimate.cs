@@ -50,6 +50,8 @@ public sealed record LabelEstimate(string Judge, string Metric, Rate JudgeRate, 
         if (unscored > 0) notes.Add($"{unscored} labelled item{(unscored == 1 ? "" : "s")} that {name} did not score {(unscored == 1 ? "is" : "are")} left out.");
         int n = items.Count(i => i.Human is not null);
         if (n < 2) throw new InputException($"{run.Directory}: {n} labelled item{(n == 1 ? "" : "s")} scored by {name}; the corrected rate needs at least two.");
+        if (sample.Population != items.Count)
+            notes.Add($"The sample was drawn from {sample.Population} items with an answer; {name} scores {items.Count} now, so the labels are a random sample of the items answered when the sheet was exported, not of all {items.Count}.");
         if (sample.Ids.Count > n) notes.Add($"{n} of the {sample.Ids.Count} sampled items are labelled: the estimate assumes the unlabelled ones were skipped at random.");
         bool stratified = sample.Strategy == LabelSample.ByCategory && PredictionPowered.CanStratify(items);
         if (sample.Strategy == LabelSample.ByCategory && !stratified)
