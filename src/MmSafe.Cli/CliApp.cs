@@ -55,6 +55,11 @@ public static class CliApp
         return name is null || message.Contains(name, StringComparison.Ordinal) ? message : $"{name}: {message}";
     }
 
+    /// <summary>A token that looks like an option ("--x") but was taken as the value of an argument, when no such file exists.</summary>
+    internal static string? OptionTakenAsArgument(ParseResult parse) =>
+        parse.CommandResult.Children.OfType<System.CommandLine.Parsing.ArgumentResult>().SelectMany(a => a.Tokens)
+            .Select(t => t.Value).FirstOrDefault(v => v.StartsWith("--", StringComparison.Ordinal) && !File.Exists(v) && !Directory.Exists(v));
+
     /// <summary>The first option or argument given an empty (or blank) value, by name; null when there is none.</summary>
     internal static string? EmptyValue(ParseResult parse)
     {
@@ -96,6 +101,12 @@ public static class CliApp
         {
             foreach (var parseError in parseResult.Errors) console.Error($"error: {Named(parseError)}");
             console.Error("Run 'mmsafe --help' for usage.");
+            return ExitCodes.InputError;
+        }
+        if (OptionTakenAsArgument(parseResult) is { } unknown)
+        {
+            // A list argument (the runs of compare, report, figures) swallows a misspelt option as one more path.
+            console.Error($"error: unrecognized option '{unknown}' for 'mmsafe {parseResult.CommandResult.Command.Name}'; see 'mmsafe {parseResult.CommandResult.Command.Name} --help'.");
             return ExitCodes.InputError;
         }
         if (EmptyValue(parseResult) is { } empty)

@@ -31,6 +31,7 @@ public static class JudgeCommand
         var command = new Command("judge", "Judge a run's answers (again) without generating again.") { dir, retry, json, withoutImage, modelsFile, cache, batch, batchPoll };
         judge.AddTo(command);
         parameters.AddTo(command);
+        command.Subcommands.Add(CertifyCommand.Build(console));
         command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetRequiredValue(dir);

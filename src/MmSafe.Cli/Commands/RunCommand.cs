@@ -44,6 +44,9 @@ public static class RunCommand
             Description = "What the target is shown: official (image + text, the default), text-only, image-only, or caption (the image's description; VLSBench).",
             DefaultValueFactory = _ => Conditions.Official,
         };
+        // Completions only: a wrong value is refused later, in words that name the run's choices.
+        condition.CompletionSources.Add(Conditions.All.ToArray());
+        limitOrder.CompletionSources.Add(StratifiedLimit.Stratified, StratifiedLimit.First);
         var target = ModelOptions.Target();
         var judge = ModelOptions.Judge();
         var captioner = ModelOptions.Captioner();
@@ -100,6 +103,8 @@ public static class RunCommand
             // No --judge: a models file's judges: list is the panel.
             if (judgeSpecs.Count == 0 && parse.GetValue(modelsFile) is { } panelFile) (judgeSpecs, judgesFrom) = (ModelsFile.Judges(panelFile), $"the judges: list of {panelFile}");
             if (parse.GetValue(preview) && parse.GetValue(dryRun)) throw new InputException("--preview and --dry-run are two different stops; give one.");
+            if (parse.GetValue(preview) && parse.GetValue(output) is { } existing && MmSafe.Runs.Stores.RunStores.Exists(existing))
+                throw new InputException($"--out {existing} already holds a run, and --preview shows a new run's first request: leave out --out (a preview needs none) or name a new one; 'mmsafe view {existing}' shows the requests that run sent.");
             // A preview makes no run directory, so it needs none named.
             var planned = RunRequests.ForRun(new RunInputs(parse.GetValue(output) ?? (parse.GetValue(preview) ? "(preview)" : null), parse.GetValue(benchmark), parse.GetValue(data),
                 new CellInputs(target.Resolve(parse, file), judgeSpecs, parse.GetRequiredValue(condition))

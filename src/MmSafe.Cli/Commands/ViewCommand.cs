@@ -42,10 +42,14 @@ public static class ViewCommand
             {
                 throw new InputException($"--port {portNumber}: cannot listen there ({e.Message}); choose another port, or 0 for a free one.", e);
             }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                throw new InputException($"--host {address}: cannot listen on that address ({e.Message}); give one of this machine's addresses, 127.0.0.1 (the default) or 0.0.0.0 for all.", e);
+            }
             if (!ViewServer.IsLoopback(address))
                 console.Error($"warning: --host {address}: the viewer is reachable from other machines; anyone who can reach it can read these runs.");
             var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            console.WriteRaw(CliConsole.Plain($"serving {url}/ ({catalog.Runs.Count} runs; read-only, live); Ctrl+C stops"));
+            console.WriteRaw(CliConsole.Plain($"serving {url}/ ({catalog.Runs.Count} run{(catalog.Runs.Count == 1 ? "" : "s")}; read-only, live); Ctrl+C stops"));
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken);

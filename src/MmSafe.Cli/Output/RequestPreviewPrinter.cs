@@ -20,7 +20,7 @@ public static class RequestPreviewPrinter
     {
         foreach (var r in requests)
         {
-            var what = r.Role == "judge" ? $"judge request ({r.Aspect}, about the placeholder answer \"{placeholder}\")" : $"target request{(r.Sample is { } k ? $" (answer {k})" : "")}";
+            var what = r.Role == "judge" ? $"judge request ({r.Aspect}, about the placeholder answer \"{placeholder}\")" : $"target request{(r.Sample is { } k ? $" (answer #{k + 1})" : "")}";
             Line(console, "", $"{what}: POST {r.Url}, model {r.Model}");
             var parameters = r.Body.Where(p => !NotParameters.Contains(p.Key)).Select(p => $"{p.Key} {p.Value?.ToJsonString() ?? "null"}").ToList();
             Line(console, "  ", $"parameters: {(parameters.Count == 0 ? "none sent (the server's defaults)" : string.Join(", ", parameters))}");

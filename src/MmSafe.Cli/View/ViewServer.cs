@@ -16,13 +16,21 @@ internal static class ViewServer
     public const string ContentSecurityPolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-    /// <summary>DNS rebinding: a page from another site whose name now resolves to us arrives with its own Host header.</summary>
+    /// <summary>
+    /// DNS rebinding: a page from another site whose name now resolves to us arrives with its own Host header. Answered:
+    /// our loopback names; the --host address; and, bound to every interface (0.0.0.0 or ::), any IP address literal
+    /// (a rebinding page always arrives under a DNS name) and this machine's own host name.
+    /// </summary>
     public static bool IsLocalHost(HostString host, int localPort, string? allowed = null)
     {
         var name = host.Host.ToLowerInvariant();
-        bool ours = name is "127.0.0.1" or "localhost" or "[::1]" || allowed is not null && string.Equals(name, Bracketed(allowed), StringComparison.OrdinalIgnoreCase);
+        bool ours = name is "127.0.0.1" or "localhost" or "[::1]" || allowed is not null && string.Equals(name, Bracketed(allowed), StringComparison.OrdinalIgnoreCase)
+            || allowed is not null && IsWildcard(allowed) && (IPAddress.TryParse(name.Trim('[', ']'), out _) || string.Equals(name, Dns.GetHostName(), StringComparison.OrdinalIgnoreCase));
         return ours && (host.Port ?? 80) == localPort;
     }
+
+    /// <summary>Every interface: 0.0.0.0 or ::.</summary>
+    public static bool IsWildcard(string host) => IPAddress.TryParse(host, out var ip) && (ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.IPv6Any));
 
     public static bool IsLoopback(string host) => host == "localhost" || IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip);
 
@@ -59,6 +67,7 @@ internal static class ViewServer
         });
         ViewAssets.Map(app);
         ViewApi.Map(app, catalog, new ViewImages());
+        ViewApi.MapFallback(app);
         return app;
     }
 }

@@ -60,7 +60,7 @@ public sealed record JudgePanel(string Metric, IReadOnlyList<JudgeRate> Judges, 
         return new JudgePanel(key, judges, pairs, fleiss, common.Count, disagreements);
     }
 
-    private static JudgePair Pair(string first, string second, Dictionary<string, bool> x, Dictionary<string, bool> y, Rounding rounding)
+    internal static JudgePair Pair(string first, string second, Dictionary<string, bool> x, Dictionary<string, bool> y, Rounding rounding)
     {
         var shared = x.Keys.Intersect(y.Keys).ToList();
         var a = shared.Select(id => x[id]).ToList();

@@ -51,5 +51,8 @@ public static class RunEvents
     /// <summary>The run's settings were replaced before it stored any result (a command with other flags on an empty run directory).</summary>
     public const string SettingsChanged = "settings-changed";
 
+    /// <summary>A judge certificate (<c>mmsafe judge certify</c>); the detail is its JSON.</summary>
+    public const string Certificate = "certificate";
+
     public const string BatchSubmitted = "batch-submitted", BatchEnded = "batch-ended", BatchLost = "batch-lost";
 }

@@ -94,7 +94,16 @@ public sealed record RunSpec(
         Compare("condition", Condition, requested.Condition);
         Compare("captioner", Captioner, requested.Captioner);
         if (!Selection.SampleIds.SequenceEqual(requested.Selection.SampleIds))
-            list.Add($"items: recorded {Selection.SampleIds.Count} selected, now {requested.Selection.SampleIds.Count}");
+        {
+            // Say why the items differ: how many, or with as many, which way they were chosen.
+            var why = new List<string>();
+            if (Selection.Limit != requested.Selection.Limit) why.Add($"--limit {Selection.Limit?.ToString() ?? "none"} then, {requested.Selection.Limit?.ToString() ?? "none"} now");
+            else if (Selection.LimitOrder != requested.Selection.LimitOrder) why.Add($"--limit-order {Selection.LimitOrder ?? "none"} then, {requested.Selection.LimitOrder ?? "none"} now");
+            else if (Selection.LimitSeed != requested.Selection.LimitSeed) why.Add($"--limit-seed {Selection.LimitSeed?.ToString() ?? "none"} then, {requested.Selection.LimitSeed?.ToString() ?? "none"} now");
+            if (why.Count == 0 && Selection.SampleIds.Count == requested.Selection.SampleIds.Count)
+                why.Add($"{Selection.SampleIds.Except(requested.Selection.SampleIds).Count()} of them are other items");
+            list.Add($"items: recorded {Selection.SampleIds.Count} selected, now {requested.Selection.SampleIds.Count}" + (why.Count > 0 ? $" ({string.Join("; ", why)})" : ""));
+        }
         Compare("target", Target, requested.Target);
         // Judges added later by 'mmsafe judge' follow the run's own: the original command still matches.
         if (requested.Judges.Count > Judges.Count || requested.Judges.Count == 0 && Judges.Count > 0)

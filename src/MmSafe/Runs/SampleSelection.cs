@@ -14,6 +14,8 @@ public static class SampleSelection
             throw new InputException($"--limit-order '{limitOrder}': expected stratified (a seeded sample by category, the default) or first (the first N items).");
         if (limitSeed is not null && (limit is null || order != StratifiedLimit.Stratified))
             throw new InputException("--limit-seed seeds the stratified sample of --limit N; give it with --limit (and not with --limit-order first).");
+        if (limitOrder is not null && limit is null)
+            throw new InputException($"--limit-order {limitOrder} says how --limit N chooses; give it with --limit.");
         IEnumerable<Sample> selected = data.Samples;
         if (limit is < 1) throw new InputException($"--limit must be at least 1, not {limit}.");
         if (categories is { Count: > 0 })

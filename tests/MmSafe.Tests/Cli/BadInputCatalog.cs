@@ -96,6 +96,15 @@ public static class BadInputCatalog
         new("judge: a benchmark without a judge stage", 2, "has no judge stage", s => ["judge", s.McqaRun, "--judge", "mock"]),
         new("judge: a name a run made with a models file does not know", 2, "no such model in this run, which was made with a models file (its models: 'j', 't'); did you mean 'j'?",
             s => ["judge", s.EntryRun, "--judge", "jj", "--cache", "off"]),
+        new("judge certify: a candidate the run does not have", 2, "--candidate 'nobody' is not a judge of this run; its judges are mock",
+            s => ["judge", "certify", s.Run, "--candidate", "nobody", "--reference", "mock"]),
+        new("judge certify: the candidate as its own reference", 2, "--candidate and --reference are both 'mock'",
+            s => ["judge", "certify", s.Run, "--candidate", "mock", "--reference", "mock"]),
+        new("judge certify: human labels not imported", 2, "no human labels are imported; export a sheet with 'mmsafe labels export",
+            s => ["judge", "certify", s.Run, "--candidate", "mock", "--reference", "human"]),
+        new("judge certify: an unknown --rule clause", 2, "--rule: unknown clause 'kappa>0.6'; the valid clauses are kappa_low>=X, shift_within_mdd, category_holm_p>=A",
+            s => ["judge", "certify", s.Run, "--candidate", "mock", "--reference", "majority", "--rule", "kappa>0.6"]),
+        new("judge certify: a benchmark without a judge", 2, "siuo-mcqa has no judge", s => ["judge", "certify", s.McqaRun, "--candidate", "a", "--reference", "b"]),
         new("--models-file: an empty base_urls list", 2, "base_urls is an empty list; expected at least one URL",
             s => ["models", "check", "--models-file", s.Models("models:\n  local:\n    model: m\n    base_urls: []\n"), "--model", "local"]),
         new("report --out: a directory", 2, "is a directory; --out names the HTML file", s => ["report", s.Run, "--out", s.Dir.Path]),
@@ -250,6 +259,11 @@ public static class BadInputCatalog
         new("run --preview with --resume", 2, "--preview shows a new run's first request and cannot be given with --resume", s => ["run", "--resume", s.Run, "--preview"]),
         new("completion: a shell it has no script for", 2, "Expected one of 'bash', 'zsh', 'fish', 'powershell'", s => ["completion", "tcsh"]),
         new("figures: a directory that holds no run", 2, "not a run directory", s => ["figures", s.Dir.Path, "--out", s.Dir.Full("figs")]),
+        new("figures: an option it does not have (taken for a run path)", 2, "unrecognized option '--format' for 'mmsafe figures'", s => ["figures", s.Run, "--out", s.Dir.Full("figs"), "--format", "png"]),
+        new("compare: a misspelt option", 2, "unrecognized option '--bogus' for 'mmsafe compare'", s => ["compare", s.Run, "--bogus"]),
+        new("run --limit-order without --limit", 2, "--limit-order first says how --limit N chooses; give it with --limit", s => ["run", "vlsbench", "--data", s.Vls, "--model", "mock", "--judge", "mock", "--limit-order", "first", "--out", s.Dir.Full("lo2")]),
+        new("run --preview into a directory that holds a run", 2, "already holds a run, and --preview shows a new run's first request", s => ["run", "vlsbench", "--data", s.Vls, "--model", "mock", "--judge", "mock", "--out", s.Run, "--preview"]),
+        new("run: another --limit into an existing run", 2, "(--limit none then, 2 now", s => ["run", "vlsbench", "--data", s.Vls, "--model", "mock", "--judge", "mock", "--limit", "2", "--out", s.Run]),
     ];
 
     private static string Corrupt(BadInputSetup s)

@@ -25,7 +25,7 @@ public sealed class RunPreviewTests
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Equal(0, server.Count);
         Assert.False(Directory.Exists(dir.Full("run")));
-        Assert.Contains($"target request (answer 0): POST {server.BaseUrl.ToString().TrimEnd('/')}/chat/completions, model target-vlm", run.Output);
+        Assert.Contains($"target request (answer #1): POST {server.BaseUrl.ToString().TrimEnd('/')}/chat/completions, model target-vlm", run.Output);
         Assert.Contains("temperature 0.7", run.Output);
         Assert.Contains("user: Question 1?", run.Output);
         Assert.Matches(@"<image 1: image/png, \d+ bytes, sha256 [0-9a-f]{12}…>", run.Output);

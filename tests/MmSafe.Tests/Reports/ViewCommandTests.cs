@@ -144,4 +144,63 @@ public sealed class ViewCommandTests
         Assert.StartsWith($"error: --port {port}: cannot listen there", result.Error);
         Assert.DoesNotContain("   at ", result.Error);
     }
+
+    [Fact]
+    public async Task A_host_address_this_machine_does_not_have_is_one_clear_line()
+    {
+        using var dir = new TempDir();
+        var result = await Support.Cli.RunAsync("view", dir.Path, "--port", "0", "--host", "192.0.2.77"); // TEST-NET-1: never assigned
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("error: --host 192.0.2.77: cannot listen on that address", result.Error);
+        Assert.DoesNotContain("   at ", result.Error);
+    }
+
+    [Fact]
+    public void Bound_to_every_interface_it_answers_address_literals_and_its_own_name_but_never_another_DNS_name()
+    {
+        Assert.True(MmSafe.Cli.View.ViewServer.IsLocalHost(new Microsoft.AspNetCore.Http.HostString("192.0.2.2", 8765), 8765, "0.0.0.0"));
+        Assert.True(MmSafe.Cli.View.ViewServer.IsLocalHost(new Microsoft.AspNetCore.Http.HostString("[2001:db8::2]", 8765), 8765, "::"));
+        Assert.True(MmSafe.Cli.View.ViewServer.IsLocalHost(new Microsoft.AspNetCore.Http.HostString(Dns.GetHostName(), 8765), 8765, "0.0.0.0"));
+        Assert.False(MmSafe.Cli.View.ViewServer.IsLocalHost(new Microsoft.AspNetCore.Http.HostString("evil.example", 8765), 8765, "0.0.0.0"));
+        Assert.False(MmSafe.Cli.View.ViewServer.IsLocalHost(new Microsoft.AspNetCore.Http.HostString("192.0.2.2", 9999), 8765, "0.0.0.0"));
+        // Bound to loopback (the default), an address literal of another interface is not ours.
+        Assert.False(MmSafe.Cli.View.ViewServer.IsLocalHost(new Microsoft.AspNetCore.Http.HostString("192.0.2.2", 8765), 8765));
+    }
+
+    [Theory]
+    [InlineData("api/runs/{id}/samples?limit=abc", 400, "limit=abc")]
+    [InlineData("api/runs/{id}/samples?offset=1e3", 400, "offset=1e3")]
+    [InlineData("api/runs/{id}/samples?disagree=yes", 400, "disagree=yes")]
+    [InlineData("api/runs/{id}/images/0/0?size=huge", 400, "size=huge")]
+    [InlineData("api/changes?since=abc", 400, "since=abc")]
+    [InlineData("api/compare?runs={id},{id}", 400, "named twice")]
+    [InlineData("api/compare?runs=", 400, "name runs to compare")]
+    [InlineData("api/nothing/here", 404, "no such API path")]
+    [InlineData("api/runs/{id}/images/0/abc", 404, "no such API path")]
+    public async Task A_bad_API_request_is_answered_in_JSON_naming_what_is_wrong(string path, int status, string expected)
+    {
+        using var dir = new TempDir();
+        await MockRunAsync(dir);
+        await using var view = await ViewHost.StartAsync(dir.Path);
+        var id = (await view.JsonAsync("api/runs"))["runs"]![0]!["id"]!.GetValue<string>();
+        using var response = await view.SendAsync(HttpMethod.Get, path.Replace("{id}", id));
+        Assert.Equal(status, (int)response.StatusCode);
+        var error = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync(Token))!["error"]!.GetValue<string>();
+        Assert.Contains(expected, error);
+    }
+
+    [Fact]
+    public async Task The_comparison_names_runs_as_the_run_list_does_not_by_their_absolute_path()
+    {
+        using var dir = new TempDir();
+        await MockRunAsync(dir, "a");
+        await MockRunAsync(dir, "b", "text-only");
+        await using var view = await ViewHost.StartAsync(dir.Path);
+        var ids = (await view.JsonAsync("api/runs"))["runs"]!.AsArray().Select(r => r!["id"]!.GetValue<string>());
+        using var response = await view.SendAsync(HttpMethod.Get, $"api/compare?runs={string.Join(",", ids)}");
+        var text = await response.Content.ReadAsStringAsync(Token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain(System.Text.Json.JsonSerializer.Serialize(dir.Path)[1..^1], text);
+        Assert.Contains("\"run\":\"a\"", text.Replace(" ", ""));
+    }
 }

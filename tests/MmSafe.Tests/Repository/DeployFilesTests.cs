@@ -71,6 +71,7 @@ public sealed partial class DeployFilesTests
         {
             var vllm = Strings(At(services, ((YamlScalarNode)service.Key).Value!, "command"));
             Assert.Equal(target.Model, Option(vllm, "--served-model-name"));
+            Assert.Equal("vllm", Option(vllm, "--generation-config")); // only what MmSafe sends counts (docs/LOCAL-MODELS.md)
         }
         Assert.True(models.ContainsKey(Option(args, "--judge")));
         // Every secret the workers need comes from the environment, never written in the file.
@@ -102,6 +103,11 @@ public sealed partial class DeployFilesTests
         Assert.Equal(Enumerable.Range(0, replicas).Select(i => $"http://target-{i}.{service}:8000/v1"), Endpoints(target));
         var vllm = (YamlMappingNode)((YamlSequenceNode)At(targets, "spec", "template", "spec", "containers")).Children.Single();
         Assert.Equal(target.Model, Option(Strings(At(vllm, "args")), "--served-model-name"));
+        Assert.Equal("vllm", Option(Strings(At(vllm, "args")), "--generation-config"));
+        // The shared run survives a restart of the database pod.
+        Assert.Equal("/var/lib/postgresql/data", ((YamlScalarNode)At((YamlMappingNode)((YamlSequenceNode)At(
+            (YamlMappingNode)((YamlSequenceNode)At(Kind("StatefulSet", "db"), "spec", "template", "spec", "containers")).Children.Single(), "volumeMounts")).Children.Single(), "mountPath")).Value);
+        Assert.Single(((YamlSequenceNode)At(Kind("StatefulSet", "db"), "spec", "volumeClaimTemplates")).Children);
 
         // Keys only from the Secret.
         var fromSecret = ((YamlSequenceNode)At(container, "env")).Children.Cast<YamlMappingNode>()
@@ -128,6 +134,7 @@ public sealed partial class DeployFilesTests
         var yaml = string.Join("\n", YamlBlock().Matches(text).Select(m => m.Groups[1].Value));
         var models = LoadModels(yaml);
         var served = VllmServe().Matches(text).Select(m => m.Groups[1].Value).ToList();
+        Assert.All(VllmServe().Matches(text), m => Assert.StartsWith($"vllm serve {m.Groups[1].Value} --generation-config vllm", text[m.Index..]));
         Assert.Equal(4, served.Count);
         Assert.Equal(served.Order(), models.Values.Select(m => m.Model).Order());
         Assert.All(models.Values, m => Assert.Equal("http://localhost:8000/v1", m.BaseUrl!.ToString().TrimEnd('/')));

@@ -56,9 +56,20 @@ async function runList() {
 // Run page ---------------------------------------------------------------------------------------------------------
 function groupTable(title, groups, metrics) {
   if (!groups.length) return null;
-  return el('section', {}, el('h3', {}, title), el('table', { class: 'groups' },
+  return el('section', {}, el('h3', {}, title), el('div', { class: 'scroll' }, el('table', { class: 'groups' },
     el('tr', {}, el('th', {}, 'Group'), el('th', {}, 'Items'), metrics.map(m => el('th', {}, m.label + (m.lower_is_better ? ' (lower is better)' : '')))),
-    groups.map(g => el('tr', {}, el('td', {}, g.name), el('td', { class: 'num' }, g.items), metrics.map(m => rateCell(g.rates[m.key]))))));
+    groups.map(g => el('tr', {}, el('td', {}, g.name), el('td', { class: 'num' }, g.items), metrics.map(m => rateCell(g.rates[m.key])))))));
+}
+// Judge certificates (mmsafe judge certify), newest first; every field is text.
+const kappaText = f => f.kappa === null ? 'n/a (no variation)' : `${pct(f.kappa)} [${pct(f.kappa_low)}, ${pct(f.kappa_high)}]`;
+function certificates(list) {
+  if (!list.length) return null;
+  return el('section', { id: 'certificates' }, el('h3', {}, 'Judge certificates'), el('table', {},
+    el('tr', {}, ['Certified', 'Candidate', 'Reference', 'Rule', 'Verdict', 'Items', "Cohen's κ [95% CI]", 'Shift (pp) [95% CI]', 'MDD (pp)', 'Failing categories', 'Failed clauses'].map(h => el('th', {}, h))),
+    [...list].reverse().map(c => el('tr', { class: 'certificate' }, el('td', {}, new Date(c.at).toLocaleString()), el('td', {}, c.candidate), el('td', {}, c.reference),
+      el('td', { title: c.rule_description }, c.rule), el('td', {}, el('b', {}, c.verdict)), el('td', { class: 'num' }, c.overall.items), el('td', {}, kappaText(c.overall)),
+      el('td', {}, `${pct(c.overall.shift)} [${pct(c.overall.shift_low)}, ${pct(c.overall.shift_high)}]`), el('td', { class: 'num' }, pct(c.overall.minimum_detectable)),
+      el('td', {}, c.failing_categories.join(', ')), el('td', {}, c.failures.join('; '))))));
 }
 async function runPage(id) {
   const s = state.run && state.run.id === id ? state.run : (state.run = { id, q: '', category: '', verdict: '', outcome: '', disagree: false, offset: 0 });
@@ -72,13 +83,14 @@ async function runPage(id) {
     el('td', {}, el('a', { href: `#/run/${id}/sample/${encodeURIComponent(r.item_id)}` }, r.item_id), r.sample ? ` #${r.sample + 1}` : ''),
     el('td', {}, r.category, r.sub_category ? ` / ${r.sub_category}` : ''), el('td', {}, r.question), el('td', {}, r.response),
     el('td', {}, r.outcome), el('td', {}, el('span', { class: 'tag' }, r.verdict))));
-  show(el('h2', {}, `${sum.benchmark}: ${sum.model}`, sum.condition !== 'official' ? ` (${sum.condition})` : '', sum.judge ? ` judged by ${sum.judge}` : ''),
+  show(el('h2', {}, `${sum.benchmark}: ${sum.model}`, sum.condition !== 'official' ? ` (${sum.condition})` : '', sum.judge ? ` judged by ${sum.judge}` : '', sum.judges.length > 1 ? ` (panel: ${sum.judges.join(', ')})` : ''),
     el('p', { id: 'run-summary' }, `${sum.path} · ${sum.done}/${sum.total} answers · ${sum.scored_items}/${sum.items} items scored` + (sum.in_progress ? ' · in progress' : ''),
       ' · protocol ', page.protocol_version, ' · dataset ', page.dataset_sha256.slice(0, 12)),
     page.warnings.map(w => el('div', { class: 'warn' }, w)),
     groupTable('Overall', [page.overall], page.metrics), groupTable('Categories', page.categories, page.metrics), groupTable('Sub-categories', page.sub_categories, page.metrics),
     el('h3', {}, 'Diagnostics'), el('p', { id: 'diagnostics' }, `missing ${d.missing} · failed answers ${d.failed_answers} · failed verdicts ${d.failed_verdicts} · unscored ${d.unscored} · undecided items ${d.undecided_items} · empty ${d.empty} · unreadable ${d.unreadable}`),
     el('p', {}, 'Outcomes: ', Object.entries(page.outcomes).map(([k, v]) => `${k} ${v}`).join(' · ')),
+    certificates(page.certificates || []),
     el('h3', {}, 'Samples'),
     el('div', { class: 'filters' }, el('input', { id: 'filter-q', placeholder: 'search text', value: s.q, onchange: e => { s.q = e.target.value; s.offset = 0; runPage(id); } }),
       select('category', samples.categories), select('verdict', samples.verdicts), select('outcome', samples.outcomes),
@@ -102,8 +114,9 @@ async function samplePage(id, item) {
     el('h3', {}, 'Question'), el('pre', { id: 'question' }, x.question),
     el('div', {}, x.images.map(i => zoomable(i.thumb, i.full))),
     el('h3', {}, 'Requests'),
-    x.requests.map((r, n) => el('div', { class: 'request', id: `request-${n}`, 'data-role': r.role },
-      el('strong', {}, r.role === 'target' ? 'Target' : 'Judge'), ` · ${r.model}`, r.url ? ` · POST ${r.url}` : '', r.aspect ? ` · ${r.aspect}` : '', r.sample !== null ? ` · answer #${r.sample + 1}` : '',
+    // The first request open; the others (a judge's, or the same target request once per answer) one click away.
+    x.requests.map((r, n) => el('details', { class: 'request', id: `request-${n}`, 'data-role': r.role, open: n === 0 },
+      el('summary', {}, el('strong', {}, r.role === 'target' ? 'Target' : 'Judge'), ` · ${r.model}`, r.url ? ` · POST ${r.url}` : '', r.aspect ? ` · ${r.aspect}` : '', r.sample !== null ? ` · answer #${r.sample + 1}` : ''),
       r.note ? el('p', { class: 'muted' }, r.note) : null,
       el('div', {}, r.images.map(i => el('span', {}, i.url ? zoomable(i.url + '?size=thumb', i.url + '?size=full') : '', ` ${i.media_type}, ${i.bytes} bytes, sha256 ${i.sha256.slice(0, 16)}…`))),
       r.body ? el('pre', { class: 'request-body' }, r.body) : null)),

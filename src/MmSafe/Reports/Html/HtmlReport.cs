@@ -41,6 +41,7 @@ public static class HtmlReport
         {
             writer.Write(RunSection.Render(run));
             writer.Write(PanelSection.Render(run));
+            writer.Write(CertificateSection.Render(run));
         }
         if (runs.Count > 1) writer.Write(ComparisonSection.Render(runs));
         writer.Write(SampleBrowser.Render(runs, thumbnails));

@@ -22,6 +22,8 @@ public static class RunDiscovery
     public static IReadOnlyList<string> Find(string root, Func<string, IReadOnlyList<string>>? cells = null)
     {
         if (IsEvaluationFile(root) && cells is not null) return [.. cells(root).Where(RunStores.Exists)];
+        if (File.Exists(root))
+            throw new InputException($"{root}: a file, not a folder of runs; give a folder of runs, a run directory or an evaluation file (.yaml).");
         if (!Directory.Exists(root))
             throw new InputException($"{root}: no such folder; give a folder of runs, a run directory or an evaluation file (default: the current folder).");
         var found = new List<string>();

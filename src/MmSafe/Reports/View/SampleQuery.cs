@@ -23,7 +23,7 @@ public sealed record SampleQuery(string? Text = null, string? Category = null, s
         var all = data.Samples;
         var matched = all.Where(s =>
             (Category is null || s.Category == Category || s.SubCategory == Category) &&
-            (Verdict is null || s.Verdict == Verdict) &&
+            (Verdict is null || string.Equals(s.Verdict, Verdict, StringComparison.OrdinalIgnoreCase)) &&
             (Outcome is null || s.Outcome == Outcome) &&
             (!Disagree || Disputed(s.ItemId)) &&
             (string.IsNullOrWhiteSpace(Text) || Contains(s.ItemId, Text) || Contains(s.Question, Text) || Contains(s.Response, Text) ||

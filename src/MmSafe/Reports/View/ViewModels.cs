@@ -22,11 +22,11 @@ public sealed record ViewGroup(string Name, int Items, int Unscored, IReadOnlyDi
 
 public sealed record ViewModel(string Name, string Provider, string Model, object Parameters);
 
-/// <summary>The run page: what the run is, how it departs from the protocol, its rates and its diagnostics.</summary>
+/// <summary>The run page: what the run is, how it departs from the protocol, its rates, its diagnostics and its judge certificates (oldest first).</summary>
 public sealed record ViewRunPage(ViewRunSummary Summary, string ProtocolVersion, string ToolVersion, string DatasetSha256, int SamplesPerItem,
     int? Limit, ViewModel Target, IReadOnlyList<ViewModel> JudgeModels, IReadOnlyList<string> Deviations, IReadOnlyList<string> Warnings,
     IReadOnlyList<ViewMetric> Metrics, ViewGroup Overall, IReadOnlyList<ViewGroup> Categories, IReadOnlyList<ViewGroup> SubCategories,
-    IReadOnlyDictionary<string, int> Outcomes, ViewDiagnostics Diagnostics);
+    IReadOnlyDictionary<string, int> Outcomes, ViewDiagnostics Diagnostics, IReadOnlyList<Certification.Certificate> Certificates);
 
 /// <summary>What kept answers and verdicts out of the rates.</summary>
 public sealed record ViewDiagnostics(int Missing, int FailedAnswers, int FailedVerdicts, int Unscored, int UndecidedItems, int Empty, int Unreadable,

@@ -35,7 +35,8 @@ public static class ViewProjection
         return new ViewRunPage(Summary(run, data, null), spec.ProtocolVersion, spec.ToolVersion, spec.DatasetSha256, spec.Samples, spec.Selection.Limit,
             Model(spec.Target), [.. spec.Judges.Select(Model)], score.Deviations, score.Warnings,
             [.. sheet.Layout.Metrics.Select(m => new ViewMetric(m.Key, m.Label, !m.HigherIsBetter))],
-            Group(sheet.Overall), [.. sheet.Categories.Select(Group)], [.. sheet.SubCategories.Select(Group)], score.Outcomes, diagnostics);
+            Group(sheet.Overall), [.. sheet.Categories.Select(Group)], [.. sheet.SubCategories.Select(Group)], score.Outcomes, diagnostics,
+            Certification.CertificateStore.Read(score.Run));
     }
 
     private static ViewModel Model(Runs.ModelSettings m) => new(m.Name, m.Provider, m.Model, m.Parameters);
