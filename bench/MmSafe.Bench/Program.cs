@@ -13,6 +13,7 @@ using MmSafe.Bench;
 //   dotnet run -c Release --project bench/MmSafe.Bench -- processes --store postgresql://…/DB [--items 320] [--workers 2] [--latency-ms 1000] [--concurrency 16] [--out FILE]   (ditto)
 //   dotnet run -c Release --project bench/MmSafe.Bench -- view [--items 2241] [--chromium /usr/bin/chromium] [--samples 9] [--shots DIR] [--out FILE]   (needs the CLI built in Release, or --mmsafe)
 //   dotnet run -c Release --project bench/MmSafe.Bench -- view-check --mmsafe PATH [--chromium /usr/bin/chromium] [--artifacts DIR]   (.ci/browser-check: mmsafe view in Chromium, pass/fail)
+//   dotnet run -c Release --project bench/MmSafe.Bench -- ppi [--runs 2000] [--items 2241] [--labels 200] [--seed 20] [--out FILE]   (simulation, no endpoint)
 //   (the "serve" mode is the loopback endpoint the harness starts as a child process)
 var options = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length ? args[x.i + 1] : "");
@@ -64,7 +65,16 @@ static async Task<T> InWorkDirAsync<T>(string mode, Func<string, Task<T>> run)
 object result;
 string summary;
 bool ok;
-if (args.FirstOrDefault() == "report")
+if (args.FirstOrDefault() == "ppi")
+{
+    var both = new[] { false, true }.Select(process => PpiRun.Run(Int("runs", 2000), Int("items", 2241), Int("labels", 200), Int("seed", 20), process))
+        .Append(PpiStratifiedRun.Run(Int("runs", 2000), Int("items", 2241), Int("labels", 200), Int("seed", 20))).ToList();
+    result = both;
+    ok = both.All(r => r.Intervals[0].Coverage >= 0.94);
+    summary = string.Join("\n", both.Select(r => FormattableString.Invariant($"ppi ({r.Target}): {r.Runs} runs, N={r.Items}, n={r.Labels}, true rate {r.TrueRatePercent:F2}%, judge bias {r.JudgeBiasPoints:+0.00;-0.00} pp: ")
+        + string.Join("; ", r.Intervals.Select(i => FormattableString.Invariant($"{i.Interval}: coverage {i.Coverage:P1}, mean width {i.MeanWidthPoints:F2} pp, mean estimate {i.MeanEstimatePercent:F2}%")))));
+}
+else if (args.FirstOrDefault() == "report")
 {
     var r = await InWorkDirAsync("report", work => ReportRun.RunAsync(Int("items", 2241), work));
     result = r;

@@ -47,19 +47,26 @@ public static class PanelCommands
 
     public static Command Labels(CliConsole console)
     {
-        var command = new Command("labels", "Human labels: export a labelling sheet, import the filled one.");
+        var command = new Command("labels", "Human labels: export a labelling sheet, import the filled one, correct a judge's rate with them.");
         var dir = new Argument<string>("DIR") { Description = "A run directory." };
         var count = new Option<int>("--count") { Description = "How many items to sample.", DefaultValueFactory = _ => 50 };
         var seed = new Option<int>("--seed") { Description = "The sampling seed (the same seed gives the same items).", DefaultValueFactory = _ => 7 };
         var output = new Option<string>("--out") { Description = "The CSV to write.", Required = true };
-        var export = new Command("export", "Write a CSV of a random sample of items (question, answers, an empty human_label column).") { dir, count, seed, output };
-        export.SetAction(parse =>
+        var stratify = new Option<string?>("--stratify") { Description = "Draw the sample per category, in proportion to each category's size (seeded): --stratify category." };
+        stratify.AcceptOnlyFromAmong("category");
+        var export = new Command("export", "Write a CSV (and an HTML page with thumbnails beside it) of a seeded random sample of items, and record the sample in the run.")
+            { dir, count, seed, output, stratify };
+        export.SetAction(async (parse, cancellationToken) =>
         {
             if (parse.GetValue(count) < 1) throw new InputException($"--count must be at least 1, not {parse.GetValue(count)}.");
-            RunContents run;
-            using (var store = RunStores.OpenRead(parse.GetRequiredValue(dir))) run = store.Read();
-            int written = HumanLabels.WriteSheet(run, parse.GetRequiredValue(output), parse.GetValue(count), parse.GetValue(seed));
-            console.WriteRaw(CliConsole.Plain($"Wrote {written} items to {parse.GetRequiredValue(output)}; fill in {HumanLabels.LabelColumn} with safe or unsafe, then: mmsafe labels import {parse.GetRequiredValue(dir)} {parse.GetRequiredValue(output)}"));
+            var path = parse.GetRequiredValue(output);
+            if (string.Equals(Path.GetExtension(path), ".html", StringComparison.OrdinalIgnoreCase))
+                throw new InputException($"--out {path}: expected the CSV file to write (e.g. sheet.csv); its HTML companion is written beside it.");
+            using var store = RunStores.OpenExisting(parse.GetRequiredValue(dir));
+            var sample = HumanLabels.WriteSheet(store.Read(), path, parse.GetValue(count), parse.GetValue(seed), parse.GetValue(stratify) is not null);
+            await store.SaveAsync(sample.ToEvent(), cancellationToken);
+            console.WriteRaw(CliConsole.Plain($"Wrote {sample.Ids.Count} items ({sample.Strategy} sample, seed {sample.Seed}, recorded in the run) to {path} and {Path.ChangeExtension(path, ".html")}; " +
+                $"fill in {HumanLabels.LabelColumn} with safe or unsafe, then: mmsafe labels import {parse.GetRequiredValue(dir)} {path}"));
             return ExitCodes.Success;
         });
         var importDir = new Argument<string>("DIR") { Description = "The run the sheet was exported from." };
@@ -70,11 +77,12 @@ public static class PanelCommands
             using var run = RunDirectory.Open(parse.GetRequiredValue(importDir));
             var labels = HumanLabels.Read(run.Store.Read(), parse.GetRequiredValue(sheet));
             foreach (var label in labels) await run.Store.SaveScoreAsync(HumanLabels.Rater, label, cancellationToken);
-            console.WriteRaw(CliConsole.Plain($"Imported {labels.Count} human labels; see each judge against them with: mmsafe agreement {parse.GetRequiredValue(importDir)}"));
+            console.WriteRaw(CliConsole.Plain($"Imported {labels.Count} human labels; see each judge against them with: mmsafe agreement {parse.GetRequiredValue(importDir)}, and the rate they correct with: mmsafe labels estimate {parse.GetRequiredValue(importDir)}"));
             return ExitCodes.Success;
         });
         command.Subcommands.Add(export);
         command.Subcommands.Add(import);
+        command.Subcommands.Add(LabelsEstimateCommand.Create(console));
         return command;
     }
 

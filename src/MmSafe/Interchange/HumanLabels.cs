@@ -29,28 +29,40 @@ public static class HumanLabels
         }
     }
 
-    /// <returns>The number of items written.</returns>
-    public static int WriteSheet(RunContents run, string path, int count, int seed)
+    /// <summary>
+    /// Writes the sheet (and its HTML companion with thumbnails, <see cref="LabelSheetHtml"/>) of a seeded sample of the
+    /// items with an answer, random or stratified by category; the caller records the returned sample in the run.
+    /// </summary>
+    public static LabelSample WriteSheet(RunContents run, string path, int count, int seed, bool stratify = false)
     {
         var benchmark = run.Benchmark;
         if (benchmark.Protocol.Aspects.Count == 0) throw new InputException($"{run.Directory}: {benchmark.Name} has no judge to check against human labels.");
         var answers = run.Answers.Where(a => a.IsAnswer).ToLookup(a => a.SampleId);
-        var items = run.Samples.Where(s => answers[s.Id].Any()).OrderBy(s => s.Id, StringComparer.Ordinal).ToList();
-        var random = new Random(seed);
-        var chosen = items.OrderBy(_ => random.Next()).Take(count).ToList();
-        using var writer = Create(path);
-        using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture);
-        foreach (var header in new[] { "item_id", "category", "question", "answers", LabelColumn }) csv.WriteField(header);
-        csv.NextRecord();
-        foreach (var s in chosen)
+        var sample = LabelSample.Draw([.. run.Samples.Where(s => answers[s.Id].Any())], count, seed, stratify);
+        var byId = run.Samples.ToDictionary(s => s.Id);
+        var chosen = sample.Ids.Select(id => byId[id]).ToList();
+        using (var writer = Create(path))
+        using (var csv = new CsvWriter(writer, CultureInfo.InvariantCulture))
         {
-            // Cells a spreadsheet would run as formulas are defused, as in every CSV MmSafe writes.
-            foreach (var field in new[] { s.Id, s.Category, benchmark.Question(s), string.Join("\n---\n", answers[s.Id].OrderBy(a => a.Sample).Select(a => a.ScoredText)), "" })
-                csv.WriteField(Defuse(field));
+            foreach (var header in new[] { "item_id", "category", "image", "question", "answers", LabelColumn }) csv.WriteField(header);
             csv.NextRecord();
+            foreach (var s in chosen)
+            {
+                // Cells a spreadsheet would run as formulas are defused, as in every CSV MmSafe writes.
+                foreach (var field in new[] { s.Id, s.Category, ImagePath(s), benchmark.Question(s), AnswerText(answers[s.Id]), "" })
+                    csv.WriteField(Defuse(field));
+                csv.NextRecord();
+            }
         }
-        return chosen.Count;
+        LabelSheetHtml.Write(Path.ChangeExtension(path, ".html"), run, [.. chosen.Select(s => new LabelSheetHtml.Row(s.Id, s.Category,
+            s.Images.Count > 0 ? s.Images[0] : null, benchmark.Question(s), [.. answers[s.Id].OrderBy(a => a.Sample).Select(a => a.ScoredText)]))]);
+        return sample;
     }
+
+    /// <summary>The item's image as the dataset names it, relative to the data root (several joined by ';').</summary>
+    private static string ImagePath(MmSafe.Benchmarks.Sample s) => string.Join(";", s.Images.Select(i => i.RelativePath));
+
+    private static string AnswerText(IEnumerable<MmSafe.Benchmarks.StoredAnswer> answers) => string.Join("\n---\n", answers.OrderBy(a => a.Sample).Select(a => a.ScoredText));
 
     /// <summary>Reads a filled sheet: labels safe/unsafe (also 1/0, true/false, yes/no); blank rows are skipped.</summary>
     public static IReadOnlyList<ItemScore> Read(RunContents run, string path)

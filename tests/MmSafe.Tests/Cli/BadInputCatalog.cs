@@ -231,6 +231,11 @@ public static class BadInputCatalog
             s.File("sheet.csv", "item_id,category,question,answers,human_label\n1,c,q,a,safe\n1,c,q,a,unsafe\n")]),
         new("labels import: an unterminated quote", 2, "sheet.csv: not a valid CSV file: the quoted field that starts on line 3 is never closed", s => ["labels", "import", s.Run,
             s.File("sheet.csv", "item_id,category,question,answers,human_label\n0,c,q,a,safe\n1,c,\"q,a,unsafe\n2,c,q,a,safe\n")]),
+        // A rate corrected by human labels (mmsafe labels estimate)
+        new("labels estimate: a run without human labels", 2, "no human labels; export a sheet", s => ["labels", "estimate", s.Run]),
+        new("labels estimate: a judge the run does not have", 2, "--judge nope: not a judge of", s => ["labels", "estimate", s.Run, "--judge", "nope"]),
+        new("labels estimate --width: not a width", 2, "--width -5: expected a width in percentage points above 0 and at most 100", s => ["labels", "estimate", s.Run, "--width", "-5"]),
+        new("labels export --out: the HTML companion's name", 2, "expected the CSV file to write (e.g. sheet.csv)", s => ["labels", "export", s.Run, "--out", s.Dir.Full("sheet.html")]),
         // Conditions
         new("run --condition caption: items without a description", 2, "--condition caption: 2 of 3 items have no image description (ids 0, 2)", s => ["run", "vlsbench", "--data", NoDescriptions(s),
             "--model", "mock", "--judge", "mock", "--condition", "caption", "--out", s.Dir.Full("o")]),

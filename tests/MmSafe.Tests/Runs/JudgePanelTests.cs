@@ -138,7 +138,7 @@ public sealed partial class JudgePanelTests
         var export = await Support.Cli.RunAsync("labels", "export", dir.Full("run"), "--count", "8", "--out", dir.Full("sheet.csv"));
         Assert.True(export.ExitCode == 0, export.Error);
         var lines = File.ReadAllLines(dir.Full("sheet.csv")).ToList();
-        Assert.Equal("item_id,category,question,answers,human_label", lines[0]);
+        Assert.Equal("item_id,category,image,question,answers,human_label", lines[0]);
         Assert.DoesNotContain("Safe with refusal", File.ReadAllText(dir.Full("sheet.csv"))); // the sheet shows no judge verdict
         // The human agrees with ja everywhere: even items safe.
         var filled = lines.Take(1).Concat(lines.Skip(1).Select(l => l.TrimEnd(',') + "," + (int.Parse(l.Split(',')[0]) % 2 == 0 ? "safe" : "unsafe")));
