@@ -34,18 +34,30 @@ public static class CertifyCommand
         {
             var declared = CertificationRule.Parse(parse.GetValue(rule)!);
             var chosen = parse.GetValue(format)!;
-            if (chosen == "text") console.WriteRaw(CliConsole.Plain($"Rule (declared before the figures): {declared.Text}: {declared.Description}"));
+            var file = parse.GetValue(output);
+            if (file is not null) OutputGuard.RefuseRunFile(file, "--out");
             using var run = RunDirectory.Open(parse.GetRequiredValue(dir));
             var certificate = Certification.Of(run.Store.Read(), parse.GetRequiredValue(candidate), parse.GetRequiredValue(reference), declared);
+            // The file first: a certificate that could not be written where asked is not stored either (nothing half done).
+            if (file is not null)
+            {
+                try
+                {
+                    await File.WriteAllTextAsync(file, file.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? CertificateStore.Json(certificate) : CertificateMarkdown.Write(certificate), cancellationToken);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new InputException($"--out {file}: cannot write the certificate there ({e.Message}); name a file in a folder that exists and you can write.", e);
+                }
+            }
             await CertificateStore.SaveAsync(run.Store, certificate, cancellationToken);
+            if (chosen == "text") console.WriteRaw(CliConsole.Plain($"Rule (declared before the figures): {declared.Text}: {declared.Description}"));
             switch (chosen)
             {
                 case "json": console.WriteRaw(CertificateStore.Json(certificate)); break;
                 case "markdown": console.WriteRaw(CertificateMarkdown.Write(certificate)); break;
                 default: Text(console, certificate); break;
             }
-            if (parse.GetValue(output) is { } file)
-                await File.WriteAllTextAsync(file, file.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? CertificateStore.Json(certificate) : CertificateMarkdown.Write(certificate), cancellationToken);
             // A FAIL is a finding, not an error: the certificate was made and stored (its verdict is in every format), and
             // the exit code says it, so a script or CI job can gate on the replacement judge without parsing the output.
             return certificate.Pass ? ExitCodes.Success : ExitCodes.CertificateFailed;

@@ -62,6 +62,10 @@ public static class PanelCommands
             var path = parse.GetRequiredValue(output);
             if (string.Equals(Path.GetExtension(path), ".html", StringComparison.OrdinalIgnoreCase))
                 throw new InputException($"--out {path}: expected the CSV file to write (e.g. sheet.csv); its HTML companion is written beside it.");
+            OutputGuard.RefuseRunFile(path, "--out");
+            OutputGuard.RefuseRunFile(Path.ChangeExtension(path, ".html"), "--out");
+            if (HumanLabels.FilledRows(path) is > 0 and var filled)
+                throw new InputException($"--out {path}: that sheet holds {filled} label{(filled == 1 ? "" : "s")}; import it first (mmsafe labels import {parse.GetRequiredValue(dir)} {path}) or name another file: exporting would erase them.");
             using var store = RunStores.OpenExisting(parse.GetRequiredValue(dir));
             var sample = HumanLabels.WriteSheet(store.Read(), path, parse.GetValue(count), parse.GetValue(seed), parse.GetValue(stratify) is not null);
             await store.SaveAsync(sample.ToEvent(), cancellationToken);
@@ -75,7 +79,17 @@ public static class PanelCommands
         import.SetAction(async (parse, cancellationToken) =>
         {
             using var run = RunDirectory.Open(parse.GetRequiredValue(importDir));
-            var labels = HumanLabels.Read(run.Store.Read(), parse.GetRequiredValue(sheet));
+            var contents = run.Store.Read();
+            var labels = HumanLabels.Read(contents, parse.GetRequiredValue(sheet));
+            // A label outside the recorded sample would make every later estimate refuse (it is not a random sample's):
+            // refused now, before it is stored.
+            if (LabelSample.Recorded(contents) is { Count: > 0 } recorded)
+            {
+                var sampled = new HashSet<string>(recorded[^1].Ids, StringComparer.Ordinal);
+                var outside = labels.Select(l => l.Id).Where(id => !sampled.Contains(id)).ToList();
+                if (outside.Count > 0)
+                    throw new InputException($"{parse.GetRequiredValue(sheet)}: {outside.Count} labelled item{(outside.Count == 1 ? " is" : "s are")} outside the sample this run recorded for labelling ({string.Join(", ", outside.Take(5))}{(outside.Count > 5 ? ", …" : "")}); labels on other items are not a random sample, so none was imported. Label only the sheet's items.");
+            }
             foreach (var label in labels) await run.Store.SaveScoreAsync(HumanLabels.Rater, label, cancellationToken);
             console.WriteRaw(CliConsole.Plain($"Imported {labels.Count} human labels; see each judge against them with: mmsafe agreement {parse.GetRequiredValue(importDir)}, and the rate they correct with: mmsafe labels estimate {parse.GetRequiredValue(importDir)}"));
             return ExitCodes.Success;

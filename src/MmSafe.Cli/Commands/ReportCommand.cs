@@ -23,6 +23,7 @@ public static class ReportCommand
         {
             var runs = parse.GetRequiredValue(dirs).Select(d => RunReportData.Load(d, parse.GetValue(judge))).ToList();
             var path = parse.GetRequiredValue(output);
+            MmSafe.Runs.Stores.OutputGuard.RefuseRunFile(path, "--out");
             if (parse.GetValue(cap) < 0) throw new InputException($"--image-cap-kb must be 0 or more, not {parse.GetValue(cap)}.");
             if (Directory.Exists(path)) throw new InputException($"{path}: is a directory; --out names the HTML file to write, e.g. {Path.Combine(path, "report.html")}.");
             try

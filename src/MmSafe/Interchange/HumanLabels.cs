@@ -69,6 +69,7 @@ public static class HumanLabels
     {
         var key = run.Benchmark.Layout.Headline.Key;
         var samples = run.Samples.ToDictionary(s => s.Id);
+        var answers = run.Answers.Where(a => a.IsAnswer).ToLookup(a => a.SampleId);
         var labels = new List<ItemScore>();
         var problems = new List<string>();
         var rows = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -92,6 +93,8 @@ public static class HumanLabels
                 if (rows.TryGetValue(id, out var first)) problems.Add($"rows {first} and {row} both label item '{id}'; keep one of them");
                 else rows[id] = row;
                 if (!samples.TryGetValue(id, out var sample)) problems.Add($"row {row}: item '{id}' is not in this run");
+                else if (header.Contains("answers") && Normal(Undefuse(csv.GetField("answers") ?? "")) != Normal(AnswerText(answers[id])))
+                    problems.Add($"row {row} (item {id}): its answers are not this run's (a sheet exported from another run, or from this run before it changed); label a sheet exported from this run");
                 else if (label is null) problems.Add($"row {row} (item {id}): label '{text}'; expected safe or unsafe");
                 else if (rows[id] == row) labels.Add(new ItemScore(id, sample.Category, sample.SubCategory, true, new Dictionary<string, bool?> { [key] = label },
                     new Dictionary<string, int>(), [], ["human label"]));
@@ -126,6 +129,28 @@ public static class HumanLabels
             fieldStart = c is ',' or '\n' or '\r';
         }
         return quoted ? opened : null;
+    }
+
+    // A spreadsheet may save line breaks as CRLF and trim the cell: compare what a person reads.
+    private static string Normal(string text) => text.Replace("\r\n", "\n").Trim();
+
+    /// <summary>How many rows of an existing sheet carry a label (0 when there is no such file or it cannot be read).</summary>
+    public static int FilledRows(string path)
+    {
+        if (!File.Exists(path)) return 0;
+        try
+        {
+            using var reader = new StreamReader(path);
+            using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { MissingFieldFound = null, BadDataFound = null });
+            if (!csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is not { } header || !header.Contains(LabelColumn)) return 0;
+            int filled = 0;
+            while (csv.Read()) if (!string.IsNullOrWhiteSpace(csv.GetField(LabelColumn))) filled++;
+            return filled;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CsvHelperException)
+        {
+            return 0;
+        }
     }
 
     private static string Defuse(string field) => field.Length > 0 && "=+-@".Contains(field[0]) ? "'" + field : field;

@@ -17,6 +17,7 @@ public sealed record LabelEstimate(string Judge, string Metric, Rate JudgeRate, 
     public string? WidthVerdict => Width is null ? null
         : LabelsNeeded is not { } n ? "cannot be reached with this judge (its own variance on N items is wider)"
         : n <= Corrected.Labelled ? "already reached"
+        : n > Sample.Population ? $"cannot be reached by labelling this run: it would take {n} labels, more than its {Sample.Population} items"
         : $"{n} labels in all ({n - Corrected.Labelled} more)";
 
     public static LabelEstimate Of(RunContents run, string? judge = null, double? widthPoints = null)

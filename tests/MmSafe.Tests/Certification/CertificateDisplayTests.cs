@@ -11,14 +11,14 @@ public sealed class CertificateDisplayTests
     public async Task The_report_and_the_view_show_each_certificate_with_hostile_names_escaped()
     {
         using var dir = new TempDir();
-        var data = CertifyFixture.Write(dir, perCategory: 2, categories: [Hostile, "Privacy", "Self-Harm", "Illegal"]);
+        var data = CertifyFixture.Write(dir, categories: ["Violent", "Privacy", Hostile, "Illegal"]); // "drift" drifts on the third category
         await using var server = await FakeModelServer.StartAsync();
         server.Responder = CertifyFixture.Reply;
-        var run = await CertifyFixture.RunAsync(dir, data, server, "ref", "agree");
+        var run = await CertifyFixture.RunAsync(dir, data, server, "ref", "agree", "drift");
         var pass = await Support.Cli.RunAsync("judge", "certify", run, "--candidate", "agree", "--reference", "ref", "--rule", "shift_within_mdd");
         Assert.True(pass.ExitCode == 0, pass.Error);
-        // Every Holm p is at most 1, so this rule fails every category: their names reach the failing-categories column.
-        var fail = await Support.Cli.RunAsync("judge", "certify", run, "--candidate", "agree", "--reference", "ref", "--rule", "category_holm_p>=1.5");
+        // The drifting judge fails the category clause on the hostile-named category: its name reaches the failing-categories column.
+        var fail = await Support.Cli.RunAsync("judge", "certify", run, "--candidate", "drift", "--reference", "ref");
         Assert.True(fail.ExitCode == 4, fail.Error);
         Assert.Contains($"significant shift in {Hostile}", fail.Output);
 
@@ -30,9 +30,10 @@ public sealed class CertificateDisplayTests
         var section = html[start..(html.IndexOf("</section>", start, StringComparison.Ordinal) + 10)];
         Assert.Equal(2, section.Split("<tr class=\"certificate\">").Length - 1);
         Assert.Contains("<td>agree</td><td>ref</td>", section);
+        Assert.Contains("<td>drift</td><td>ref</td>", section);
         Assert.Contains("<b>FAIL</b>", section);
         Assert.Contains("<b>PASS</b>", section);
-        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;, Illegal, Privacy, Self-Harm", section.Replace("<td>", "").Replace("</td>", ""));
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", section);
         Assert.DoesNotContain(Hostile, section);
         Assert.True(section.IndexOf("<b>FAIL</b>", StringComparison.Ordinal) < section.IndexOf("<b>PASS</b>", StringComparison.Ordinal), "newest first");
 
@@ -43,6 +44,6 @@ public sealed class CertificateDisplayTests
         var certificates = (await view.JsonAsync($"api/runs/{id}"))["certificates"]!.AsArray();
         Assert.Equal(["PASS", "FAIL"], certificates.Select(c => c!["verdict"]!.GetValue<string>()));
         Assert.Equal(Hostile, certificates[1]!["failing_categories"]![0]!.GetValue<string>()); // text as data; the page sets it with textContent
-        Assert.Equal(8, certificates[0]!["overall"]!["items"]!.GetValue<int>());
+        Assert.Equal(240, certificates[0]!["overall"]!["items"]!.GetValue<int>());
     }
 }

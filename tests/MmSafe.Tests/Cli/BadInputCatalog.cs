@@ -227,8 +227,17 @@ public static class BadInputCatalog
         new("run --prices: a list instead of a map", 2, "line 1, column 1: expected a map of model → prices", s => DryRun(s, "- mock\n")),
         new("run --prices: a price left out", 2, "model 'mock': 'output' is missing", s => DryRun(s, "mock: { input: 2.5 }\n")),
         // Human labels (mmsafe labels import)
+        new("labels import: a sheet whose answers are another run's", 2, "row 2 (item 1): its answers are not this run's", s => ["labels", "import", s.Run,
+            s.File("other.csv", "item_id,category,question,answers,human_label\n1,c,q,an answer from another run,safe\n")]),
+        new("labels export --out the run's own run.db", 2, "that is the run store of", s => ["labels", "export", s.Run, "--count", "2", "--out", Path.Combine(s.Run, "run.db")]),
+        new("labels export over a sheet that holds labels", 2, "that sheet holds 1 label; import it first", s => ["labels", "export", s.Run, "--count", "2", "--out",
+            s.File("filled.csv", "item_id,category,question,answers,human_label\n1,c,q,a,safe\n")]),
+        new("judge certify --out the run's own run.db", 2, "that is the run store of", s => ["judge", "certify", s.Run, "--candidate", "mock", "--reference", "human", "--out", Path.Combine(s.Run, "run.db")]),
+        new("judge certify --rule: a significance level above 1", 2, "A is a significance level between 0 and 1", s => ["judge", "certify", s.Run, "--candidate", "mock", "--reference", "human", "--rule", "category_holm_p>=2"]),
+        new("judge certify --rule cut short by an unquoted > in a shell", 2, "quote the rule", s => ["judge", "certify", s.Run, "--candidate", "mock", "--reference", "human", "--rule", "kappa_low"]),
+        new("report --out the run's own run.db", 2, "that is the run store of", s => ["report", s.Run, "--out", Path.Combine(s.Run, "run.db")]),
         new("labels import: an item labelled twice", 2, "rows 2 and 3 both label item '1'; keep one of them", s => ["labels", "import", s.Run,
-            s.File("sheet.csv", "item_id,category,question,answers,human_label\n1,c,q,a,safe\n1,c,q,a,unsafe\n")]),
+            s.File("sheet.csv", "item_id,category,question,human_label\n1,c,q,safe\n1,c,q,unsafe\n")]),
         new("labels import: an unterminated quote", 2, "sheet.csv: not a valid CSV file: the quoted field that starts on line 3 is never closed", s => ["labels", "import", s.Run,
             s.File("sheet.csv", "item_id,category,question,answers,human_label\n0,c,q,a,safe\n1,c,\"q,a,unsafe\n2,c,q,a,safe\n")]),
         // A rate corrected by human labels (mmsafe labels estimate)

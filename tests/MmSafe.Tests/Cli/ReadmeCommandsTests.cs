@@ -65,7 +65,7 @@ public sealed partial class ReadmeCommandsTests
         new("mmsafe judge certify runs/panel --candidate B --reference A", "judge certify {T}/runs/panel --candidate mock/cautious --reference mock"),
         new("mmsafe judge certify runs/panel --candidate B --reference majority --format markdown --out certificate.md",
             "judge certify {T}/runs/panel --candidate mock/cautious --reference majority --format markdown --out {T}/certificate.md", Exit: 4),
-        new("mmsafe judge certify runs/panel --candidate B --reference A --rule kappa_low>=0.7,shift_within_mdd --format json",
+        new("mmsafe judge certify runs/panel --candidate B --reference A --rule 'kappa_low>=0.7,shift_within_mdd' --format json",
             "judge certify {T}/runs/panel --candidate mock/cautious --reference mock --rule kappa_low>=0.7,shift_within_mdd --format json"),
         new("mmsafe figures runs/m-official runs/m-text --out figures", "figures {T}/runs/m-official {T}/runs/m-text --out {T}/figures"),
         new("mmsafe figures runs/m-official runs/m-text --out figures --json", "figures {T}/runs/m-official {T}/runs/m-text --out {T}/figures --json"),

@@ -166,7 +166,9 @@ public sealed partial class LabelEstimateTests
         Assert.Equal(2, none.ExitCode);
         Assert.Contains("no human labels; export a sheet", none.Error);
 
-        Assert.Equal(0, (await Support.Cli.RunAsync("labels", "import", run, dir.File("hand.csv", "item_id,human_label\n0,safe\n1,unsafe\n"))).ExitCode);
+        // Labels on every item, imported before any sample was recorded (so not refused then).
+        Assert.Equal(0, (await Support.Cli.RunAsync("labels", "import", run, dir.File("hand.csv",
+            "item_id,human_label\n" + string.Concat(Enumerable.Range(0, 8).Select(i => $"{i},{(i % 2 == 0 ? "safe" : "unsafe")}\n"))))).ExitCode);
         var unrecorded = await Support.Cli.RunAsync("labels", "estimate", run);
         Assert.Equal(2, unrecorded.ExitCode);
         Assert.Contains("imported without a recorded subset", unrecorded.Error);
@@ -174,7 +176,11 @@ public sealed partial class LabelEstimateTests
 
         Assert.Equal(0, (await Support.Cli.RunAsync("labels", "export", run, "--count", "3", "--out", dir.Full("sheet.csv"))).ExitCode);
         var outsideId = Enumerable.Range(0, 8).Select(i => i.ToString()).First(id => !ReadIds(dir.Full("sheet.csv")).Contains(id));
-        Assert.Equal(0, (await Support.Cli.RunAsync("labels", "import", run, Fill(dir, dir.Full("sheet.csv"), $"{outsideId},safe"))).ExitCode);
+        // Once a sample is recorded, a label outside it is refused at import, before it is stored.
+        var refused = await Support.Cli.RunAsync("labels", "import", run, Fill(dir, dir.Full("sheet.csv"), $"{outsideId},safe"));
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains($"outside the sample this run recorded for labelling ({outsideId})", refused.Error);
+        // The labels imported before the sample was recorded: five of the eight are outside it, and the estimate says so.
         var outside = await Support.Cli.RunAsync("labels", "estimate", run);
         Assert.Equal(2, outside.ExitCode);
         Assert.Contains("outside the recorded subset", outside.Error);

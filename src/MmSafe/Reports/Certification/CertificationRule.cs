@@ -27,8 +27,12 @@ public sealed record CertificationRule(double? KappaLow, bool ShiftWithinMdd, do
         foreach (var clause in clauses)
         {
             if (clause == "shift_within_mdd") shift = true;
-            else if (Threshold(clause, "kappa_low>=") is { } k) kappa = k;
-            else if (Threshold(clause, "category_holm_p>=") is { } p) holm = p;
+            else if (Threshold(clause, "kappa_low>=") is { } k)
+                kappa = k is >= -1 and <= 1 ? k : throw new InputException($"--rule: clause '{clause}': κ lies between -1 and 1, so a bound of {k.ToString(CultureInfo.InvariantCulture)} could never (or always) hold.");
+            else if (Threshold(clause, "category_holm_p>=") is { } p)
+                holm = p is > 0 and < 1 ? p : throw new InputException($"--rule: clause '{clause}': A is a significance level between 0 and 1 (e.g. 0.05).");
+            else if (clause.StartsWith("kappa_low", StringComparison.Ordinal) || clause.StartsWith("category_holm_p", StringComparison.Ordinal))
+                throw new InputException($"--rule: clause '{clause}' is cut short; in a shell, quote the rule ('kappa_low>=0.6,shift_within_mdd'): an unquoted > is a redirection.");
             else throw new InputException($"--rule: unknown clause '{clause}'; the valid clauses are {string.Join(", ", Valid)} (X a number, A a probability), separated by commas.");
         }
         return new CertificationRule(kappa, shift, holm);
