@@ -20,6 +20,9 @@ public sealed record LabelEstimate(string Judge, string Metric, Rate JudgeRate, 
         : n > Sample.Population ? $"cannot be reached by labelling this run: it would take {n} labels, more than its {Sample.Population} items"
         : $"{n} labels in all ({n - Corrected.Labelled} more)";
 
+    /// <summary>Fewer labels than this get a note: the interval's normal approximation is rough.</summary>
+    public const int SmallSample = 30;
+
     public static LabelEstimate Of(RunContents run, string? judge = null, double? widthPoints = null)
     {
         if (run.Benchmark.Protocol.Aspects.Count == 0) throw new InputException($"{run.Directory}: {run.Benchmark.Name} has no judge, so there is no judge rate to correct.");
@@ -58,6 +61,8 @@ public sealed record LabelEstimate(string Judge, string Metric, Rate JudgeRate, 
         if (sample.Strategy == LabelSample.ByCategory && !stratified)
             notes.Add("A category has fewer than two labelled items: the stratified form cannot be used, so the labels are treated as one random sample.");
         var corrected = stratified ? PredictionPowered.Stratified(items) : PredictionPowered.Random(items);
+        if (n < SmallSample)
+            notes.Add($"Only {n} labels: the interval uses a normal approximation that wants a few dozen at least (BENCHMARKS.md checks 200); read it as rough.");
         var rounding = run.Benchmark.Layout.Rounding;
         var judgeRate = Rate.Of(items.Count(i => i.Judge), items.Count, rounding);
         var humanRate = Rate.Of(items.Count(i => i.Human == true), n, rounding);

@@ -87,6 +87,7 @@ public sealed partial class LabelEstimateTests
         Assert.True(text.ExitCode == 0, text.Error);
         Assert.Contains("65.00", text.Output);
         Assert.Contains("[19.67, 80.33]", text.Output);
+        Assert.Contains("Only 20 labels: the interval uses a normal approximation", text.Output); // fewer than LabelEstimate.SmallSample
         Assert.Contains(text.Output.Split('\n'), line => line.Trim().StartsWith("Corrected by human labels (PPI)", StringComparison.Ordinal) && line.Contains("50.00"));
         Assert.Contains("cannot be reached with this judge", text.Output);
         var markdown = await Support.Cli.RunAsync("labels", "estimate", run, "--format", "markdown", "--width", "80", "--judge", "jx");
